@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# One-time set-up on a fresh machine: npm packages, then the Debian packages that provide
+# promtool, Prometheus, Alertmanager and amtool (only when missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "setup: installing npm packages (npm ci)"
+npm ci --no-audit --no-fund
+
+missing=()
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+echo "setup: promtool $(promtool --version 2>&1 | head -n 1 | awk '{print $3}'), alertmanager $(prometheus-alertmanager --version 2>&1 | head -n 1 | awk '{print $3}')"

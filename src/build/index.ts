@@ -1,0 +1,21 @@
+// `npm run build`: every artifact of every configured profile, written deterministically.
+import { getProfile } from '../catalog/index.js';
+import type { Config } from '../config/schema.js';
+import { dashboardArtifacts } from '../dashboards/index.js';
+import { ruleArtifacts } from '../rules/index.js';
+import type { Artifact } from './artifact.js';
+import { writeArtifacts, type WriteReport } from './write.js';
+
+/** Folders the build owns outright; anything else in the repo is never touched. */
+export const OWNED_DIRS = ['dashboards', 'alerts'] as const;
+
+export function generate(config: Config): Artifact[] {
+  return config.profiles.flatMap((name) => {
+    const profile = getProfile(name);
+    return [...dashboardArtifacts(config, profile), ...ruleArtifacts(config, profile)];
+  });
+}
+
+export function build(root: string, config: Config): WriteReport {
+  return writeArtifacts(root, generate(config), OWNED_DIRS);
+}

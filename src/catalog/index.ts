@@ -1,0 +1,48 @@
+// The signal catalogue: one contract read by instrumentation, rules and dashboards.
+import { otelProfile } from './otel.js';
+import { promClientProfile } from './prom-client.js';
+import type { MetricFamily, Profile, ProfileName, SignalId, SignalSpelling } from './types.js';
+
+export * from './types.js';
+export { LATENCY_BUCKETS, MESSAGE_SIZE_BUCKETS, SESSION_BUCKETS, TURN_BUCKETS } from './buckets.js';
+export { CALLER_ERROR_TYPES, SERVER_ERROR_TYPES } from './prom-client.js';
+export { OTEL_CALLER_ERROR_CODES, OTEL_OPERATION_FAMILY } from './otel.js';
+
+/** Label value that every unregistered client-supplied name (tool, method, client) collapses to. */
+export const OVERFLOW_VALUE = '_OTHER';
+
+export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
+  'prom-client': promClientProfile,
+  otel: otelProfile,
+};
+export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
+
+export function getProfile(name: ProfileName): Profile {
+  return PROFILES[name];
+}
+
+/** The spelling of a signal in a profile, or undefined when the profile lacks it (its panels and rules are omitted). */
+export function spelling(profile: Profile, id: SignalId): SignalSpelling | undefined {
+  return profile.signals[id];
+}
+
+/** Whether every listed signal exists in the profile: the gate for a panel or rule. */
+export function hasSignals(profile: Profile, ...ids: SignalId[]): boolean {
+  return ids.every((id) => profile.signals[id] !== undefined);
+}
+
+export function family(profile: Profile, name: string): MetricFamily {
+  const found = profile.families.find((f) => f.name === name);
+  if (!found) throw new Error(`metric family ${name} is not in the ${profile.name} profile`);
+  return found;
+}
+
+/** The series names a family exposes to Prometheus. */
+export function seriesNames(f: MetricFamily): string[] {
+  return f.type === 'histogram' ? [`${f.name}_bucket`, `${f.name}_sum`, `${f.name}_count`] : [f.name];
+}
+
+/** The series name of a signal, for a histogram part when asked (quantiles read _bucket, rates read _count). */
+export function signalSeries(s: SignalSpelling, part: 'count' | 'sum' | 'bucket' | undefined = s.part): string {
+  return part ? `${s.family}_${part}` : s.family;
+}

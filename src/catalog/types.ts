@@ -1,0 +1,106 @@
+// The signal contract: what an MCP server exports, independent of how a profile spells it.
+
+export type Layer = 'transport' | 'tool' | 'agent' | 'resource' | 'security';
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+export type ProfileName = 'prom-client' | 'otel';
+
+/** Label roles: the meaning of a label, spelled differently per profile. */
+export type Role =
+  | 'tool'
+  | 'method'
+  | 'transport'
+  | 'outcome'
+  | 'errorType'
+  | 'code'
+  | 'direction'
+  | 'messageType'
+  | 'clientName'
+  | 'protocolVersion'
+  | 'tokenType'
+  | 'kind'
+  | 'reason'
+  | 'detector'
+  | 'gcKind'
+  | 'heapSpace'
+  | 'cpuState';
+
+/** One metric family a profile exports (what the instrumentation registers and scrapes show). */
+export interface MetricFamily {
+  name: string;
+  type: MetricType;
+  help: string;
+  /** Base unit for dashboards: seconds, bytes, none. */
+  unit: 'seconds' | 'bytes' | 'usd' | 'tokens' | 'none';
+  layer: Layer;
+  labelNames: readonly string[];
+  buckets?: readonly number[];
+  /** Exported by prom-client's collectDefaultMetrics (or our runtime collector), not by the MCP wrapper. */
+  runtime?: boolean;
+}
+
+export type MatchOp = '=' | '!=' | '=~' | '!~';
+export interface Matcher {
+  label: string;
+  op: MatchOp;
+  value: string;
+}
+
+/** How one abstract signal is read from a profile's series. */
+export interface SignalSpelling {
+  family: string;
+  /** Which series of a histogram family carries a counter-like signal (e.g. _count for call rates). */
+  part?: 'count' | 'sum' | 'bucket';
+  /** Fixed matchers that carve this signal out of a shared family (e.g. mcp_method_name="tools/call"). */
+  matchers?: readonly Matcher[];
+  labels: Partial<Record<Role, string>>;
+  /** Matchers selecting the failed subset (status="error", error_type!=""). */
+  failed?: readonly Matcher[];
+  /** Matchers selecting failures caused by the caller (bad params, unknown tool, unknown method). */
+  callerFailed?: readonly Matcher[];
+  /** Matchers selecting failures the server is responsible for: what availability SLOs count. */
+  serverFailed?: readonly Matcher[];
+  /** Profile-specific spelling of well-known label values, e.g. transport http → tcp. */
+  values?: Partial<Record<Role, Record<string, string>>>;
+}
+
+export interface Profile {
+  name: ProfileName;
+  description: string;
+  families: readonly MetricFamily[];
+  signals: Partial<Record<SignalId, SignalSpelling>>;
+}
+
+export const SIGNAL_IDS = [
+  // transport / protocol
+  'handshakes',
+  'sessionDuration',
+  'activeSessions',
+  'idleSessions',
+  'sessionsReaped',
+  'requests',
+  'jsonrpcErrors',
+  'messageSize',
+  // tool execution
+  'toolCalls',
+  'toolDuration',
+  'toolErrors',
+  'toolTokens',
+  'toolCost',
+  // agentic
+  'agentTasks',
+  'agentTurns',
+  'hallucinations',
+  // resources
+  'cpuSeconds',
+  'residentMemory',
+  'heapUsed',
+  'heapLimit',
+  'eventLoopLag',
+  'gcDuration',
+  // security
+  'authFailures',
+  'rejectedRequests',
+  'redactions',
+  'auditRecords',
+] as const;
+export type SignalId = (typeof SIGNAL_IDS)[number];

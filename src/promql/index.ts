@@ -1,0 +1,3 @@
+export * from './expr.js';
+export * from './parse.js';
+export * from './signals.js';
