@@ -29,7 +29,7 @@ export async function startServer(args: string[] = [], env: Record<string, strin
     const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${stderr}`)), 20_000);
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      const started = /"event":"started".*?"port":(\d+)/.exec(stderr);
+      const started = /"message":"sample server started".*?"port":(\d+)/.exec(stderr);
       if (started) {
         clearTimeout(timer);
         resolve(Number(started[1]));
@@ -67,7 +67,7 @@ export async function stdioClient(args: string[] = [], env: Record<string, strin
   const port = new Promise<number>((resolve) => {
     transport.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      const started = /"event":"started".*?"port":(\d+)/.exec(stderr);
+      const started = /"message":"sample server started".*?"port":(\d+)/.exec(stderr);
       if (started) resolve(Number(started[1]));
     });
   });
