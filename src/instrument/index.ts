@@ -109,11 +109,14 @@ export interface Instrumentation {
 export function createInstrumentation(options: InstrumentationOptions = {}): Instrumentation {
   const profileName = options.profile ?? 'prom-client';
   const profile = getProfile(profileName);
-  const registry = new Registry<RegistryContentType>();
+  // prom-client accepts exemplar-enabled metrics only on an OpenMetrics registry; the registry
+  // is switched to Prometheus text once they exist, and MetricsExposition switches per scrape.
+  const registry = new Registry<RegistryContentType>(Registry.OPENMETRICS_CONTENT_TYPE);
   // Exemplars (trace_id, span_id) go on the request-duration histogram of each profile.
   const exemplarFamily = profileName === 'otel' ? OTEL_OPERATION_FAMILY : 'mcp_tool_duration_seconds';
   const metrics = new CatalogMetrics(profile, registry, new Set([exemplarFamily]));
   const stopRuntime = registerRuntimeMetrics(profile, registry);
+  registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
   const recorder: Recorder = profileName === 'otel' ? otelRecorder(metrics) : promClientRecorder(metrics);
 
   const redactor = new Redactor((detector) => recorder.redaction(detector));
