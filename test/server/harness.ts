@@ -1,4 +1,5 @@
 // Starts the reference server as a real process (as users run it) and connects real SDK clients.
+import { request } from 'node:http';
 import { execa, type ResultPromise } from 'execa';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -85,3 +86,41 @@ export async function admin(server: RunningServer, method: 'GET' | 'POST' | 'DEL
   const res = await fetch(`${server.base}/admin/faults`, { method, body, headers: body ? { 'content-type': 'application/json' } : {} });
   return { status: res.status, json: await res.json() };
 }
+
+/** A raw HTTP request with full control of headers (fetch will not send a foreign Host). */
+export function rawRequest(port: number, options: { method?: string; path?: string; headers?: Record<string, string>; body?: string }):
+  Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path ?? '/mcp',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...options.headers } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => { body += c.toString(); });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** Scrapes /metrics (Prometheus text). */
+export async function scrape(base: string): Promise<string> {
+  const res = await fetch(`${base}/metrics`);
+  if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
+  return res.text();
+}
+
+export function samples(text: string, name: string): Array<{ labels: Record<string, string>; value: number }> {
+  const out: Array<{ labels: Record<string, string>; value: number }> = [];
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const labels: Record<string, string> = {};
+    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!;
+    out.push({ labels, value: Number(m[3]) });
+  }
+  return out;
+}
+
+/** Sum of a series' samples whose labels include `match`. */
+export const sumOf = (text: string, name: string, match: Record<string, string> = {}): number =>
+  samples(text, name).filter((s) => Object.entries(match).every(([k, v]) => s.labels[k] === v)).reduce((a, s) => a + s.value, 0);
