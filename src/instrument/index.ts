@@ -111,7 +111,8 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
   const profile = getProfile(profileName);
   // prom-client accepts exemplar-enabled metrics only on an OpenMetrics registry; the registry
   // is switched to Prometheus text once they exist, and MetricsExposition switches per scrape.
-  const registry = new Registry<RegistryContentType>(Registry.OPENMETRICS_CONTENT_TYPE);
+  const registry: Registry<RegistryContentType> = new Registry<RegistryContentType>();
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   // Exemplars (trace_id, span_id) go on the request-duration histogram of each profile.
   const exemplarFamily = profileName === 'otel' ? OTEL_OPERATION_FAMILY : 'mcp_tool_duration_seconds';
   const metrics = new CatalogMetrics(profile, registry, new Set([exemplarFamily]));
