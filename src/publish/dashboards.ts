@@ -67,7 +67,7 @@ function planOne(client: GrafanaClient, desired: DashboardJson, stored: StoredDa
   if (stored.provisioned) {
     return { ...item, action: 'conflict', details: ['provisioned from files on the Grafana server; the API cannot change it. Remove it from the file provisioning first.'] };
   }
-  if (!opts.adopt && !stored.apis?.schemaV2 && !tagsOf(stored.dashboard).includes(opts.ownerTag)) {
+  if (!opts.adopt && !tagsOf(stored.dashboard).includes(opts.ownerTag)) {
     return { ...item, action: 'conflict', details: [`exists (folder ${stored.folderUid || 'General'}) without our tag "${opts.ownerTag}", so someone else owns it. ` +
       'Change the uid, delete it, or rerun with --adopt to take it over.'] };
   }

@@ -115,7 +115,7 @@ export async function planGrafanaRules(client: GrafanaClient, files: RuleFile[],
       const { body, notes } = toGrafanaGroup(group, opts);
       const item = { target: 'grafana-rules' as const, name: group.name };
       if (!body.rules.length) {
-        items.push({ ...item, action: 'unchanged', details: [...notes, 'no alerts to publish'] });
+        items.push({ ...item, action: 'keep', details: [...notes, 'no alerts: nothing to publish to Grafana'] });
         continue;
       }
       const apply = () => client.putRuleGroup(opts.folderUid, group.name, body, opts.editable);
