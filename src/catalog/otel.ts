@@ -67,7 +67,9 @@ export const otelProfile: Profile = {
       labels: { ...operationLabels, tool: 'gen_ai_tool_name' } },
     toolErrors: { family: OTEL_OPERATION_FAMILY, part: 'count', matchers: [eq('mcp_method_name', 'tools/call'), ...failed],
       labels: { ...operationLabels, tool: 'gen_ai_tool_name' },
-      callerFailed: [re('error_type', callerCodes)], serverFailed: [nre('error_type', callerCodes)] },
+      callerFailed: [re('error_type', callerCodes)], serverFailed: [nre('error_type', callerCodes)],
+      // semconv records a JSON-RPC error's code as error.type: invalid params is -32602.
+      values: { errorType: { invalid_params: '-32602' } } },
     cpuSeconds: { family: 'process_cpu_time_seconds_total', labels: { cpuState: 'cpu_mode' } },
     residentMemory: { family: 'process_memory_usage_bytes', labels: {} },
     heapUsed: { family: 'v8js_memory_heap_used_bytes', labels: { heapSpace: 'v8js_heap_space_name' } },
