@@ -16,6 +16,8 @@ export interface DashboardPlanOptions {
   prune: boolean;
   /** Take over same-uid dashboards that lack our tag instead of refusing. */
   adopt: boolean;
+  /** Uids generated for any profile: pruning one profile must not delete another's dashboards. */
+  generatedUids: ReadonlySet<string>;
 }
 
 /** Fields Grafana sets on save (row id, version counter, edit iteration): never a difference. */
@@ -38,6 +40,12 @@ export function loadDashboards(dir: string): DashboardJson[] {
     }
     return d as DashboardJson;
   });
+}
+
+/** Uids of the dashboards generated for every profile present under `dashboardsRoot`. */
+export function generatedUids(dashboardsRoot: string, profiles: readonly string[]): Set<string> {
+  const dirs = profiles.map((p) => join(dashboardsRoot, p)).filter((dir) => existsSync(dir));
+  return new Set(dirs.flatMap((dir) => loadDashboards(dir).map((d) => d.uid)));
 }
 
 export function withOwnerTag(dashboard: DashboardJson, tag: string): DashboardJson {
@@ -93,7 +101,7 @@ export async function planDashboards(client: GrafanaClient, dashboards: Dashboar
     const desired = withOwnerTag(dashboard, opts.ownerTag);
     items.push(planOne(client, desired, await client.getDashboard(desired.uid), inFolder, opts));
   }
-  const generated = new Set(dashboards.map((d) => d.uid));
+  const generated = new Set([...opts.generatedUids, ...dashboards.map((d) => d.uid)]);
   for (const hit of inFolder.filter((h) => h.tags.includes(opts.ownerTag) && !generated.has(h.uid))) {
     items.push(opts.prune
       ? { target: 'dashboard', name: hit.uid, action: 'delete', details: [`"${hit.title}" is no longer generated`], apply: () => client.deleteDashboard(hit.uid) }

@@ -21,7 +21,7 @@ export function planRulesDir(files: string[], targetDir: string, prometheus: Htt
   });
   if (!items.some((i) => i.action !== 'unchanged')) return items;
   if (!prometheus) {
-    items.push({ target: 'prometheus', name: 'reload', action: 'keep',
+    items.push({ target: 'prometheus', name: 'reload needed (by you)', action: 'keep',
       details: ['reload Prometheus to load the new rules: kill -HUP <pid>, or POST /-/reload when it runs with --web.enable-lifecycle (or pass --prometheus-url)'] });
     return items;
   }

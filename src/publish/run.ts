@@ -2,12 +2,12 @@
 // changes (unless --dry-run) → summary table → exit code (0 ok, 1 failures, 2 usage/config).
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../config/load.js';
-import { loadDashboards, planDashboards } from './dashboards.js';
+import { generatedUids, loadDashboards, planDashboards } from './dashboards.js';
 import { PublishFailure, UsageError } from './failure.js';
 import { GrafanaClient } from './grafana-client.js';
 import { planGrafanaRules } from './grafana-rules.js';
 import { HttpClient, TransportError, type RetryPolicy } from './http.js';
-import { HELP, parseOptions, type Endpoint, type Env, type PublishOptions } from './options.js';
+import { HELP, parseOptions, PROFILES, type Endpoint, type Env, type PublishOptions } from './options.js';
 import { CHANGES, type PlanItem, type Target } from './plan.js';
 import { listFiles, loadPrometheusRuleFiles, loadRulerFiles } from './prom-rules.js';
 import { authorizationHeader, Redactor } from './redact.js';
@@ -57,13 +57,14 @@ function planners(options: PublishOptions, io: Io, redactor: Redactor): Planner[
       credentials: options.grafana.credentials.token ? 'GRAFANA_TOKEN' : 'GRAFANA_USER/GRAFANA_PASSWORD' });
     const { folderUid, folder, tags, datasourceUid } = config.grafana;
     const dashboards = options.targets.dashboards ? loadDashboards(join(root, 'dashboards', options.profile)) : [];
+    const stillGenerated = options.prune ? generatedUids(join(root, 'dashboards'), PROFILES) : new Set<string>();
     const ruleFiles = options.targets.grafanaAlerts ? loadPrometheusRuleFiles(alertsDir) : [];
     let healthy: Promise<void> | undefined;
     const health = () => (healthy ??= grafana.health().then(({ version }) => io.out(`Grafana ${version} at ${options.grafana!.url}`)));
     if (options.targets.dashboards) {
       list.push({ target: 'dashboard', plan: async () => {
         await health();
-        return planDashboards(grafana, dashboards, { folderUid, folderTitle: folder, ownerTag: tags[0]!, message: options.message, prune: options.prune, adopt: options.adopt });
+        return planDashboards(grafana, dashboards, { folderUid, folderTitle: folder, ownerTag: tags[0]!, message: options.message, prune: options.prune, adopt: options.adopt, generatedUids: stillGenerated });
       } });
     }
     if (options.targets.grafanaAlerts) {
