@@ -13,6 +13,7 @@ import { resourcesArea } from './alerts/resources.js';
 import { securityArea } from './alerts/security.js';
 import { availabilityArea } from './alerts/availability.js';
 import { sloArea } from './slo.js';
+import { anomalyArea } from './anomaly.js';
 import { renderMimirFile, renderRuleFile, renderTestFile } from './render.js';
 import type { Area, AreaRules } from './types.js';
 
@@ -20,7 +21,7 @@ import type { Area, AreaRules } from './types.js';
 export const DRILL_FACTOR = 1 / 15;
 
 const AREAS: ReadonlyArray<(ctx: ReturnType<typeof ruleContext>) => AreaRules | undefined> = [
-  recordingArea, transportArea, toolsArea, agentArea, resourcesArea, securityArea, availabilityArea, sloArea,
+  recordingArea, transportArea, toolsArea, agentArea, resourcesArea, securityArea, availabilityArea, sloArea, anomalyArea,
 ];
 
 /** The areas a profile gets (areas whose signals the profile lacks are left out). */
