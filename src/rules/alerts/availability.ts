@@ -33,7 +33,8 @@ export function availabilityArea(ctx: RuleContext): AreaRules | undefined {
   const absent: AlertDef = {
     name: 'McpMetricsAbsent',
     summary: 'No MCP server metrics reach Prometheus.',
-    description: `No series match ${presence} for ${FOR}: no MCP server is scraped, or its runtime metrics are off.`,
+    // absent() carries only the selector's equality matchers: name the job when there is one.
+    description: `{{ with $labels.job }}Job {{ . }}: {{ end }}No series match ${presence} for ${FOR}: no MCP server is scraped, or its runtime metrics are off.`,
     doc: {
       meaning: `Not one series of the heap-used metric matches the configured selector (${config.selector}) for ${FOR}. Every MCP server exports it, so no server is being scraped.`,
       impact: 'All MCP alerts and dashboards are blind.',
@@ -65,7 +66,7 @@ export function availabilityArea(ctx: RuleContext): AreaRules | undefined {
       interval: '1m',
       series: [upSeries(1, fx.scope.instance as string)],
       alerts: [{ at: firesAt(FOR, 0), alert: absent.name, expect: [firing(absent, config, 0, absentLabels,
-        `No series match ${presence} for ${FOR}: no MCP server is scraped, or its runtime metrics are off.`)] }],
+        `${absentLabels.job ? `Job ${absentLabels.job}: ` : ''}No series match ${presence} for ${FOR}: no MCP server is scraped, or its runtime metrics are off.`)] }],
     }, {
       name: 'heap series present: McpMetricsAbsent stays silent',
       interval: '1m',
