@@ -8,8 +8,9 @@ import { FaultState } from './faults/fault-state.js';
 import { parseFaultJson } from './faults/fault-spec.js';
 import { createHttpApp, type HttpApp } from './http-app.js';
 import { buildMcpServer } from './mcp-server.js';
+import { ToolDefinitions } from './tool-definitions.js';
 import type { ServerOptions } from './options.js';
-import { SAMPLE_TOOL_NAMES } from './tools/index.js';
+import { SAMPLE_TOOL_NAMES, SAMPLE_TOOLS } from './tools/index.js';
 
 /** Shutdown must finish within this, or the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 5_000;
@@ -29,21 +30,24 @@ export async function runSampleServer(options: ServerOptions): Promise<void> {
     idleSessionLimitSeconds: idle > 0 ? idle : Number.POSITIVE_INFINITY,
     auditFile: options.auditFile,
     log: options.logFile ? { file: options.logFile } : 'stderr',
+    maxToolResponseBytes: options.maxResponseBytes,
+    redactToolResults: true,
   });
   const { logger } = instrumentation;
-  const newMcpServer = () => buildMcpServer(faults, instrumentation);
+  const tools = new ToolDefinitions(SAMPLE_TOOLS);
+  const newMcpServer = () => buildMcpServer(faults, tools, instrumentation);
 
   let app: HttpApp | undefined;
   let port = options.port;
   if (options.transport === 'http') {
-    app = createHttpApp({ faults, instrumentation, newMcpServer, authToken: process.env.MCP_AUTH_TOKEN || undefined });
+    app = createHttpApp({ faults, tools, instrumentation, newMcpServer, jwt: options.jwt });
   } else {
     const server = newMcpServer();
     const transport = instrumentation.instrumentTransport(new StdioServerTransport(), { kind: 'stdio', server });
     await server.connect(transport);
     process.stdin.once('end', () => void shutdown('stdin closed'));
     if (options.metricsPort !== undefined) {
-      app = createHttpApp({ faults, instrumentation });
+      app = createHttpApp({ faults, tools, instrumentation });
       port = options.metricsPort;
     }
   }
@@ -54,7 +58,8 @@ export async function runSampleServer(options: ServerOptions): Promise<void> {
     port = typeof address === 'object' && address ? address.port : port;
   }
   logger.info('sample server started', { transport: options.transport, host: options.host, port: app ? port : undefined,
-    profile: options.profile, pid: process.pid, faults: faults.snapshot() });
+    profile: options.profile, pid: process.pid, faults: faults.snapshot(),
+    auth: options.jwt ? `jwt (iss ${options.jwt.issuer}, aud ${options.jwt.audience}, scope ${options.jwt.scope})` : 'none' });
   // The start line must reach the log before anything else happens (scripts and tests wait for it).
   logger.flush();
 
