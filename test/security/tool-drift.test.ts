@@ -92,3 +92,18 @@ describe('tool-definition drift', () => {
     expect((await adminTools(server, 'POST', { tool: 'search_docs', description: 'x', extra: 1 })).status).toBe(400);
   });
 });
+
+describe('tool-definition drift with no session open', () => {
+  let server: RunningServer;
+  beforeAll(async () => { server = await startServer(); });
+  afterAll(async () => server.stop());
+
+  it('has a baseline from start-up and sees a change at once', async () => {
+    let text = await scrape(server.base);
+    expect(sumOf(text, 'mcp_registered_tools')).toBe(5);
+    expect(samples(text, 'mcp_tool_definition_info')).toHaveLength(5);
+    expect((await adminTools(server, 'POST', { tool: 'summarize', description: POISONED })).status).toBe(200);
+    text = await scrape(server.base);
+    expect(sumOf(text, 'mcp_tool_definition_changes_total', { tool: 'summarize', change: 'modified' })).toBe(1);
+  });
+});
