@@ -43,7 +43,7 @@ export function applyToolResultPolicy(result: ToolResultLike, policy: ToolResult
   const bytes = content.reduce((sum, item) => sum + itemBytes(item), 0);
   if (policy.redactor) {
     for (const item of content) if (item.type === 'text' && typeof item.text === 'string') item.text = policy.redactor.redactString(item.text);
-    if (result.structuredContent !== undefined) result.structuredContent = policy.redactor.redact(result.structuredContent);
+    if (result.structuredContent !== undefined) result.structuredContent = policy.redactor.redactStrings(result.structuredContent);
   }
   const max = policy.maxBytes;
   if (max === undefined || bytes <= max) return { bytes, truncated: false };

@@ -65,7 +65,10 @@ describe('probing, truncation and redaction', () => {
     // create_ticket echoes its title in the result (output).
     const { client } = await httpClient(server, 'bot-ops@example.com');
     const result = await callTool(client, 'create_ticket', { title: 'Call jane.doe@example.com', severity: 'high', body: `key ${API_KEY}` });
+    // Result fields named like credentials (usage.inputTokens) are data, not secrets: left as they are.
+    const summary = await callTool(client, 'summarize', { text: 'One sentence here. Another one there.' });
     await client.close();
+    expect(summary.structuredContent).toMatchObject({ usage: { inputTokens: expect.any(Number) } });
     expect(textOf(result)).toContain('[REDACTED:email]');
     expect(textOf(result)).not.toContain('jane.doe@example.com');
     await new Promise((r) => setTimeout(r, 300)); // audit and log lines are written off the request path
@@ -78,5 +81,6 @@ describe('probing, truncation and redaction', () => {
     expect(sumOf(text, 'mcp_redactions_total', { detector: 'api_key', location: 'input' })).toBe(1);
     expect(sumOf(text, 'mcp_redactions_total', { detector: 'email', location: 'log' })).toBeGreaterThanOrEqual(1);
     expect(sumOf(text, 'mcp_redactions_total', { detector: 'api_key', location: 'output' })).toBe(0);
+    expect(sumOf(text, 'mcp_redactions_total', { detector: 'key', location: 'output' })).toBe(0);
   });
 });
