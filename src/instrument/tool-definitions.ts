@@ -53,6 +53,7 @@ interface ServerShape {
   _registeredTools: Record<string, RegisteredToolShape>;
   sendToolListChanged(): void;
   isConnected(): boolean;
+  connect(transport: unknown): Promise<void>;
 }
 
 const EMPTY_OBJECT_JSON_SCHEMA = { type: 'object', properties: {} };
@@ -119,7 +120,14 @@ export class ToolDefinitionTracker {
     if (typeof shape._registeredTools !== 'object' || typeof shape.sendToolListChanged !== 'function') {
       throw new Error('instrumentation: this McpServer does not expose its tool registry (SDK 1.x expected)');
     }
-    this.tracked.set(server, { server: shape, seenConnected: false });
+    const tracked: TrackedServer = { server: shape, seenConnected: shape.isConnected() };
+    this.tracked.set(server, tracked);
+    // A session may open and close between two scans: mark the connection when it happens.
+    const connect = shape.connect.bind(shape);
+    shape.connect = async (transport) => {
+      await connect(transport);
+      tracked.seenConnected = true;
+    };
     const announce = shape.sendToolListChanged.bind(shape);
     shape.sendToolListChanged = () => {
       announce();
@@ -138,8 +146,7 @@ export class ToolDefinitionTracker {
     const next = new Map<string, Set<string>>();
     let live = 0;
     for (const [key, t] of this.tracked) {
-      if (t.server.isConnected()) t.seenConnected = true;
-      else if (t.seenConnected) {
+      if (!t.server.isConnected() && t.seenConnected) {
         this.tracked.delete(key);
         continue;
       }

@@ -102,8 +102,13 @@ describe('tool-definition drift with no session open', () => {
     let text = await scrape(server.base);
     expect(sumOf(text, 'mcp_registered_tools')).toBe(5);
     expect(samples(text, 'mcp_tool_definition_info')).toHaveLength(5);
+    // A session opened and closed between two scans no longer counts as serving the old definition.
+    const { client, transport } = await httpClient(server, 'short-lived');
+    await transport.terminateSession();
+    await client.close();
     expect((await adminTools(server, 'POST', { tool: 'summarize', description: POISONED })).status).toBe(200);
     text = await scrape(server.base);
     expect(sumOf(text, 'mcp_tool_definition_changes_total', { tool: 'summarize', change: 'modified' })).toBe(1);
+    expect(samples(text, 'mcp_tool_definition_info').filter((x) => x.labels.tool === 'summarize')).toHaveLength(1);
   });
 });
