@@ -1,9 +1,9 @@
 // Fleet overview: health at a glance, SLO status per tool (SLIs against objectives, error budget
 // left) and the MCP alerts Prometheus currently holds.
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { ratio, selector, type MatcherLike } from '../promql/index.js';
+import { ratio, ratioOrZero, selector, type MatcherLike } from '../promql/index.js';
 import type { DashboardContext, DashboardSpec, RowSpec } from './dashboard.js';
-import { failureRatio, RANGE, RATE_INTERVAL, successRatio, sumIncrease } from './expressions.js';
+import { RANGE, RATE_INTERVAL, successRatio, sumIncrease } from './expressions.js';
 import { legend, lowerLimit, stat, table, tableColumns, thresholds, upperLimit, type Query } from './panels.js';
 import { SCOPE, TOOL_FILTER } from './variables.js';
 
@@ -37,7 +37,7 @@ function fleet({ q, config }: DashboardContext): RowSpec {
         title: 'Server-caused error ratio',
         description: 'Share of tool calls failing through the server\'s fault. Red at the error-ratio alert threshold.',
         unit: units.PercentUnit,
-        queries: [{ expr: failureRatio(q.rate('toolErrors', RATE_INTERVAL, { subset: 'serverFailed', where: TOOL_FILTER }), calls()), legend: 'errors' }],
+        queries: [{ expr: ratioOrZero(q.rate('toolErrors', RATE_INTERVAL, { subset: 'serverFailed', where: TOOL_FILTER }), calls()), legend: 'errors' }],
       }).thresholds(upperLimit(config.errorRatio.max)),
       q.has('toolDuration') && stat({
         title: 'Tool latency P95',
@@ -81,7 +81,7 @@ function sloStatus({ q, config }: DashboardContext): RowSpec {
     legend: `Latency SLI (<= ${slo.latency.thresholdSeconds}s)`,
   };
   const budget: Query = {
-    expr: `1 - ${failureRatio(serverErrors(slo.period), calls(slo.period))} / ${tidy(1 - slo.availability)}`,
+    expr: `1 - ${ratioOrZero(serverErrors(slo.period), calls(slo.period))} / ${tidy(1 - slo.availability)}`,
     legend: `Error budget remaining (${slo.period})`,
   };
   const queries = [availability, latency, budget];

@@ -1,8 +1,9 @@
 // Performance & reliability: traffic, tool latency quantiles, errors split by who caused them,
 // JSON-RPC error codes, handshakes and message sizes.
 import * as units from '@grafana/grafana-foundation-sdk/units';
+import { ratioOrZero } from '../promql/index.js';
 import type { DashboardContext, DashboardSpec, RowSpec } from './dashboard.js';
-import { failureRatio, RATE_INTERVAL, successRatio } from './expressions.js';
+import { RATE_INTERVAL, successRatio } from './expressions.js';
 import { legend, timeseries, timeseriesWithLimit, upperLimit, lowerLimit } from './panels.js';
 import { TOOL_FILTER } from './variables.js';
 
@@ -47,7 +48,7 @@ function latency({ q, config }: DashboardContext): RowSpec {
 }
 
 function errors({ q, config }: DashboardContext): RowSpec {
-  const toolErrorRatio = (subset: 'callerFailed' | 'serverFailed'): string => failureRatio(
+  const toolErrorRatio = (subset: 'callerFailed' | 'serverFailed'): string => ratioOrZero(
     q.rate('toolErrors', RATE_INTERVAL, { by: ['tool'], subset, where: TOOL_FILTER }),
     q.rate('toolCalls', RATE_INTERVAL, { by: ['tool'], where: TOOL_FILTER }));
   const hasToolErrors = q.has('toolErrors', 'toolCalls');

@@ -2,9 +2,9 @@
 // agentic view: task success, turns per task, hallucinated calls, validation errors, tokens and cost.
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { CALLER_ERROR_TYPES } from '../catalog/index.js';
-import { ratio } from '../promql/index.js';
+import { ratio, ratioOrZero } from '../promql/index.js';
 import type { DashboardContext, DashboardSpec, RowSpec } from './dashboard.js';
-import { failureRatio, RANGE, RATE_INTERVAL, sumIncrease } from './expressions.js';
+import { RANGE, RATE_INTERVAL, sumIncrease } from './expressions.js';
 import { barGauge, legend, lowerLimit, stat, timeseries, timeseriesWithLimit, upperLimit } from './panels.js';
 import { TOOL_FILTER } from './variables.js';
 
@@ -128,7 +128,7 @@ function agentic({ q, config }: DashboardContext): RowSpec {
         description: 'Calls rejected for invalid parameters, as a share of each tool\'s calls. The dashed line is the validation alert threshold.',
         unit: units.PercentUnit,
         queries: [{
-          expr: failureRatio(
+          expr: ratioOrZero(
             q.rate('toolErrors', RATE_INTERVAL, { by: ['tool'], where: { ...TOOL_FILTER, errorType: INVALID_PARAMS } }),
             q.rate('toolCalls', RATE_INTERVAL, { by: ['tool'], where: TOOL_FILTER })),
           legend: legend(q.label('toolCalls', 'tool')),
