@@ -3,8 +3,9 @@
 // count, response sizes and truncation, redactions by detector and location, and the audit trail.
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { OVERFLOW_VALUE } from '../catalog/index.js';
+import { ratioOrZero } from '../promql/index.js';
 import type { DashboardContext, DashboardSpec, MaybePanel, RowSpec } from './dashboard.js';
-import { failureRatio, RANGE, RATE_INTERVAL, sumIncrease } from './expressions.js';
+import { RANGE, RATE_INTERVAL, sumIncrease } from './expressions.js';
 import { legend, stat, table, tableColumns, timeseries, timeseriesWithLimit, upperLimit } from './panels.js';
 
 /** JSON-RPC "method not found": a client trying methods the server does not offer. */
@@ -103,7 +104,7 @@ function audit({ q, config }: DashboardContext): RowSpec {
         description: 'Share of audit records that failed to be written: anything above zero is a gap in the audit trail.',
         unit: units.PercentUnit,
         queries: [{
-          expr: failureRatio(q.rate('auditRecords', RATE_INTERVAL, { subset: 'failed' }), q.rate('auditRecords', RATE_INTERVAL)),
+          expr: ratioOrZero(q.rate('auditRecords', RATE_INTERVAL, { subset: 'failed' }), q.rate('auditRecords', RATE_INTERVAL)),
           legend: 'failed',
         }],
       }).span(8),
@@ -159,7 +160,7 @@ function responses({ q }: DashboardContext): RowSpec {
         description: 'Share of tool results the server cut to its maximum response size: context the agent asked for and did not get.',
         unit: units.PercentUnit,
         queries: [{
-          expr: failureRatio(q.rate('toolResponsesTruncated', RATE_INTERVAL, { by: ['tool'] }),
+          expr: ratioOrZero(q.rate('toolResponsesTruncated', RATE_INTERVAL, { by: ['tool'] }),
             q.rate('toolResponseSize', RATE_INTERVAL, { by: ['tool'], part: 'count' })),
           legend: legend(q.label('toolResponsesTruncated', 'tool')),
         }],
