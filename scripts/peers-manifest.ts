@@ -14,8 +14,10 @@ export interface PeerEntry {
   bin?: string;
   /** Grafana only: the directory passed as --homepath. */
   homepath?: string;
-  /** Why the peer is missing, when `npm run peers` knows (refused module, licence, build error). */
+  /** Why the last `npm run peers` could not install it (a build error): a failure to fix. */
   unavailable?: string;
+  /** Why this machine's registries will not provide it (licence policy, module refused): not ours to fix. */
+  refused?: string;
 }
 
 export type Peers = Record<PeerName, PeerEntry>;
@@ -73,7 +75,8 @@ function withoutBin(entry: PeerEntry): PeerEntry {
 export function requirePeerBin(peers: Peers, name: PeerName): string {
   const entry = peers[name];
   if (entry.bin) return entry.bin;
-  const why = entry.unavailable ? `\n  npm run peers reported: ${entry.unavailable}` : "";
+  const reported = entry.refused ?? entry.unavailable;
+  const why = reported ? `\n  npm run peers reported: ${reported}` : "";
   const envName = `MCP_OBS_PEER_${name.toUpperCase().replace(/-/g, "_")}_BIN`;
   throw new Error(
     `peer "${name}" is not installed (no binary in ${peersManifestPath()}). ` +

@@ -48,7 +48,7 @@ const PROMETHEUS_LDFLAGS = ["-s", "-w", `-X github.com/prometheus/common/version
 // - the workplace package policy lists Grafana (and Loki, Tempo) as not-to-use because they are
 //   AGPL-3.0; mimirtool lives in github.com/grafana/mimir, which is AGPL-3.0 as well.
 // A machine that has these tools from elsewhere can use them via MCP_OBS_PEER_<NAME>_BIN.
-const AGPL_POLICY = "AGPL-3.0 licensed: the project's package policy says not to use it";
+const AGPL_POLICY = "AGPL-3.0 licensed: this machine's Go package list marks it not-to-use (AGPL)";
 const PEER_PLANS: readonly PeerPlan[] = [
   {
     kind: "unavailable",
@@ -213,7 +213,9 @@ function reportUnavailable(plan: UnavailablePeer): PeerResult {
 
 function manifestEntry(result: PeerResult): PeerEntry {
   if (result.bin) return { version: result.version, bin: result.bin };
-  return { ...(result.version !== "-" ? { version: result.version } : {}), unavailable: result.detail ?? result.status };
+  const reason = result.detail ?? result.status;
+  if (result.status === "unavailable") return { refused: reason };
+  return { ...(result.version !== "-" ? { version: result.version } : {}), unavailable: reason };
 }
 
 function writeManifest(results: readonly PeerResult[]): string {

@@ -43,14 +43,15 @@ describe("readPeers", () => {
   });
 
   it("lets MCP_OBS_PEER_<NAME>_BIN/_HOMEPATH point at a peer installed elsewhere", () => {
-    writeFileSync(manifest, JSON.stringify({ grafana: { unavailable: "licence" } }));
+    writeFileSync(manifest, JSON.stringify({ grafana: { refused: "licence" } }));
     process.env.MCP_OBS_PEER_GRAFANA_BIN = "/opt/grafana/bin/grafana";
     process.env.MCP_OBS_PEER_GRAFANA_HOMEPATH = "/opt/grafana";
     expect(readPeers(manifest).grafana).toEqual({ version: "external", bin: "/opt/grafana/bin/grafana", homepath: "/opt/grafana" });
   });
 
   it("fails with a message that names the peer, `npm run peers` and the recorded reason", () => {
-    writeFileSync(manifest, JSON.stringify({ mimirtool: { unavailable: "AGPL-3.0 licensed" } }));
+    writeFileSync(manifest, JSON.stringify({ mimirtool: { refused: "AGPL-3.0 licensed" }, grafana: { unavailable: "go build: exit 1" } }));
     expect(() => requirePeerBin(readPeers(manifest), "mimirtool")).toThrow(/peer "mimirtool" is not installed[\s\S]*npm run peers[\s\S]*MCP_OBS_PEER_MIMIRTOOL_BIN[\s\S]*AGPL-3.0 licensed/);
+    expect(() => requirePeerBin(readPeers(manifest), "grafana")).toThrow(/go build: exit 1/);
   });
 });

@@ -17,6 +17,17 @@ export function grafanaHome(): string {
   return homepath;
 }
 
+/**
+ * The reason this machine's registries refuse a peer (licence policy, module refused), recorded by
+ * `npm run peers`; its suite is skipped with that reason printed. A peer that is merely not
+ * installed, or whose build failed, is not refused: its tests fail.
+ */
+export function refusedHere(name: PeerName): string | undefined {
+  const reason = peers[name].bin ? undefined : peers[name].refused;
+  if (reason) console.warn(`test:peers: skipping ${name}: ${reason}`);
+  return reason;
+}
+
 export interface ToolRun {
   exitCode: number;
   /** stdout and stderr interleaved, for assertions and failure messages. */
