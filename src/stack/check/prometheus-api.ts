@@ -46,8 +46,10 @@ export interface AmAlert {
 export class PrometheusApi {
   constructor(readonly base: string) {}
 
-  private async api<T>(path: string): Promise<T> {
-    const res = await getJson<ApiResponse<T>>(`${this.base}${path}`);
+  /** GET, or POST with a form body for queries (panel expressions can outgrow a URL). */
+  private async api<T>(path: string, form?: URLSearchParams): Promise<T> {
+    const init: RequestInit = form ? { method: 'POST', body: form } : {};
+    const res = await getJson<ApiResponse<T>>(`${this.base}${path}`, init);
     if (res.status !== 'success') throw new Error(`${path}: ${res.error ?? res.status}`);
     return res.data;
   }
@@ -68,12 +70,12 @@ export class PrometheusApi {
   async rangeSeries(expr: string, rangeSeconds: number, stepSeconds: number): Promise<number> {
     const end = Date.now() / 1000;
     const q = new URLSearchParams({ query: expr, start: String(end - rangeSeconds), end: String(end), step: String(stepSeconds) });
-    const data = await this.api<{ result: Sample[] }>(`/api/v1/query_range?${q}`);
+    const data = await this.api<{ result: Sample[] }>('/api/v1/query_range', q);
     return data.result.length;
   }
 
   async instant(expr: string): Promise<Sample[]> {
-    const data = await this.api<{ result: (Sample & { value: [number, string] })[] }>(`/api/v1/query?${new URLSearchParams({ query: expr })}`);
+    const data = await this.api<{ result: (Sample & { value: [number, string] })[] }>('/api/v1/query', new URLSearchParams({ query: expr }));
     return data.result;
   }
 
