@@ -3,6 +3,7 @@ import { getProfile } from '../catalog/index.js';
 import type { Config } from '../config/schema.js';
 import { dashboardArtifacts } from '../dashboards/index.js';
 import { ruleArtifacts } from '../rules/index.js';
+import { runbookArtifact } from '../rules/runbook.js';
 import { composeArtifacts } from '../stack/compose.js';
 import { provisioningArtifacts } from '../stack/provisioning.js';
 import type { Artifact } from './artifact.js';
@@ -16,8 +17,9 @@ export function generate(config: Config): Artifact[] {
     const profile = getProfile(name);
     return [...dashboardArtifacts(config, profile), ...ruleArtifacts(config, profile)];
   });
-  // The local stack's configuration (Grafana provisioning, compose Prometheus/Alertmanager configs).
-  return [...perProfile, ...provisioningArtifacts(config), ...composeArtifacts(config)];
+  // The runbook covers the alerts of every profile, so it is emitted once.
+  // The local stack's configuration (Grafana provisioning, compose Prometheus/Alertmanager configs) too.
+  return [...perProfile, runbookArtifact(config), ...provisioningArtifacts(config), ...composeArtifacts(config)];
 }
 
 export function build(root: string, config: Config): WriteReport {
