@@ -1,13 +1,13 @@
 // The loopback-only fault-injection API: GET (current faults), POST (merge), DELETE (clear all).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../instrument/index.js';
 import type { FaultState } from './faults/fault-state.js';
 import { FaultSpecError, parseFaultJson } from './faults/fault-spec.js';
 import { isLoopbackPeer } from './http-guards.js';
 import { BodyTooLarge, readBody, sendJson } from './http-io.js';
 import { SAMPLE_TOOL_NAMES } from './tools/index.js';
 
-export async function handleAdminFaults(req: IncomingMessage, res: ServerResponse, faults: FaultState,
-  log: (event: string, fields: Record<string, unknown>) => void): Promise<void> {
+export async function handleAdminFaults(req: IncomingMessage, res: ServerResponse, faults: FaultState, logger: Logger): Promise<void> {
   if (!isLoopbackPeer(req)) {
     sendJson(res, 403, { error: 'the fault admin API only answers loopback peers' });
     return;
@@ -18,14 +18,14 @@ export async function handleAdminFaults(req: IncomingMessage, res: ServerRespons
       return;
     case 'DELETE':
       faults.clear();
-      log('faults_cleared', {});
+      logger.notice('faults cleared', { faults: faults.snapshot() });
       sendJson(res, 200, faults.snapshot());
       return;
     case 'POST': {
       try {
         const specs = parseFaultJson(await readBody(req), 'request body', SAMPLE_TOOL_NAMES);
         faults.apply(specs);
-        log('faults_applied', { specs });
+        logger.notice('faults applied', { specs, faults: faults.snapshot() });
         sendJson(res, 200, faults.snapshot());
       } catch (err) {
         if (!(err instanceof FaultSpecError || err instanceof BodyTooLarge)) throw err;

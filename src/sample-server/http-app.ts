@@ -1,10 +1,12 @@
 // Streamable HTTP front door: one port serving /mcp (stateful sessions keyed by Mcp-Session-Id),
-// the metrics endpoints and the loopback-only fault admin API, behind DNS-rebinding checks.
-import { randomUUID } from 'node:crypto';
+// the instrumentation's /metrics, /health and /ready, and the loopback-only fault admin API,
+// behind DNS-rebinding checks. Without `mcp` it is the stdio mode's metrics/admin port.
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { Instrumentation } from '../instrument/index.js';
 import { handleAdminFaults } from './admin-faults.js';
 import type { FaultState } from './faults/fault-state.js';
 import { rebindingViolation } from './http-guards.js';
@@ -12,111 +14,106 @@ import { BodyTooLarge, readBody, sendJson, sendJsonRpcError } from './http-io.js
 
 export interface HttpAppOptions {
   faults: FaultState;
+  instrumentation: Instrumentation;
   /** Serve MCP on /mcp (HTTP mode); absent on the stdio mode's metrics port. */
-  mcp?: {
-    newMcpServer: () => McpServer;
-    /** Sessions silent for longer than this are closed; 0 keeps them until the client leaves. */
-    idleTimeoutMs: number;
-  };
-  log: (event: string, fields: Record<string, unknown>) => void;
-}
-
-interface Session {
-  transport: StreamableHTTPServerTransport;
-  lastSeen: number;
+  newMcpServer?: () => McpServer;
+  /** When set, /mcp requires `Authorization: Bearer <token>` (401 otherwise). */
+  authToken?: string;
 }
 
 export interface HttpApp {
   server: Server;
-  sessions: ReadonlyMap<string, Session>;
-  /** Closes every open session (each records its duration), then stops the idle sweeper. */
+  /** Open sessions by Mcp-Session-Id. */
+  sessions: ReadonlyMap<string, StreamableHTTPServerTransport>;
+  /** Closes every open session; each records its duration. */
   closeSessions(): Promise<void>;
 }
 
+const METRICS_PATHS = new Set(['/metrics', '/health', '/ready']);
+const messagesOf = (body: unknown): unknown[] => (Array.isArray(body) ? body : [body]);
 const isInitializeAttempt = (body: unknown): boolean =>
-  (Array.isArray(body) ? body : [body]).some((m) => typeof m === 'object' && m !== null && (m as { method?: unknown }).method === 'initialize');
+  messagesOf(body).some((m) => typeof m === 'object' && m !== null && (m as { method?: unknown }).method === 'initialize');
 
-export function createHttpApp(options: HttpAppOptions): HttpApp {
-  const { faults, mcp, log } = options;
-  const sessions = new Map<string, Session>();
+const sameSecret = (a: string, b: string): boolean =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+export function createHttpApp({ faults, instrumentation, newMcpServer, authToken }: HttpAppOptions): HttpApp {
+  const { logger } = instrumentation;
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
 
   async function openSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const server = newMcpServer!();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        sessions.set(id, { transport, lastSeen: Date.now() });
-        log('session_opened', { session: id });
-      },
+      onsessioninitialized: (id) => void sessions.set(id, transport),
     });
     transport.onclose = () => {
-      if (transport.sessionId && sessions.delete(transport.sessionId)) log('session_closed', { session: transport.sessionId });
+      if (transport.sessionId) sessions.delete(transport.sessionId);
     };
-    await mcp!.newMcpServer().connect(transport);
+    instrumentation.instrumentTransport(transport, { kind: 'http', server });
+    await server.connect(transport);
     await transport.handleRequest(req, res, body);
   }
 
-  async function handleMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handleMcp(req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void> {
+    if (authToken !== undefined && !sameSecret(req.headers.authorization ?? '', `Bearer ${authToken}`)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      return sendJsonRpcError(res, 401, -32001, 'Unauthorized: send Authorization: Bearer <MCP_AUTH_TOKEN>');
+    }
     const sessionId = req.headers['mcp-session-id'];
-    let body: unknown;
     if (req.method === 'POST') {
       try {
-        body = JSON.parse(await readBody(req));
+        // Kept on req so the instrumentation's rejection middleware can label rejections by method.
+        req.body = JSON.parse(await readBody(req));
       } catch (err) {
         if (err instanceof BodyTooLarge) return sendJsonRpcError(res, 413, -32600, err.message);
         return sendJsonRpcError(res, 400, -32700, `Parse error: ${(err as Error).message}`);
       }
     }
     if (typeof sessionId === 'string') {
-      const session = sessions.get(sessionId);
-      if (!session) return sendJsonRpcError(res, 404, -32001, 'Session not found');
-      session.lastSeen = Date.now();
-      return session.transport.handleRequest(req, res, body);
+      const transport = sessions.get(sessionId);
+      if (!transport) return sendJsonRpcError(res, 404, -32001, 'Session not found');
+      return transport.handleRequest(req, res, req.body);
     }
-    if (req.method === 'POST' && isInitializeAttempt(body)) {
-      if (!(Array.isArray(body) ? body : [body]).some(isInitializeRequest)) {
-        return sendJsonRpcError(res, 400, -32602, 'Invalid initialize request: params need protocolVersion, capabilities and clientInfo {name, version}');
+    if (req.method === 'POST' && isInitializeAttempt(req.body)) {
+      if (!messagesOf(req.body).some(isInitializeRequest)) {
+        return sendJsonRpcError(res, 400, -32602,
+          'Invalid initialize request: params need protocolVersion, capabilities and clientInfo {name, version}');
       }
-      return openSession(req, res, body);
+      return openSession(req, res, req.body);
     }
     return sendJsonRpcError(res, 400, -32000, 'Bad Request: no Mcp-Session-Id header; send initialize first');
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const violation = rebindingViolation(req);
-    if (violation) return sendJsonRpcError(res, 403, -32000, violation.message);
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path === '/mcp' && mcp) return handleMcp(req, res);
-    if (path === '/admin/faults') return handleAdminFaults(req, res, faults, log);
-    sendJson(res, 404, { error: `no route for ${path}; paths: /mcp, /metrics, /health, /ready, /admin/faults` });
+    const onMcp = path === '/mcp' && newMcpServer !== undefined;
+    // On /mcp the middleware reports every answer given before the transport (bad Host included).
+    if (onMcp) instrumentation.httpMiddleware(req, res);
+    const violation = rebindingViolation(req);
+    if (violation) {
+      if (!onMcp) instrumentation.httpRejection(violation.reason);
+      return sendJsonRpcError(res, 403, -32000, violation.message);
+    }
+    if (onMcp) return handleMcp(req, res);
+    if (METRICS_PATHS.has(path)) return instrumentation.metricsHandler(req, res);
+    if (path === '/admin/faults') return handleAdminFaults(req, res, faults, logger);
+    sendJson(res, 404, { error: `no route for ${path}; paths: ${newMcpServer ? '/mcp, ' : ''}/metrics, /health, /ready, /admin/faults` });
   }
 
   const server = createServer((req, res) => {
     route(req, res).catch((err: Error) => {
-      log('http_error', { path: req.url, message: err.message });
+      logger.error('http request failed', { path: req.url, error: err.message });
       if (!res.headersSent) sendJsonRpcError(res, 500, -32603, 'Internal error');
       else res.end();
     });
   });
 
-  const idleTimeoutMs = mcp?.idleTimeoutMs ?? 0;
-  const sweeper = idleTimeoutMs > 0
-    ? setInterval(() => {
-      const cutoff = Date.now() - idleTimeoutMs;
-      for (const [id, s] of sessions) {
-        if (s.lastSeen < cutoff) {
-          log('session_idle_closed', { session: id, idleMs: Date.now() - s.lastSeen });
-          void s.transport.close();
-        }
-      }
-    }, Math.min(idleTimeoutMs, 5_000)).unref()
-    : undefined;
-
   return {
     server,
     sessions,
     async closeSessions() {
-      clearInterval(sweeper);
-      await Promise.all([...sessions.values()].map((s) => s.transport.close()));
+      await Promise.all([...sessions.values()].map((t) => t.close()));
     },
   };
 }

@@ -1,39 +1,49 @@
-// Starts the reference server in the chosen transport and stops it cleanly on SIGTERM/SIGINT
-// (the local stack stops processes by PID with SIGTERM): sessions closed, logs flushed.
+// Starts the reference server in the chosen transport, instrumented with the library, and stops
+// it cleanly on SIGTERM/SIGINT (the local stack stops processes by PID with SIGTERM): sessions
+// closed (their durations recorded), logs and audit flushed.
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { createInstrumentation } from '../instrument/index.js';
 import { FaultState } from './faults/fault-state.js';
 import { parseFaultJson } from './faults/fault-spec.js';
 import { createHttpApp, type HttpApp } from './http-app.js';
 import { buildMcpServer } from './mcp-server.js';
 import type { ServerOptions } from './options.js';
-import { SAMPLE_TOOL_NAMES, type ToolContext } from './tools/index.js';
+import { SAMPLE_TOOL_NAMES } from './tools/index.js';
 
 /** Shutdown must finish within this, or the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 5_000;
+/** Sessions count as idle (mcp_idle_sessions) after this, or after half the idle timeout when that is shorter. */
+const IDLE_AFTER_SECONDS = 300;
 
 export async function runSampleServer(options: ServerOptions): Promise<void> {
-  const logFile = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
-  const logStream = logFile ?? process.stderr;
-  const log = (event: string, fields: Record<string, unknown>) =>
-    logStream.write(`${JSON.stringify({ time: new Date().toISOString(), event, ...fields })}\n`);
-
+  // Parse faults first: a bad MCP_FAULTS must stop the start before anything listens.
   const faults = new FaultState();
   if (process.env.MCP_FAULTS) faults.apply(parseFaultJson(process.env.MCP_FAULTS, 'MCP_FAULTS', SAMPLE_TOOL_NAMES));
-  const context: ToolContext = { reportTokens: (tool, usage) => log('tokens', { tool, ...usage }) };
-  const newMcpServer = () => buildMcpServer(faults, context);
+
+  const idle = options.idleTimeoutSeconds;
+  const instrumentation = createInstrumentation({
+    profile: options.profile,
+    tools: SAMPLE_TOOL_NAMES,
+    idleAfterSeconds: idle > 0 ? Math.min(IDLE_AFTER_SECONDS, idle / 2) : IDLE_AFTER_SECONDS,
+    idleSessionLimitSeconds: idle > 0 ? idle : Number.POSITIVE_INFINITY,
+    auditFile: options.auditFile,
+    log: options.logFile ? { file: options.logFile } : 'stderr',
+  });
+  const { logger } = instrumentation;
+  const newMcpServer = () => buildMcpServer(faults, instrumentation);
 
   let app: HttpApp | undefined;
   let port = options.port;
   if (options.transport === 'http') {
-    app = createHttpApp({ faults, log, mcp: { newMcpServer, idleTimeoutMs: options.idleTimeoutSeconds * 1000 } });
+    app = createHttpApp({ faults, instrumentation, newMcpServer, authToken: process.env.MCP_AUTH_TOKEN || undefined });
   } else {
-    const transport = new StdioServerTransport();
-    await newMcpServer().connect(transport);
+    const server = newMcpServer();
+    const transport = instrumentation.instrumentTransport(new StdioServerTransport(), { kind: 'stdio', server });
+    await server.connect(transport);
     process.stdin.once('end', () => void shutdown('stdin closed'));
     if (options.metricsPort !== undefined) {
-      app = createHttpApp({ faults, log });
+      app = createHttpApp({ faults, instrumentation });
       port = options.metricsPort;
     }
   }
@@ -43,14 +53,16 @@ export async function runSampleServer(options: ServerOptions): Promise<void> {
     const address = app.server.address();
     port = typeof address === 'object' && address ? address.port : port;
   }
-  log('started', { transport: options.transport, host: options.host, port: app ? port : undefined, profile: options.profile,
-    pid: process.pid, faults: faults.snapshot() });
+  logger.info('sample server started', { transport: options.transport, host: options.host, port: app ? port : undefined,
+    profile: options.profile, pid: process.pid, faults: faults.snapshot() });
+  // The start line must reach the log before anything else happens (scripts and tests wait for it).
+  logger.flush();
 
   let stopping = false;
   async function shutdown(reason: string): Promise<void> {
     if (stopping) return;
     stopping = true;
-    log('stopping', { reason });
+    logger.info('sample server stopping', { reason });
     setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
     if (app) {
       await app.closeSessions();
@@ -58,8 +70,8 @@ export async function runSampleServer(options: ServerOptions): Promise<void> {
       await new Promise((resolve) => app!.server.close(resolve));
     }
     faults.clear();
-    log('stopped', {});
-    if (logFile) await new Promise<void>((resolve) => logFile.end(resolve));
+    logger.info('sample server stopped', {});
+    await instrumentation.close();
     process.exit(0);
   }
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

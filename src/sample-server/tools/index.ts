@@ -8,4 +8,4 @@ import type { SampleTool } from './tool.js';
 
 export const SAMPLE_TOOLS: readonly SampleTool[] = [searchDocs, queryDb, fetchUrl, summarize, createTicket];
 export const SAMPLE_TOOL_NAMES = SAMPLE_TOOLS.map((t) => t.name);
-export type { SampleTool, ToolContext, TokenUsage } from './tool.js';
+export type { SampleTool, ToolContext } from './tool.js';

@@ -24,14 +24,10 @@ export const summarize = defineTool({
     const keep = new Set(sentences.map((s, i) => ({ i, score: score(s) })).sort((a, b) => b.score - a.score)
       .slice(0, maxSentences).map((r) => r.i));
     const summary = sentences.filter((_, i) => keep.has(i)).join(' ');
-    const usage = {
-      model: SUMMARY_MODEL.name,
-      inputTokens: estimateTokens(input),
-      outputTokens: estimateTokens(summary),
-      costUsd: 0,
-    };
-    usage.costUsd = usage.inputTokens * SUMMARY_MODEL.inputUsdPerToken + usage.outputTokens * SUMMARY_MODEL.outputUsdPerToken;
-    context.reportTokens('summarize', usage);
-    return { ...text(summary), structuredContent: { summary, usage } };
+    const inputTokens = estimateTokens(input);
+    const outputTokens = estimateTokens(summary);
+    const costUsd = inputTokens * SUMMARY_MODEL.inputUsdPerToken + outputTokens * SUMMARY_MODEL.outputUsdPerToken;
+    context.reportTokens({ inputTokens, outputTokens, costUsd });
+    return { ...text(summary), structuredContent: { summary, usage: { model: SUMMARY_MODEL.name, inputTokens, outputTokens, costUsd } } };
   },
 });

@@ -4,18 +4,10 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
-/** Token usage a tool reports for the LLM work it did (summarize). */
-export interface TokenUsage {
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
+import type { Instrumentation } from '../../instrument/index.js';
 
-/** What a tool may call back into: shared state and usage reporting. */
-export interface ToolContext {
-  reportTokens(tool: string, usage: TokenUsage): void;
-}
+/** What a tool may call back into: the instrumentation's usage reporting (inside a handler it knows the tool). */
+export type ToolContext = Pick<Instrumentation, 'reportTokens'>;
 
 /** Runs before a tool's handler; may delay it or throw (fault injection). */
 export type ToolGate = (tool: string) => Promise<void>;
