@@ -59,8 +59,11 @@ export function npmScriptArgv(root: string, script: string, hint: string): strin
 
 const SERVER_HINT = 'the reference server and simulator land with the server branch (git merge server)';
 
-/** Simulator load while the stack runs: light (the machine is shared), with some bad calls so quality panels have data. */
-export const SIMULATOR_LOAD = { durationSeconds: 86_400, sessions: 2, rate: 4, hallucinationRate: 0.02, invalidArgsRate: 0.01 };
+/**
+ * Simulator load while the stack runs: light (the machine is shared), with some bad calls so quality
+ * panels have data. The simulator runs at most an hour; `npm run up` again restarts it.
+ */
+export const SIMULATOR_LOAD = { durationSeconds: 3_600, sessions: 2, rate: 4, hallucinationRate: 0.02, invalidArgsRate: 0.01 };
 
 export interface NativePlan {
   services: ServiceSpec[];
@@ -93,7 +96,8 @@ export function nativePlan(config: Config, settings: StackSettings, layout: Nati
       // A small heap limit, so the heap-pressure drill reaches the alert threshold with a modest allocation.
       env: { NODE_OPTIONS: '--max-old-space-size=256' },
       port: portOf(ports, profile === 'otel' ? 'otelServer' : 'server'),
-      readyUrl: http(serverPort(ports, profile), '/ready'), readyTimeoutMs: 60_000, phase: 1,
+      // /health: the instrumentation's /ready stays 503 until a first MCP session connects.
+      readyUrl: http(serverPort(ports, profile), '/health'), readyTimeoutMs: 60_000, phase: 1,
     })),
     {
       name: 'prometheus',

@@ -33,7 +33,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckRow[]> {
   rows.push(await checkEndpoint('service', 'webhook', `${http(ports.webhook)}/health`));
   // Under compose the servers are reachable only inside their network namespace; their scrape targets vouch for them.
   if (o.state.mode === 'native') {
-    for (const p of o.config.profiles) rows.push(await checkEndpoint('service', serverJob(p), `${http(serverPort(ports, p))}/ready`));
+    for (const p of o.config.profiles) rows.push(await checkEndpoint('service', serverJob(p), `${http(serverPort(ports, p))}/health`));
   }
   if (o.state.grafana) rows.push(await checkEndpoint('service', 'grafana', `${http(ports.grafana)}/api/health`));
   if (!rows.every((r) => r.ok)) return rows;
