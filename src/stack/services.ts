@@ -63,7 +63,25 @@ const SERVER_HINT = 'the reference server and simulator land with the server bra
  * Simulator load while the stack runs: light (the machine is shared), with some bad calls so quality
  * panels have data. The simulator runs at most an hour; `npm run up` again restarts it.
  */
-export const SIMULATOR_LOAD = { durationSeconds: 3_600, sessions: 2, rate: 4, hallucinationRate: 0.02, invalidArgsRate: 0.01 };
+export const SIMULATOR_LOAD: SimulatorLoad = { durationSeconds: 3_600, sessions: 2, rate: 4, hallucinationRate: 0.02, invalidArgsRate: 0.01 };
+
+export interface SimulatorLoad {
+  durationSeconds: number;
+  sessions: number;
+  rate: number;
+  hallucinationRate?: number;
+  invalidArgsRate?: number;
+  unknownToolBurst?: number;
+}
+
+/** `npm run simulate` against `url` (the server's /mcp endpoint) with a given load. */
+export function simulatorArgv(root: string, url: string, load: SimulatorLoad): string[] {
+  const optional = (flag: string, value: number | undefined) => (value === undefined ? [] : [flag, String(value)]);
+  return [...npmScriptArgv(root, 'simulate', SERVER_HINT), '--url', url, '--duration', String(load.durationSeconds),
+    '--sessions', String(load.sessions), '--rate', String(load.rate),
+    ...optional('--hallucination-rate', load.hallucinationRate), ...optional('--invalid-args-rate', load.invalidArgsRate),
+    ...optional('--unknown-tool-burst', load.unknownToolBurst)];
+}
 
 export interface NativePlan {
   services: ServiceSpec[];
@@ -74,7 +92,6 @@ export function nativePlan(config: Config, settings: StackSettings, layout: Nati
   const { ports } = settings;
   const grafana = findGrafana();
   const server = npmScriptArgv(layout.root, 'sample-server', SERVER_HINT);
-  const simulate = npmScriptArgv(layout.root, 'simulate', SERVER_HINT);
   const services: ServiceSpec[] = [
     {
       name: 'webhook',
@@ -94,7 +111,7 @@ export function nativePlan(config: Config, settings: StackSettings, layout: Nati
       name: serverJob(profile),
       argv: [...server, '--transport', 'http', '--port', String(serverPort(ports, profile)), '--profile', profile],
       // A small heap limit, so the heap-pressure drill reaches the alert threshold with a modest allocation.
-      env: { NODE_OPTIONS: '--max-old-space-size=256' },
+      env: { NODE_OPTIONS: '--max-old-space-size=1024' },
       port: portOf(ports, profile === 'otel' ? 'otelServer' : 'server'),
       // /health: the instrumentation's /ready stays 503 until a first MCP session connects.
       readyUrl: http(serverPort(ports, profile), '/health'), readyTimeoutMs: 60_000, phase: 1,
@@ -108,10 +125,7 @@ export function nativePlan(config: Config, settings: StackSettings, layout: Nati
     },
     ...config.profiles.map((profile): ServiceSpec => ({
       name: simulatorName(profile),
-      argv: [...simulate, '--url', http(serverPort(ports, profile), '/mcp'),
-        '--duration', String(SIMULATOR_LOAD.durationSeconds), '--sessions', String(SIMULATOR_LOAD.sessions),
-        '--rate', String(SIMULATOR_LOAD.rate), '--hallucination-rate', String(SIMULATOR_LOAD.hallucinationRate),
-        '--invalid-args-rate', String(SIMULATOR_LOAD.invalidArgsRate)],
+      argv: simulatorArgv(layout.root, http(serverPort(ports, profile), '/mcp'), SIMULATOR_LOAD),
       readyTimeoutMs: 3_000, phase: 2,
     })),
   ];

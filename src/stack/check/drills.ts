@@ -1,12 +1,11 @@
 // Fault drills against the running stack: inject a fault through the reference server's admin
 // API (or a simulator burst), then time the alert through pending → firing → Alertmanager →
 // webhook, and for the latency drill its resolution after the fault is removed.
-import { execa, type ResultPromise } from 'execa';
 import { getProfile, type ProfileName } from '../../catalog/index.js';
 import type { Config } from '../../config/schema.js';
 import { SignalQueries } from '../../promql/index.js';
 import { pollUntil } from '../readiness.js';
-import { npmScriptArgv } from '../services.js';
+import { runSimulator } from './simulator-run.js';
 import { getJson, sendJson } from './http.js';
 import { alertmanagerAlerts, type PrometheusApi } from './prometheus-api.js';
 import type { CheckRow } from './report.js';
@@ -62,7 +61,7 @@ export const DRILLS: readonly Drill[] = [
       const limit = await t.prometheus.scalar(q.gauge('heapLimit', 'max'));
       const used = await t.prometheus.scalar(q.gauge('heapUsed', 'max'));
       if (limit === undefined || used === undefined) throw new Error(`no heap metrics from ${t.job} in Prometheus`);
-      const heapMb = Math.ceil(((t.config.heap.ratio + 0.05) * limit - used) / MiB);
+      const heapMb = Math.ceil(((t.config.heap.ratio + 0.03) * limit - used) / MiB);
       await sendJson(faults(t), 'POST', { heapMb });
       return clearFaults(t);
     },
@@ -81,14 +80,9 @@ export const DRILLS: readonly Drill[] = [
     alerts: ['McpToolHallucinationRateHigh'],
     resolve: false,
     async inject(t) {
-      const argv = npmScriptArgv(t.root, 'simulate', 'the simulator lands with the server branch');
-      const [file, ...args] = argv as [string, ...string[]];
-      const burst: ResultPromise = execa(file, [...args, '--url', `${t.serverUrl}/mcp`, '--duration', '60', '--sessions', '2',
-        '--rate', '4', '--unknown-tool-burst', '200'], { cwd: t.root, reject: false, timeout: 90_000, stdio: 'ignore' });
-      return async () => {
-        burst.kill('SIGTERM');
-        await burst;
-      };
+      const burst = runSimulator(t.root, `${t.serverUrl}/mcp`,
+        { durationSeconds: 60, sessions: 2, rate: 4, unknownToolBurst: 200 });
+      return burst.stop;
     },
   },
 ];

@@ -6,6 +6,7 @@ import { runDrills, type DrillTimeouts } from './drills.js';
 import { checkEndpoint, checkGrafana, checkPanels, checkRecordingRules, checkTargets, type Progress } from './live.js';
 import { dashboardFiles } from './panels.js';
 import { PrometheusApi } from './prometheus-api.js';
+import { churnSessions } from './simulator-run.js';
 import type { CheckRow } from './report.js';
 
 export interface CheckOptions {
@@ -38,6 +39,29 @@ export async function runCheck(o: CheckOptions): Promise<CheckRow[]> {
   if (o.state.grafana) rows.push(await checkEndpoint('service', 'grafana', `${http(ports.grafana)}/api/health`));
   if (!rows.every((r) => r.ok)) return rows;
 
+  // The stack's simulators keep their sessions open, so handshakes and session durations only
+  // appear at their start; a short run with its own sessions gives those rules and panels data.
+  o.progress('opening and closing MCP sessions meanwhile (short simulator runs per server)');
+  const churn = o.config.profiles.map((p) => churnSessions(o.root, `${http(serverPort(ports, p))}/mcp`));
+  try {
+    await checkData(o, prometheus, rows);
+  } finally {
+    await Promise.all(churn.map((c) => c.stop()));
+  }
+  if (o.state.drill && o.drills?.length !== 0) {
+    const profile = o.config.profiles.includes('prom-client') ? 'prom-client' : 'otel';
+    rows.push(...await runDrills({
+      job: serverJob(profile), profile, serverUrl: http(serverPort(ports, profile)), prometheus,
+      alertmanagerUrl: http(ports.alertmanager), webhookUrl: http(ports.webhook), root: o.root, config: o.config,
+    }, o.drillTimeouts, o.progress, o.drills));
+  } else if (!o.state.drill) {
+    o.progress('drills skipped: the stack runs the real rules (start it with `npm run up -- --drill` for drills)');
+  }
+  return rows;
+}
+
+async function checkData(o: CheckOptions, prometheus: PrometheusApi, rows: CheckRow[]): Promise<void> {
+  const { ports } = o.state;
   o.progress('checking scrape targets');
   const jobs = ['prometheus', 'alertmanager', ...(o.state.grafana ? ['grafana'] : []), ...o.config.profiles.map(serverJob)];
   rows.push(...await checkTargets(prometheus, jobs, o.dataTimeoutMs, o.progress));
@@ -53,14 +77,4 @@ export async function runCheck(o: CheckOptions): Promise<CheckRow[]> {
       dashboards: dashboardFiles(o.root).length,
     }, o.dataTimeoutMs, o.progress));
   }
-  if (o.state.drill && o.drills?.length !== 0) {
-    const profile = o.config.profiles.includes('prom-client') ? 'prom-client' : 'otel';
-    rows.push(...await runDrills({
-      job: serverJob(profile), profile, serverUrl: http(serverPort(ports, profile)), prometheus,
-      alertmanagerUrl: http(ports.alertmanager), webhookUrl: http(ports.webhook), root: o.root, config: o.config,
-    }, o.drillTimeouts, o.progress, o.drills));
-  } else if (!o.state.drill) {
-    o.progress('drills skipped: the stack runs the real rules (start it with `npm run up -- --drill` for drills)');
-  }
-  return rows;
 }

@@ -24,7 +24,11 @@ async function settle<T>(subjects: readonly T[], probe: (s: T) => Promise<CheckR
     return subjects.every((s) => rows.get(s)?.ok) ? true : undefined;
   }, {
     timeoutMs, intervalMs: 5_000, progressEveryMs: 10_000,
-    progress: (ms) => progress(`  … ${label}: ${subjects.filter((s) => !rows.get(s)?.ok).length} of ${subjects.length} still without data (${Math.round(ms / 1000)}s)`),
+    progress: (ms) => {
+      const waiting = subjects.map((s) => rows.get(s)).filter((r) => r && !r.ok) as CheckRow[];
+      const names = waiting.slice(0, 3).map((r) => r.subject).join('; ');
+      progress(`  … ${label}: ${waiting.length} of ${subjects.length} not passing yet (${Math.round(ms / 1000)}s): ${names}${waiting.length > 3 ? '; …' : ''}`);
+    },
   });
   return subjects.map((s) => rows.get(s) as CheckRow);
 }
