@@ -109,7 +109,8 @@ export function nativePlan(config: Config, settings: StackSettings, layout: Nati
     },
     ...config.profiles.map((profile): ServiceSpec => ({
       name: serverJob(profile),
-      argv: [...server, '--transport', 'http', '--port', String(serverPort(ports, profile)), '--profile', profile],
+      argv: [...server, '--transport', 'http', '--port', String(serverPort(ports, profile)), '--profile', profile,
+        '--audit-file', join(layout.runDir, 'audit', `${profile}.jsonl`)],
       // A small heap limit, so the heap-pressure drill reaches the alert threshold with a modest allocation.
       env: { NODE_OPTIONS: '--max-old-space-size=1024' },
       port: portOf(ports, profile === 'otel' ? 'otelServer' : 'server'),

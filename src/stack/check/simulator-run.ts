@@ -24,7 +24,8 @@ export function runSimulator(root: string, url: string, load: SimulatorLoad): Si
 
 /**
  * Back-to-back short simulator runs until stopped: each opens and closes its sessions, so
- * handshake rates and session durations keep flowing while the check reads them.
+ * handshake rates and session durations keep flowing while the check reads them; plus one
+ * cross-origin request per run, so the rejected-request series exist.
  */
 export function churnSessions(root: string, url: string): SimulatorRun {
   let stopped = false;
@@ -32,6 +33,9 @@ export function churnSessions(root: string, url: string): SimulatorRun {
   const loop = (async () => {
     while (!stopped) {
       current = runSimulator(root, url, { durationSeconds: 5, sessions: 2, rate: 2 });
+      // One request from a foreign Origin, which the server must reject before the transport.
+      await fetch(url, { method: 'POST', headers: { origin: 'http://attacker.example' }, signal: AbortSignal.timeout(2_000) })
+        .then((res) => res.arrayBuffer(), () => undefined);
       await current.done;
     }
   })();
