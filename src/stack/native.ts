@@ -145,7 +145,7 @@ export async function nativeUp({ config, settings, root, drill, log }: UpOptions
   if (toStart.length === 0) return state;
 
   await assertPortsFree(toStart);
-  for (const dir of [layout.logDir, layout.dataDir, join(layout.webhookLog, '..')]) mkdirSync(dir, { recursive: true });
+  for (const dir of [layout.logDir, layout.dataDir, layout.auditDir, join(layout.webhookLog, '..')]) mkdirSync(dir, { recursive: true });
   writeNativeConfigs(config, settings, layout, drill, state.grafana);
 
   const startedNow: RecordedProcess[] = [];

@@ -26,6 +26,7 @@ export interface NativeLayout {
   configDir: string;
   dataDir: string;
   logDir: string;
+  auditDir: string;
   webhookLog: string;
 }
 
@@ -36,6 +37,7 @@ export function nativeLayout(root: string, runDir: string): NativeLayout {
     configDir: join(runDir, 'config'),
     dataDir: join(runDir, 'data'),
     logDir: join(runDir, 'logs'),
+    auditDir: join(runDir, 'audit'),
     webhookLog: join(runDir, 'webhook', 'notifications.jsonl'),
   };
 }
@@ -110,7 +112,7 @@ export function nativePlan(config: Config, settings: StackSettings, layout: Nati
     ...config.profiles.map((profile): ServiceSpec => ({
       name: serverJob(profile),
       argv: [...server, '--transport', 'http', '--port', String(serverPort(ports, profile)), '--profile', profile,
-        '--audit-file', join(layout.runDir, 'audit', `${profile}.jsonl`)],
+        '--audit-file', join(layout.auditDir, `${profile}.jsonl`)],
       // A small heap limit, so the heap-pressure drill reaches the alert threshold with a modest allocation.
       env: { NODE_OPTIONS: '--max-old-space-size=1024' },
       port: portOf(ports, profile === 'otel' ? 'otelServer' : 'server'),
