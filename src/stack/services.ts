@@ -5,7 +5,7 @@ import type { ProfileName } from '../catalog/index.js';
 import type { Config } from '../config/schema.js';
 import { alertmanagerBinary, findGrafana, prometheusBinary, type GrafanaInstall } from './binaries.js';
 import { PROVISIONING_DIR, PROVISIONING_ENV } from './provisioning.js';
-import { PORT_ENV, serverJob, serverPort, type StackPorts, type StackSettings } from './settings.js';
+import { PORT_ENV, serverJob, serverPort, STACK_AUTH_TOKEN, STACK_IDLE_TIMEOUT_SECONDS, type StackPorts, type StackSettings } from './settings.js';
 
 export interface ServiceSpec {
   name: string;
@@ -112,9 +112,9 @@ export function nativePlan(config: Config, settings: StackSettings, layout: Nati
     ...config.profiles.map((profile): ServiceSpec => ({
       name: serverJob(profile),
       argv: [...server, '--transport', 'http', '--port', String(serverPort(ports, profile)), '--profile', profile,
-        '--audit-file', join(layout.auditDir, `${profile}.jsonl`)],
+        '--audit-file', join(layout.auditDir, `${profile}.jsonl`), '--idle-timeout', String(STACK_IDLE_TIMEOUT_SECONDS)],
       // A small heap limit, so the heap-pressure drill reaches the alert threshold with a modest allocation.
-      env: { NODE_OPTIONS: '--max-old-space-size=1024' },
+      env: { NODE_OPTIONS: '--max-old-space-size=1024', MCP_AUTH_TOKEN: STACK_AUTH_TOKEN },
       port: portOf(ports, profile === 'otel' ? 'otelServer' : 'server'),
       // /health: the instrumentation's /ready stays 503 until a first MCP session connects.
       readyUrl: http(serverPort(ports, profile), '/health'), readyTimeoutMs: 60_000, phase: 1,
@@ -129,6 +129,7 @@ export function nativePlan(config: Config, settings: StackSettings, layout: Nati
     ...config.profiles.map((profile): ServiceSpec => ({
       name: simulatorName(profile),
       argv: simulatorArgv(layout.root, http(serverPort(ports, profile), '/mcp'), SIMULATOR_LOAD),
+      env: { MCP_AUTH_TOKEN: STACK_AUTH_TOKEN },
       readyTimeoutMs: 3_000, phase: 2,
     })),
   ];

@@ -9,7 +9,7 @@ import { generate } from '../../src/build/index.js';
 import { validateConfig } from '../../src/config/load.js';
 import { COMPOSE_FILE, COMPOSE_PORTS, POD_SERVICE, composeArtifacts, serverService } from '../../src/stack/compose.js';
 import { PROVISIONING_DIR, PROVISIONING_ENV } from '../../src/stack/provisioning.js';
-import { PORT_ENV, serverJob, serverPort } from '../../src/stack/settings.js';
+import { PORT_ENV, serverJob, serverPort, STACK_AUTH_TOKEN } from '../../src/stack/settings.js';
 
 interface Service {
   image?: string;
@@ -74,6 +74,9 @@ describe('stack/docker-compose.yml', () => {
       const cmd = services[serverService(p)]?.command ?? [];
       expect(cmd.slice(cmd.indexOf('--port'), cmd.indexOf('--port') + 2)).toEqual(['--port', String(serverPort(COMPOSE_PORTS, p))]);
       expect(cmd.slice(cmd.indexOf('--profile'), cmd.indexOf('--profile') + 2)).toEqual(['--profile', p]);
+      // The check's probes and simulators authenticate with the stack token.
+      expect(services[serverService(p)]?.environment?.MCP_AUTH_TOKEN).toBe(STACK_AUTH_TOKEN);
+      expect(services[`${serverService(p)}-simulator`]?.environment?.MCP_AUTH_TOKEN).toBe(STACK_AUTH_TOKEN);
     }
   });
 

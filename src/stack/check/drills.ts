@@ -81,7 +81,8 @@ export const DRILLS: readonly Drill[] = [
     resolve: false,
     async inject(t) {
       const burst = runSimulator(t.root, `${t.serverUrl}/mcp`,
-        { durationSeconds: 60, sessions: 2, rate: 4, unknownToolBurst: 200 });
+        // The burst, then a sustained share of invented tool names: the alert waits `for` a while.
+        { durationSeconds: 150, sessions: 2, rate: 4, unknownToolBurst: 200, hallucinationRate: 0.5 });
       return burst.stop;
     },
   },
@@ -167,6 +168,15 @@ export async function runDrills(t: DrillTarget, timeouts: DrillTimeouts, progres
     const expected = { ...drill, alerts: drill.alerts.filter((a) => loaded.has(a)) };
     if (expected.alerts.length === 0) continue;
     progress(`drill: ${drill.name} on ${t.job} (expecting ${expected.alerts.join(', ')})`);
+    // An alert still active from an earlier drill would time nothing: let it clear first (bounded).
+    const quiet = await pollUntil(async () => ((await t.prometheus.alerts())
+      .some((a) => expected.alerts.some((name) => matches(a.labels, name, t.job, drill.labels))) ? undefined : true),
+    { timeoutMs: timeouts.resolveMs, intervalMs: 2_000, progressEveryMs: 15_000,
+      progress: (ms) => progress(`  … ${drill.name}: waiting for earlier alerts to clear (${Math.round(ms / 1000)}s)`) });
+    if (!quiet) {
+      rows.push({ area: 'drill', subject: drill.name, ok: false, detail: `${expected.alerts.join(', ')} still active before the fault` });
+      continue;
+    }
     const timeline = new Map(expected.alerts.map((a) => [a, {} as Timeline]));
     const injectedAt = Date.now();
     let clear: (() => Promise<void>) | undefined;

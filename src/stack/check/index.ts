@@ -6,6 +6,7 @@ import { runDrills, type DrillTimeouts } from './drills.js';
 import { checkEndpoint, checkGrafana, checkPanels, checkRecordingRules, checkTargets, type Progress } from './live.js';
 import { dashboardFiles } from './panels.js';
 import { PrometheusApi } from './prometheus-api.js';
+import { probeServer } from './probes.js';
 import { churnSessions } from './simulator-run.js';
 import type { CheckRow } from './report.js';
 
@@ -43,10 +44,11 @@ export async function runCheck(o: CheckOptions): Promise<CheckRow[]> {
   // appear at their start; a short run with its own sessions gives those rules and panels data.
   o.progress('opening and closing MCP sessions meanwhile (short simulator runs per server)');
   const churn = o.config.profiles.map((p) => churnSessions(o.root, `${http(serverPort(ports, p))}/mcp`));
+  const probes = await Promise.all(o.config.profiles.map((p) => probeServer(`${http(serverPort(ports, p))}/mcp`)));
   try {
     await checkData(o, prometheus, rows);
   } finally {
-    await Promise.all(churn.map((c) => c.stop()));
+    await Promise.all([...churn.map((c) => c.stop()), ...probes.map((p) => p.close())]);
   }
   if (o.state.drill && o.drills?.length !== 0) {
     const profile = o.config.profiles.includes('prom-client') ? 'prom-client' : 'otel';

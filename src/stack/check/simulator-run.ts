@@ -1,6 +1,7 @@
 // A bounded simulator run the check starts itself (a drill burst, or session churn).
 import { execa } from 'execa';
 import { simulatorArgv, type SimulatorLoad } from '../services.js';
+import { STACK_AUTH_TOKEN } from '../settings.js';
 
 export interface SimulatorRun {
   /** Settles when the run ends by itself. */
@@ -11,7 +12,9 @@ export interface SimulatorRun {
 
 export function runSimulator(root: string, url: string, load: SimulatorLoad): SimulatorRun {
   const [file, ...args] = simulatorArgv(root, url, load) as [string, ...string[]];
-  const run = execa(file, args, { cwd: root, reject: false, timeout: (load.durationSeconds + 30) * 1000, stdio: 'ignore' });
+  const run = execa(file, args, {
+    cwd: root, reject: false, timeout: (load.durationSeconds + 30) * 1000, stdio: 'ignore', env: { MCP_AUTH_TOKEN: STACK_AUTH_TOKEN },
+  });
   const done = run.then(() => undefined);
   return {
     done,
@@ -24,8 +27,7 @@ export function runSimulator(root: string, url: string, load: SimulatorLoad): Si
 
 /**
  * Back-to-back short simulator runs until stopped: each opens and closes its sessions, so
- * handshake rates and session durations keep flowing while the check reads them; plus one
- * cross-origin request per run, so the rejected-request series exist.
+ * handshake rates and session durations keep flowing while the check reads them.
  */
 export function churnSessions(root: string, url: string): SimulatorRun {
   let stopped = false;
@@ -33,9 +35,6 @@ export function churnSessions(root: string, url: string): SimulatorRun {
   const loop = (async () => {
     while (!stopped) {
       current = runSimulator(root, url, { durationSeconds: 5, sessions: 2, rate: 2 });
-      // One request from a foreign Origin, which the server must reject before the transport.
-      await fetch(url, { method: 'POST', headers: { origin: 'http://attacker.example' }, signal: AbortSignal.timeout(2_000) })
-        .then((res) => res.arrayBuffer(), () => undefined);
       await current.done;
     }
   })();
