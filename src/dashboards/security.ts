@@ -2,8 +2,9 @@
 // (method-not-found bursts, calls to unknown tools), redactions and the audit trail.
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { OVERFLOW_VALUE } from '../catalog/index.js';
+import { ratioOrZero } from '../promql/index.js';
 import type { DashboardContext, DashboardSpec, RowSpec } from './dashboard.js';
-import { failureRatio, RATE_INTERVAL } from './expressions.js';
+import { RATE_INTERVAL } from './expressions.js';
 import { legend, timeseries, timeseriesWithLimit, upperLimit } from './panels.js';
 
 /** JSON-RPC "method not found": a client trying methods the server does not offer. */
@@ -72,7 +73,7 @@ function audit({ q }: DashboardContext): RowSpec {
         description: 'Share of audit records that failed to be written: anything above zero is a gap in the audit trail.',
         unit: units.PercentUnit,
         queries: [{
-          expr: failureRatio(q.rate('auditRecords', RATE_INTERVAL, { subset: 'failed' }), q.rate('auditRecords', RATE_INTERVAL)),
+          expr: ratioOrZero(q.rate('auditRecords', RATE_INTERVAL, { subset: 'failed' }), q.rate('auditRecords', RATE_INTERVAL)),
           legend: 'failed',
         }],
       }).span(8),

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { getProfile, seriesNames, type ProfileName } from '../../src/catalog/index.js';
 import { TASK_META_KEY, TASK_NOTIFICATION_METHOD } from '../../src/instrument/index.js';
 import { SAMPLE_TOOL_NAMES } from '../../src/sample-server/tools/index.js';
-import { callTool, httpClient, rawRequest, scrape, startServer, sumOf, type RunningServer } from './harness.js';
+import { admin, callTool, httpClient, rawRequest, scrape, startServer, sumOf, type RunningServer } from './harness.js';
 
 const TOKEN = 'test-token-0123456789';
 const IDLE_TIMEOUT_S = 2;
@@ -51,6 +51,10 @@ async function exercise(server: RunningServer): Promise<void> {
   expect((await rawRequest(server.port, { headers: { ...auth, host: 'evil.example:80' }, body: '{}' })).status).toBe(403);
   expect((await rawRequest(server.port, { body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' })).status).toBe(401);
   expect((await rawRequest(server.port, { headers: { ...auth, 'mcp-session-id': 'no-such-session' }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' })).status).toBe(404);
+
+  // A heap fault and its release force a full GC, so the GC-duration histogram has data.
+  expect((await admin(server, 'POST', '{"heapMb":20}')).status).toBe(200);
+  expect((await admin(server, 'DELETE')).status).toBe(200);
 
   // The idle session sends nothing past the limit; scrapes run the reaper's sweep.
   await new Promise((r) => setTimeout(r, (IDLE_TIMEOUT_S + 0.5) * 1000));
