@@ -9,7 +9,7 @@ import { composeDown, composeUp, dockerEngineAnswers } from '../src/stack/docker
 import { nativeDown, nativeUp } from '../src/stack/native.js';
 import { stackSettings, type StackSettings } from '../src/stack/settings.js';
 import { readState, removeState, writeState, type StackState } from '../src/stack/state.js';
-import { GRAFANA_HINT } from '../src/stack/binaries.js';
+import { grafanaHint } from '../src/stack/binaries.js';
 
 const USAGE = `usage:
   npm run up    [-- --drill]          start Prometheus, Alertmanager, Grafana, reference servers, simulators, webhook
@@ -26,7 +26,7 @@ function urls(state: StackState): string {
   const lines = [
     `Prometheus    http://127.0.0.1:${p.prometheus}  (alerts: /alerts, targets: /targets)`,
     `Alertmanager  http://127.0.0.1:${p.alertmanager}`,
-    state.grafana ? `Grafana       http://127.0.0.1:${p.grafana}  (dashboards in the folder; login from MCP_STACK_GRAFANA_USER/PASSWORD, default admin/admin)` : `Grafana       not running: ${GRAFANA_HINT}`,
+    state.grafana ? `Grafana       http://127.0.0.1:${p.grafana}  (dashboards in the folder; login from MCP_STACK_GRAFANA_USER/PASSWORD, default admin/admin)` : `Grafana       not running: ${grafanaHint()}`,
     `MCP server    http://127.0.0.1:${p.server}/mcp  (prom-client profile; /metrics, /admin/faults)`,
     `MCP server    http://127.0.0.1:${p.otelServer}/mcp  (otel profile)`,
     `Webhook       http://127.0.0.1:${p.webhook}/notifications  (alerts Alertmanager delivered)`,

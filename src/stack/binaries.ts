@@ -49,19 +49,28 @@ export function peersManifestPath(env: NodeJS.ProcessEnv = process.env): string 
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'mcp-observability', 'peers', 'peers.json');
 }
 
+interface PeerGrafana {
+  bin?: string;
+  homepath?: string;
+  /** Why `npm run peers` could not provide it. */
+  unavailable?: string;
+}
+
+function peerGrafana(env: NodeJS.ProcessEnv): PeerGrafana {
+  const manifest = peersManifestPath(env);
+  if (!existsSync(manifest)) return {};
+  try {
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { grafana?: PeerGrafana }).grafana ?? {};
+  } catch {
+    // an unreadable manifest is the same as no Grafana from peers
+    return {};
+  }
+}
+
 /** Grafana from the peers manifest, else on PATH (Debian/RPM packages keep their home in /usr/share/grafana). */
 export function findGrafana(env: NodeJS.ProcessEnv = process.env): GrafanaInstall | undefined {
-  const manifest = peersManifestPath(env);
-  if (existsSync(manifest)) {
-    try {
-      const entry = (JSON.parse(readFileSync(manifest, 'utf8')) as { grafana?: { bin?: string; homepath?: string } }).grafana;
-      if (entry?.bin && entry.homepath && existsSync(entry.bin)) {
-        return { bin: entry.bin, homepath: entry.homepath, args: ['server'] };
-      }
-    } catch {
-      // an unreadable manifest is the same as no Grafana from peers
-    }
-  }
+  const entry = peerGrafana(env);
+  if (entry.bin && entry.homepath && existsSync(entry.bin)) return { bin: entry.bin, homepath: entry.homepath, args: ['server'] };
   const grafana = onPath('grafana');
   if (grafana) return { bin: grafana, homepath: '/usr/share/grafana', args: ['server'] };
   const legacy = onPath('grafana-server');
@@ -69,5 +78,9 @@ export function findGrafana(env: NodeJS.ProcessEnv = process.env): GrafanaInstal
   return undefined;
 }
 
-export const GRAFANA_HINT = 'Grafana not found (no grafana entry in the peers manifest, no grafana/grafana-server on PATH); ' +
-  'build one with `npm run peers` to add Grafana to the stack';
+/** Why the stack runs without Grafana, and how to add it. */
+export function grafanaHint(env: NodeJS.ProcessEnv = process.env): string {
+  const reason = peerGrafana(env).unavailable;
+  return 'Grafana not found (no grafana binary in the peers manifest, no grafana/grafana-server on PATH); ' +
+    'build one with `npm run peers` or install a Grafana package to add it' + (reason ? `. npm run peers reported: ${reason}` : '');
+}
