@@ -191,7 +191,9 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
   };
 
   const metricsHandler = createMetricsHandler(exposition,
-    () => ({ ready: !closed && transports > 0, detail: { transports, open_sessions: sessions.size, closed } }),
+    // Ready from creation until close(): an HTTP server takes its first session only after its
+    // probe says ready, so waiting for a transport would keep it out of rotation forever.
+    () => ({ ready: !closed, detail: { transports, open_sessions: sessions.size, closed } }),
     () => {
       sessions.sweep();
       definitions.scan();
