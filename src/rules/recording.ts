@@ -1,4 +1,7 @@
 // Recording rules: the per-tool and per-transport series that alerts and dashboards read.
+// Expressions read only the profile's own metric families, never a recorded name: both profiles'
+// rules may load into one Prometheus (the local stack does), and a recorded name is shared, so a
+// `0 * job_tool:mcp_tool_calls:rate5m` fallback would write 0 over the other profile's ratios.
 import { sumBy } from '../promql/index.js';
 import { ratioOrZero } from '../promql/expr.js';
 import type { RuleContext } from './context.js';
@@ -18,9 +21,9 @@ export function recordingRules(ctx: RuleContext): RecordingRule[] {
     }
   }
   if (q.has('toolCalls')) {
-    const calls = NAMES.toolCallRate;
+    const calls = q.rate('toolCalls', w, byTool);
     rules.push(
-      { record: calls, expr: q.rate('toolCalls', w, byTool) },
+      { record: NAMES.toolCallRate, expr: calls },
       { record: NAMES.toolCallShare, expr: `${calls} / on (${q.keep.join(', ')}) group_left ${sumBy(q.keep, calls)}` },
       { record: NAMES.toolErrorRatio, expr: ratioOrZero(q.rate('toolCalls', w, { ...byTool, subset: 'failed' }), calls) },
     );
@@ -38,10 +41,11 @@ export function recordingRules(ctx: RuleContext): RecordingRule[] {
   }
   if (q.has('handshakes')) {
     const byTransport = { by: ['transport'] as const };
+    const handshakes = q.rate('handshakes', w, byTransport);
     rules.push(
-      { record: NAMES.handshakeRate, expr: q.rate('handshakes', w, byTransport) },
+      { record: NAMES.handshakeRate, expr: handshakes },
       { record: NAMES.handshakeSuccessRatio,
-        expr: `1 - ${ratioOrZero(q.rate('handshakes', w, { ...byTransport, subset: 'failed' }), NAMES.handshakeRate)}` },
+        expr: `1 - ${ratioOrZero(q.rate('handshakes', w, { ...byTransport, subset: 'failed' }), handshakes)}` },
     );
   }
   return rules;

@@ -28,9 +28,12 @@ describe('recording rules per profile (table)', () => {
     ['otel', NAMES.toolCallRate, 'sum by (cluster, job, gen_ai_tool_name) (rate(mcp_server_operation_duration_seconds_count{job=~"mcp.*", mcp_method_name="tools/call"}[5m]))'],
     ['prom-client', NAMES.toolLatency(0.95), 'histogram_quantile(0.95, sum by (cluster, job, tool, le) (rate(mcp_tool_duration_seconds_bucket{job=~"mcp.*"}[5m])))'],
     ['prom-client', NAMES.toolValidationErrorRatio,
-      '(sum by (cluster, job, tool) (rate(mcp_tool_errors_total{job=~"mcp.*", error_type="invalid_params"}[5m])) or 0 * job_tool:mcp_tool_calls:rate5m) / (job_tool:mcp_tool_calls:rate5m > 0)'],
+      '(sum by (cluster, job, tool) (rate(mcp_tool_errors_total{job=~"mcp.*", error_type="invalid_params"}[5m])) or 0 * sum by (cluster, job, tool) (rate(mcp_tool_invocations_total{job=~"mcp.*"}[5m])))'
+      + ' / (sum by (cluster, job, tool) (rate(mcp_tool_invocations_total{job=~"mcp.*"}[5m])) > 0)'],
     ['otel', NAMES.toolValidationErrorRatio,
-      '(sum by (cluster, job, gen_ai_tool_name) (rate(mcp_server_operation_duration_seconds_count{job=~"mcp.*", mcp_method_name="tools/call", error_type!="", error_type="-32602"}[5m])) or 0 * job_tool:mcp_tool_calls:rate5m) / (job_tool:mcp_tool_calls:rate5m > 0)'],
+      '(sum by (cluster, job, gen_ai_tool_name) (rate(mcp_server_operation_duration_seconds_count{job=~"mcp.*", mcp_method_name="tools/call", error_type!="", error_type="-32602"}[5m]))'
+      + ' or 0 * sum by (cluster, job, gen_ai_tool_name) (rate(mcp_server_operation_duration_seconds_count{job=~"mcp.*", mcp_method_name="tools/call"}[5m])))'
+      + ' / (sum by (cluster, job, gen_ai_tool_name) (rate(mcp_server_operation_duration_seconds_count{job=~"mcp.*", mcp_method_name="tools/call"}[5m])) > 0)'],
   ] as const)('%s %s', (profile, record, expr) => {
     const rule = rulesOf(clustered, getProfile(profile)).filter(isRecord).find((r) => r.record === record);
     expect(rule?.expr).toBe(expr);
@@ -123,6 +126,18 @@ describe.each(PROFILE_NAMES)('conventions and contract (%s)', (name) => {
     const known = new Set([...profile.families.flatMap(seriesNames), ...records.map((r) => r.record), SCRAPE_HEALTH_SERIES]);
     for (const r of rules) {
       for (const metric of parsePromQL(r.expr).metrics) expect(known.has(metric), `${metric} in ${r.expr}`).toBe(true);
+    }
+  });
+
+  // Both profiles' rules may load into one Prometheus (the local stack): a recording rule reading a
+  // recorded name would also see the other profile's series and write over them (the error ratio
+  // of one profile then flapped to 0 every other evaluation).
+  it('computes the recording group from the profile\'s own catalogue series, never from a recorded name shared by both profiles', () => {
+    const recorded = new Set(records.map((r) => r.record));
+    const group = ruleAreas(defaults, profile).filter((a) => a.area === 'recording').flatMap((a) => a.groups.flatMap((g) => g.rules));
+    expect(group.length).toBeGreaterThan(5);
+    for (const r of group.filter(isRecord)) {
+      for (const metric of parsePromQL(r.expr).metrics) expect(recorded.has(metric), `${metric} in ${r.record}`).toBe(false);
     }
   });
 
