@@ -5,7 +5,8 @@ import type { ProfileName } from '../catalog/index.js';
 import type { Config } from '../config/schema.js';
 import { alertmanagerBinary, findGrafana, prometheusBinary, type GrafanaInstall } from './binaries.js';
 import { PROVISIONING_DIR, PROVISIONING_ENV } from './provisioning.js';
-import { PORT_ENV, serverJob, serverPort, STACK_AUTH_TOKEN, STACK_IDLE_TIMEOUT_SECONDS, type StackPorts, type StackSettings } from './settings.js';
+import { STACK_JWT_SECRET, stackToken } from './auth.js';
+import { PORT_ENV, serverJob, serverPort, STACK_IDLE_TIMEOUT_SECONDS, type StackPorts, type StackSettings } from './settings.js';
 
 export interface ServiceSpec {
   name: string;
@@ -76,6 +77,11 @@ export interface SimulatorLoad {
   unknownToolBurst?: number;
 }
 
+/** The simulator's bearer token (MCP_AUTH_TOKEN), valid a little beyond its run. */
+export function simulatorEnv(clientId: string, load: SimulatorLoad): Record<string, string> {
+  return { MCP_AUTH_TOKEN: stackToken(clientId, load.durationSeconds + 600) };
+}
+
 /** `npm run simulate` against `url` (the server's /mcp endpoint) with a given load. */
 export function simulatorArgv(root: string, url: string, load: SimulatorLoad): string[] {
   const optional = (flag: string, value: number | undefined) => (value === undefined ? [] : [flag, String(value)]);
@@ -114,7 +120,7 @@ export function nativePlan(config: Config, settings: StackSettings, layout: Nati
       argv: [...server, '--transport', 'http', '--port', String(serverPort(ports, profile)), '--profile', profile,
         '--audit-file', join(layout.auditDir, `${profile}.jsonl`), '--idle-timeout', String(STACK_IDLE_TIMEOUT_SECONDS)],
       // A small heap limit, so the heap-pressure drill reaches the alert threshold with a modest allocation.
-      env: { NODE_OPTIONS: '--max-old-space-size=1024', MCP_AUTH_TOKEN: STACK_AUTH_TOKEN },
+      env: { NODE_OPTIONS: '--max-old-space-size=1024', MCP_JWT_SECRET: STACK_JWT_SECRET },
       port: portOf(ports, profile === 'otel' ? 'otelServer' : 'server'),
       // /health: the instrumentation's /ready stays 503 until a first MCP session connects.
       readyUrl: http(serverPort(ports, profile), '/health'), readyTimeoutMs: 60_000, phase: 1,
@@ -129,7 +135,7 @@ export function nativePlan(config: Config, settings: StackSettings, layout: Nati
     ...config.profiles.map((profile): ServiceSpec => ({
       name: simulatorName(profile),
       argv: simulatorArgv(layout.root, http(serverPort(ports, profile), '/mcp'), SIMULATOR_LOAD),
-      env: { MCP_AUTH_TOKEN: STACK_AUTH_TOKEN },
+      env: simulatorEnv(simulatorName(profile), SIMULATOR_LOAD),
       readyTimeoutMs: 3_000, phase: 2,
     })),
   ];

@@ -32,12 +32,6 @@ export const PORT_ENV: Readonly<Record<keyof StackPorts, { env: string; default:
   webhook: { env: 'MCP_STACK_WEBHOOK_PORT', default: 9099 },
 };
 
-/**
- * Bearer token the stack's reference servers require (MCP_AUTH_TOKEN) and its simulators send,
- * so the authentication panels have something to count. A local-only value, not a secret.
- */
-export const STACK_AUTH_TOKEN = 'mcp-stack-local-token';
-
 /** Seconds of silence after which the stack's servers reap a session (short, so the reaper panels have data). */
 export const STACK_IDLE_TIMEOUT_SECONDS = 20;
 

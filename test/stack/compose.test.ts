@@ -9,12 +9,14 @@ import { generate } from '../../src/build/index.js';
 import { validateConfig } from '../../src/config/load.js';
 import { COMPOSE_FILE, COMPOSE_PORTS, POD_SERVICE, composeArtifacts, serverService } from '../../src/stack/compose.js';
 import { PROVISIONING_DIR, PROVISIONING_ENV } from '../../src/stack/provisioning.js';
-import { PORT_ENV, serverJob, serverPort, STACK_AUTH_TOKEN } from '../../src/stack/settings.js';
+import { STACK_JWT_SECRET } from '../../src/stack/auth.js';
+import { PORT_ENV, serverJob, serverPort } from '../../src/stack/settings.js';
 
 interface Service {
   image?: string;
   build?: { context: string; dockerfile: string };
   command?: string[];
+  entrypoint?: string[];
   network_mode?: string;
   environment?: Record<string, string>;
   volumes?: string[];
@@ -74,9 +76,11 @@ describe('stack/docker-compose.yml', () => {
       const cmd = services[serverService(p)]?.command ?? [];
       expect(cmd.slice(cmd.indexOf('--port'), cmd.indexOf('--port') + 2)).toEqual(['--port', String(serverPort(COMPOSE_PORTS, p))]);
       expect(cmd.slice(cmd.indexOf('--profile'), cmd.indexOf('--profile') + 2)).toEqual(['--profile', p]);
-      // The check's probes and simulators authenticate with the stack token.
-      expect(services[serverService(p)]?.environment?.MCP_AUTH_TOKEN).toBe(STACK_AUTH_TOKEN);
-      expect(services[`${serverService(p)}-simulator`]?.environment?.MCP_AUTH_TOKEN).toBe(STACK_AUTH_TOKEN);
+      // Servers verify JWTs with the stack secret; simulators mint theirs with it at start.
+      expect(services[serverService(p)]?.environment?.MCP_JWT_SECRET).toBe(STACK_JWT_SECRET);
+      const simulator = services[`${serverService(p)}-simulator`];
+      expect(simulator?.environment?.MCP_JWT_SECRET).toBe(STACK_JWT_SECRET);
+      expect(simulator?.entrypoint?.join(' ')).toMatch(/MCP_AUTH_TOKEN=\$\$\(node --import tsx scripts\/mint-token\.ts .+\) exec "\$\$@"/);
     }
   });
 

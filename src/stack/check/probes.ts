@@ -1,20 +1,24 @@
-// Traffic the simulators do not send but the security and session panels read: a request without
-// the bearer token, one from a foreign Origin, an unknown JSON-RPC method, an argument carrying
+// Traffic the simulators do not send but the security and session panels read: refused bearer
+// tokens (none, and an expired one from a known client), one from a foreign Origin, an unknown JSON-RPC method, an argument carrying
 // an e-mail address (redacted from the audit trail) and a session left silent until the idle
 // reaper closes it. Run once per server at the start of the data checks.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { z } from 'zod';
-import { STACK_AUTH_TOKEN } from '../settings.js';
+import { stackToken } from '../auth.js';
 
 const post = (url: string, headers: Record<string, string>) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}', signal: AbortSignal.timeout(5_000) })
     .then((res) => res.arrayBuffer(), () => undefined);
 
+const CLIENT_ID = 'stack-check';
+// The check runs well under an hour; the silent session's token must outlive it.
+const bearer = (ttlSeconds = 3_600) => ({ authorization: `Bearer ${stackToken(CLIENT_ID, ttlSeconds)}` });
+
 async function connect(url: string): Promise<Client> {
   const client = new Client({ name: 'mcp-stack-check', version: '1.0.0' });
   const transport = new StreamableHTTPClientTransport(new URL(url), {
-    requestInit: { headers: { authorization: `Bearer ${STACK_AUTH_TOKEN}` } },
+    requestInit: { headers: bearer() },
   });
   await client.connect(transport);
   return client;
@@ -26,8 +30,10 @@ export interface Probes {
 }
 
 export async function probeServer(url: string): Promise<Probes> {
+  // Two auth failures (missing, expired): a 20 s drill window sees at most 0.1/s, below McpAuthFailuresBurst.
   await post(url, {});
-  await post(url, { authorization: `Bearer ${STACK_AUTH_TOKEN}`, origin: 'http://attacker.example' });
+  await post(url, bearer(-600));
+  await post(url, { ...bearer(), origin: 'http://attacker.example' });
   const client = await connect(url);
   await client.callTool({ name: 'search_docs', arguments: { query: 'ask probe@example.com about latency' } });
   // Answered with -32601 (method not found); the error is the point.

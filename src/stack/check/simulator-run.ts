@@ -1,7 +1,6 @@
 // A bounded simulator run the check starts itself (a drill burst, or session churn).
 import { execa } from 'execa';
-import { simulatorArgv, type SimulatorLoad } from '../services.js';
-import { STACK_AUTH_TOKEN } from '../settings.js';
+import { simulatorArgv, simulatorEnv, type SimulatorLoad } from '../services.js';
 
 export interface SimulatorRun {
   /** Settles when the run ends by itself. */
@@ -13,7 +12,7 @@ export interface SimulatorRun {
 export function runSimulator(root: string, url: string, load: SimulatorLoad): SimulatorRun {
   const [file, ...args] = simulatorArgv(root, url, load) as [string, ...string[]];
   const run = execa(file, args, {
-    cwd: root, reject: false, timeout: (load.durationSeconds + 30) * 1000, stdio: 'ignore', env: { MCP_AUTH_TOKEN: STACK_AUTH_TOKEN },
+    cwd: root, reject: false, timeout: (load.durationSeconds + 30) * 1000, stdio: 'ignore', env: simulatorEnv('stack-check', load),
   });
   const done = run.then(() => undefined);
   return {
