@@ -1,7 +1,8 @@
-// End to end on the native path: `up --drill`, `check` with every drill, `down`, on non-default
-// ports and a private run directory (so a developer's running stack is untouched); afterwards
-// no recorded process may be left.
+// End to end on the native path: `up --drill`, `check` with every drill, `down`, on free ports
+// and a private run directory (so a developer's stack, or another engineer's run of this test on
+// the same machine, is untouched); afterwards no recorded process may be left.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -14,9 +15,20 @@ import type { StackState } from '../../src/stack/state.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const runDir = mkdtempSync(join(tmpdir(), 'mcp-stack-e2e-'));
-// Defaults shifted by 20000: clear of a developer's stack on the defaults.
+/** A port the kernel hands out as free now (ephemeral range, so clear of every stack's defaults). */
+const freePort = (): Promise<number> => new Promise((resolvePort, reject) => {
+  const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as { port: number };
+    server.close(() => resolvePort(port));
+  });
+});
+const ports: number[] = [];
+while (ports.length < Object.keys(PORT_ENV).length) {
+  const port = await freePort();
+  if (!ports.includes(port)) ports.push(port);
+}
 const env = {
-  ...Object.fromEntries(Object.values(PORT_ENV).map((p) => [p.env, String(p.default + 20_000)])),
+  ...Object.fromEntries(Object.values(PORT_ENV).map((p, i) => [p.env, String(ports[i])])),
   MCP_STACK_RUN_DIR: runDir,
   MCP_STACK_MODE: 'native',
 };
