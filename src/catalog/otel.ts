@@ -21,6 +21,8 @@ const OPERATION_LABELS = ['mcp_method_name', 'gen_ai_tool_name', 'gen_ai_prompt_
   'rpc_response_status_code', 'network_transport', 'mcp_protocol_version'] as const;
 /** semconv network.transport: pipe for stdio, tcp for HTTP. */
 const TRANSPORT_VALUES = { stdio: 'pipe', http: 'tcp' };
+/** Tool error types as semconv spells error.type: a JSON-RPC code for protocol errors (MCP reports an unknown tool as -32602 too). */
+const ERROR_TYPE_VALUES = { invalid_params: '-32602' };
 
 const families: MetricFamily[] = [
   { name: OTEL_OPERATION_FAMILY, type: 'histogram', unit: 'seconds', layer: 'transport',
@@ -62,12 +64,14 @@ export const otelProfile: Profile = {
     jsonrpcErrors: { family: OTEL_OPERATION_FAMILY, part: 'count', matchers: [ne('rpc_response_status_code', '')],
       labels: operationLabels },
     toolCalls: { family: OTEL_OPERATION_FAMILY, part: 'count', matchers: [eq('mcp_method_name', 'tools/call')],
-      failed, labels: { ...operationLabels, tool: 'gen_ai_tool_name' } },
+      failed, labels: { ...operationLabels, tool: 'gen_ai_tool_name' },
+      values: { transport: TRANSPORT_VALUES, errorType: ERROR_TYPE_VALUES } },
     toolDuration: { family: OTEL_OPERATION_FAMILY, matchers: [eq('mcp_method_name', 'tools/call')],
       labels: { ...operationLabels, tool: 'gen_ai_tool_name' } },
     toolErrors: { family: OTEL_OPERATION_FAMILY, part: 'count', matchers: [eq('mcp_method_name', 'tools/call'), ...failed],
       labels: { ...operationLabels, tool: 'gen_ai_tool_name' },
-      callerFailed: [re('error_type', callerCodes)], serverFailed: [nre('error_type', callerCodes)] },
+      callerFailed: [re('error_type', callerCodes)], serverFailed: [nre('error_type', callerCodes)],
+      values: { transport: TRANSPORT_VALUES, errorType: ERROR_TYPE_VALUES } },
     cpuSeconds: { family: 'process_cpu_time_seconds_total', labels: { cpuState: 'cpu_mode' } },
     residentMemory: { family: 'process_memory_usage_bytes', labels: {} },
     heapUsed: { family: 'v8js_memory_heap_used_bytes', labels: { heapSpace: 'v8js_heap_space_name' } },

@@ -1,6 +1,8 @@
 // What users may override, with the defaults the product ships. Every field is documented in
 // README's config reference; `validate` turns any mistake into "field: what is allowed".
 import { z } from 'zod';
+import { LATENCY_BUCKETS } from '../catalog/buckets.js';
+import { parsePromQL } from '../promql/parse.js';
 
 const duration = z.string().regex(/^(\d+(ms|s|m|h|d|w|y))+$/, 'expected a Prometheus duration such as 30s, 5m, 1h, 1d');
 const ratio = z.number().gt(0).lt(1);
@@ -19,7 +21,9 @@ export const configSchema = z.strictObject({
   /** Metric profiles to build: prom-client (this library) and/or otel (OpenTelemetry MCP conventions). */
   profiles: z.array(z.enum(['prom-client', 'otel'])).min(1).default(['prom-client', 'otel']),
   /** PromQL matchers that scope every rule to MCP servers, e.g. job=~"mcp.*". */
-  selector: z.string().default('job=~"mcp.*"'),
+  selector: z.string()
+    .refine((s) => parsePromQL(`up{${s}}`).errors.length === 0, 'expected PromQL label matchers such as job=~"mcp.*"')
+    .default('job=~"mcp.*"'),
   /** Extra labels kept by every aggregation, e.g. [cluster] for multi-cluster fleets. */
   aggregationLabels: z.array(labelName).default([]),
   /** Per-tool latency alerts; tools not listed use defaultToolLatency. */
@@ -51,7 +55,12 @@ export const configSchema = z.strictObject({
   slo: z.strictObject({
     period: duration,
     availability: ratio,
-    latency: z.strictObject({ objective: ratio, thresholdSeconds: z.number().positive() }),
+    latency: z.strictObject({
+      objective: ratio,
+      // The latency SLI reads one histogram bucket, so the threshold must be a boundary.
+      thresholdSeconds: z.number().refine((t) => (LATENCY_BUCKETS as readonly number[]).includes(t),
+        `expected a latency bucket boundary: ${LATENCY_BUCKETS.join(', ')}`),
+    }),
   }).default({ period: '30d', availability: 0.995, latency: { objective: 0.99, thresholdSeconds: 1 } }),
   /** Call-volume anomaly bands (z-score) per tool. */
   anomaly: z.strictObject({

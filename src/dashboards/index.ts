@@ -1,8 +1,32 @@
-// Dashboard generation entry point: filled in by the dashboards work.
+// Dashboard generation entry point: one JSON file per dashboard, a folder per profile.
 import type { Profile } from '../catalog/index.js';
 import type { Config } from '../config/schema.js';
-import type { Artifact } from '../build/artifact.js';
+import { jsonArtifact, type Artifact } from '../build/artifact.js';
+import { buildDashboard, type DashboardJson, type DashboardSpec } from './dashboard.js';
+import { OVERVIEW_LINT_EXCLUSIONS, overview } from './overview.js';
+import { performance } from './performance.js';
+import { quality } from './quality.js';
+import { resources } from './resources.js';
+import { security } from './security.js';
+import type { LintExclusion } from './lint.js';
 
-export function dashboardArtifacts(_config: Config, _profile: Profile): Artifact[] {
-  return [];
+export const DASHBOARDS: readonly DashboardSpec[] = [overview, performance, resources, quality, security];
+
+/** Deliberate departures from the lint rules, each with its reason (dashboard-linter's .lint file). */
+export const LINT_EXCLUSIONS: readonly LintExclusion[] = [...OVERVIEW_LINT_EXCLUSIONS];
+
+export interface GeneratedDashboard {
+  path: string;
+  dashboard: DashboardJson;
+}
+
+export function generateDashboards(config: Config, profile: Profile): GeneratedDashboard[] {
+  return DASHBOARDS.map((spec) => ({
+    path: `dashboards/${profile.name}/${spec.name}.json`,
+    dashboard: buildDashboard(spec, profile, config, DASHBOARDS),
+  }));
+}
+
+export function dashboardArtifacts(config: Config, profile: Profile): Artifact[] {
+  return generateDashboards(config, profile).map(({ path, dashboard }) => jsonArtifact(path, dashboard));
 }

@@ -34,6 +34,9 @@ describe('config', () => {
     [{ aggregationLabels: ['cluster-name'] }, 'aggregationLabels.0: expected a Prometheus label name'],
     [{ toolLatency: [{ tool: 'x', quantile: 0.9, thresholdSeconds: 1, for: '5m', severity: 'page' }] },
       'toolLatency.0.severity: Invalid option: expected one of "critical"|"warning"|"info"'],
+    [{ selector: 'job="mcp' }, 'selector: expected PromQL label matchers'],
+    [{ slo: { period: '30d', availability: 0.99, latency: { objective: 0.99, thresholdSeconds: 0.75 } } },
+      'slo.latency.thresholdSeconds: expected a latency bucket boundary'],
   ])('names the field and what is allowed for %j', (input, expected) => {
     expect(problems(input).join('\n')).toContain(expected);
   });

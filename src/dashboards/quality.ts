@@ -1,0 +1,185 @@
+// Application quality: how tools are used (including how concentrated use is), sessions, and the
+// agentic view: task success, turns per task, hallucinated calls, validation errors, tokens and cost.
+import * as units from '@grafana/grafana-foundation-sdk/units';
+import type { CALLER_ERROR_TYPES } from '../catalog/index.js';
+import { ratio } from '../promql/index.js';
+import type { DashboardContext, DashboardSpec, RowSpec } from './dashboard.js';
+import { failureRatio, RANGE, RATE_INTERVAL, sumIncrease } from './expressions.js';
+import { barGauge, legend, lowerLimit, stat, timeseries, timeseriesWithLimit, upperLimit } from './panels.js';
+import { TOOL_FILTER } from './variables.js';
+
+const INVALID_PARAMS: (typeof CALLER_ERROR_TYPES)[number] = 'invalid_params';
+/** The Pareto check: what share of calls the busiest fifth of tools serves. */
+const TOP_TOOL_SHARE = 0.2;
+
+function usage({ q }: DashboardContext): RowSpec {
+  const has = q.has('toolCalls');
+  const perTool = has ? sumIncrease(q, 'toolCalls', RANGE, { by: ['tool'], where: TOOL_FILTER }) : '';
+  const total = has ? sumIncrease(q, 'toolCalls', RANGE, { where: TOOL_FILTER }) : '';
+  return {
+    title: 'Tool usage',
+    panels: [
+      has && stat({
+        title: 'Share of calls served by the busiest 20% of tools',
+        description: 'Calls to the busiest fifth of tools (rounded up) over the time range, as a share of all calls. ' +
+          'Near 80% or more, a few tools carry the load: optimise those first and question the long tail.',
+        unit: units.PercentUnit,
+        queries: [{
+          expr: ratio(`sum(topk(scalar(ceil(count(${perTool}) * ${TOP_TOOL_SHARE})), ${perTool}))`, total),
+          legend: 'top 20% share',
+        }],
+      }).span(6).height(8),
+      has && stat({
+        title: 'Tools called',
+        description: 'Distinct tools called at least once over the time range.',
+        unit: units.Short,
+        queries: [{ expr: `count(${perTool} > 0)`, legend: 'tools' }],
+      }).span(6).height(8),
+      has && barGauge({
+        title: 'Share of calls by tool',
+        description: 'Each tool\'s share of all tool calls over the time range.',
+        unit: units.PercentUnit,
+        queries: [{ expr: `${perTool} / scalar(${total})`, legend: legend(q.label('toolCalls', 'tool')) }],
+      }).max(1),
+    ],
+  };
+}
+
+function sessions({ q, config }: DashboardContext): RowSpec {
+  const transport = (id: 'sessionDuration' | 'activeSessions' | 'idleSessions' | 'sessionsReaped'): string =>
+    legend(q.label(id, 'transport'));
+  return {
+    title: 'Sessions',
+    panels: [
+      q.has('sessionDuration') && timeseries({
+        title: 'Session duration P50 / P95',
+        description: 'Duration of closed sessions, from initialize to close, by transport.',
+        unit: units.Seconds,
+        queries: [0.5, 0.95].map((quantile) => ({
+          expr: q.quantile(quantile, 'sessionDuration', RATE_INTERVAL, { by: ['transport'] }),
+          legend: `P${quantile * 100} ${transport('sessionDuration')}`,
+        })),
+      }),
+      q.has('activeSessions') && timeseries({
+        title: 'Open sessions by transport',
+        description: 'Sessions currently connected.',
+        unit: units.Short,
+        queries: [{ expr: q.gauge('activeSessions', 'sum', { by: ['transport'] }), legend: transport('activeSessions') }],
+      }),
+      q.has('idleSessions') && timeseriesWithLimit({
+        title: 'Idle sessions by transport',
+        description: 'Open sessions that have sent nothing for longer than the idle threshold. The dashed line is the idle-session alert threshold.',
+        unit: units.Short,
+        queries: [{ expr: q.gauge('idleSessions', 'sum', { by: ['transport'] }), legend: transport('idleSessions') }],
+      }, upperLimit(config.idleSessions.max)),
+      q.has('sessionsReaped') && timeseries({
+        title: 'Sessions reaped by transport',
+        description: 'Idle sessions closed by the reaper, per second.',
+        unit: units.OpsPerSecond,
+        queries: [{ expr: q.rate('sessionsReaped', RATE_INTERVAL, { by: ['transport'] }), legend: transport('sessionsReaped') }],
+      }),
+    ],
+  };
+}
+
+function agentic({ q, config }: DashboardContext): RowSpec {
+  return {
+    title: 'Agentic quality',
+    panels: [
+      q.has('agentTasks') && timeseriesWithLimit({
+        title: 'Task success ratio',
+        description: 'Share of finished agent tasks reported successful. The dashed line is the task-success objective.',
+        unit: units.PercentUnit,
+        queries: [{
+          expr: ratio(q.rate('agentTasks', RATE_INTERVAL, { where: { outcome: 'success' } }), q.rate('agentTasks', RATE_INTERVAL)),
+          legend: 'success ratio',
+        }],
+      }, lowerLimit(config.taskSuccess.min)).max(1),
+      q.has('agentTurns') && timeseries({
+        title: 'Turns per task P50 / P95',
+        description: 'Tool calls an agent needed per finished task; rising turns mean tools are harder to use.',
+        unit: units.Short,
+        queries: [0.5, 0.95].map((quantile) => ({
+          expr: q.quantile(quantile, 'agentTurns', RATE_INTERVAL),
+          legend: `P${quantile * 100}`,
+        })),
+      }),
+      q.has('hallucinations', 'toolCalls') && timeseriesWithLimit({
+        title: 'Hallucinated call ratio',
+        description: 'Calls naming an unknown tool or with arguments that fail the tool\'s schema, as a share of all calls. ' +
+          'The dashed line is the hallucination alert threshold.',
+        unit: units.PercentUnit,
+        queries: [{
+          expr: ratio(q.rate('hallucinations', RATE_INTERVAL, { where: TOOL_FILTER }), q.rate('toolCalls', RATE_INTERVAL, { where: TOOL_FILTER })),
+          legend: 'hallucinated',
+        }],
+      }, upperLimit(config.hallucinationRatio.max)),
+      q.has('hallucinations') && timeseries({
+        title: 'Hallucinated calls by kind',
+        description: 'Hallucinated calls per second, by kind (unknown tool, schema violation).',
+        unit: units.OpsPerSecond,
+        queries: [{
+          expr: q.rate('hallucinations', RATE_INTERVAL, { by: ['kind'], where: TOOL_FILTER }),
+          legend: legend(q.label('hallucinations', 'kind')),
+        }],
+      }),
+      q.has('toolErrors', 'toolCalls') && timeseriesWithLimit({
+        title: 'Validation error ratio by tool',
+        description: 'Calls rejected for invalid parameters, as a share of each tool\'s calls. The dashed line is the validation alert threshold.',
+        unit: units.PercentUnit,
+        queries: [{
+          expr: failureRatio(
+            q.rate('toolErrors', RATE_INTERVAL, { by: ['tool'], where: { ...TOOL_FILTER, errorType: INVALID_PARAMS } }),
+            q.rate('toolCalls', RATE_INTERVAL, { by: ['tool'], where: TOOL_FILTER })),
+          legend: legend(q.label('toolCalls', 'tool')),
+        }],
+      }, upperLimit(config.validationErrorRatio.max)),
+    ],
+  };
+}
+
+function tokensAndCost({ q }: DashboardContext): RowSpec {
+  const perTool = (id: 'toolTokens' | 'toolCost'): string => q.rate(id, RATE_INTERVAL, { by: ['tool'], where: TOOL_FILTER });
+  const callsPerTool = (): string => q.rate('toolCalls', RATE_INTERVAL, { by: ['tool'], where: TOOL_FILTER });
+  const tool = (id: 'toolTokens' | 'toolCost'): string => legend(q.label(id, 'tool'));
+  return {
+    title: 'Tokens & cost',
+    panels: [
+      q.has('toolTokens') && timeseries({
+        title: 'Tokens per second by tool and type',
+        description: 'LLM tokens reported by tools per second, by token type (input/output).',
+        unit: units.Short,
+        queries: [{
+          expr: q.rate('toolTokens', RATE_INTERVAL, { by: ['tool', 'tokenType'], where: TOOL_FILTER }),
+          legend: legend(...q.labels('toolTokens', ['tool', 'tokenType'])),
+        }],
+      }),
+      q.has('toolTokens', 'toolCalls') && timeseries({
+        title: 'Tokens per call by tool',
+        description: 'LLM tokens reported per tool call (input and output together).',
+        unit: units.Short,
+        queries: [{ expr: ratio(perTool('toolTokens'), callsPerTool()), legend: tool('toolTokens') }],
+      }),
+      q.has('toolCost') && barGauge({
+        title: 'Cost by tool over the time range',
+        description: 'US dollars reported by tools over the dashboard time range.',
+        unit: units.Dollars,
+        queries: [{ expr: sumIncrease(q, 'toolCost', RANGE, { by: ['tool'], where: TOOL_FILTER }), legend: tool('toolCost') }],
+      }),
+      q.has('toolCost', 'toolCalls') && timeseries({
+        title: 'Cost per call by tool',
+        description: 'US dollars reported per tool call.',
+        unit: units.Dollars,
+        queries: [{ expr: ratio(perTool('toolCost'), callsPerTool()), legend: tool('toolCost') }],
+      }),
+    ],
+  };
+}
+
+export const quality: DashboardSpec = {
+  name: 'quality',
+  title: 'Application quality',
+  description: 'Tool usage patterns (including the 80/20 share of the busiest tools), sessions, and agentic quality: ' +
+    'task success, turns per task, hallucinated calls, validation errors, tokens and cost per tool.',
+  rows: (ctx) => [usage(ctx), sessions(ctx), agentic(ctx), tokensAndCost(ctx)],
+};

@@ -1,0 +1,87 @@
+// Resource efficiency, per process: CPU, resident memory, V8 heap against its limit, event-loop
+// lag and garbage collection.
+import * as units from '@grafana/grafana-foundation-sdk/units';
+import { ratio } from '../promql/index.js';
+import type { DashboardContext, DashboardSpec, RowSpec } from './dashboard.js';
+import { RATE_INTERVAL } from './expressions.js';
+import { legend, timeseries, timeseriesWithLimit, upperLimit } from './panels.js';
+
+const INSTANCE = legend('instance');
+
+function cpuAndMemory({ perInstance: q }: DashboardContext): RowSpec {
+  return {
+    title: 'CPU & memory',
+    panels: [
+      q.has('cpuSeconds') && timeseries({
+        title: 'CPU usage per instance',
+        description: 'CPU seconds used per second (user + system); 100% is one full core.',
+        unit: units.PercentUnit,
+        queries: [{ expr: q.rate('cpuSeconds', RATE_INTERVAL), legend: INSTANCE }],
+      }),
+      q.has('residentMemory') && timeseries({
+        title: 'Resident memory per instance',
+        description: 'Resident set size of the server process.',
+        unit: units.BytesIEC,
+        queries: [{ expr: q.gauge('residentMemory'), legend: INSTANCE }],
+      }),
+    ],
+  };
+}
+
+function heap({ perInstance: q, config }: DashboardContext): RowSpec {
+  const has = q.has('heapUsed', 'heapLimit');
+  return {
+    title: 'V8 heap',
+    panels: [
+      has && timeseries({
+        title: 'Heap used vs V8 heap limit',
+        description: 'V8 heap in use against the heap size limit, the ceiling past which the process dies out of memory.',
+        unit: units.BytesIEC,
+        queries: [
+          { expr: q.gauge('heapUsed'), legend: `used ${INSTANCE}` },
+          { expr: q.gauge('heapLimit'), legend: `limit ${INSTANCE}` },
+        ],
+      }),
+      has && timeseriesWithLimit({
+        title: 'Heap used / heap limit',
+        description: 'Share of the V8 heap limit in use. The dashed line is the heap alert threshold.',
+        unit: units.PercentUnit,
+        queries: [{ expr: ratio(q.gauge('heapUsed'), q.gauge('heapLimit')), legend: INSTANCE }],
+      }, upperLimit(config.heap.ratio)).max(1),
+    ],
+  };
+}
+
+function eventLoopAndGc({ perInstance: q, config }: DashboardContext): RowSpec {
+  const kind = q.has('gcDuration') ? legend('instance', q.label('gcDuration', 'gcKind')) : '';
+  return {
+    title: 'Event loop & garbage collection',
+    panels: [
+      q.has('eventLoopLag') && timeseriesWithLimit({
+        title: 'Event-loop lag P99 per instance',
+        description: 'P99 event-loop delay: how long ready callbacks wait. The dashed line is the lag alert threshold.',
+        unit: units.Seconds,
+        queries: [{ expr: q.gauge('eventLoopLag', 'max'), legend: INSTANCE }],
+      }, upperLimit(config.eventLoopLag.maxSeconds)).span(8),
+      q.has('gcDuration') && timeseries({
+        title: 'Time spent in GC by kind',
+        description: 'Seconds of garbage collection per second, by GC kind: the share of wall time lost to GC pauses.',
+        unit: units.PercentUnit,
+        queries: [{ expr: q.rate('gcDuration', RATE_INTERVAL, { by: ['gcKind'], part: 'sum' }), legend: kind }],
+      }).span(8),
+      q.has('gcDuration') && timeseries({
+        title: 'GC pause P99 by kind',
+        description: 'P99 garbage-collection pause, by GC kind.',
+        unit: units.Seconds,
+        queries: [{ expr: q.quantile(0.99, 'gcDuration', RATE_INTERVAL, { by: ['gcKind'] }), legend: kind }],
+      }).span(8),
+    ],
+  };
+}
+
+export const resources: DashboardSpec = {
+  name: 'resources',
+  title: 'Resource efficiency',
+  description: 'Per-process CPU, resident memory, V8 heap against its limit, event-loop lag and garbage collection.',
+  rows: (ctx) => [cpuAndMemory(ctx), heap(ctx), eventLoopAndGc(ctx)],
+};

@@ -1,0 +1,54 @@
+// Prometheus-compatible rule stores with a ruler API (Mimir, Cortex): one POST per rule group
+// into its namespace, planned against what the ruler already holds.
+import * as yaml from 'js-yaml';
+import { failureFor, type Operation } from './failure.js';
+import type { HttpClient } from './http.js';
+import { jsonDiff, shortDiff } from './json-diff.js';
+import type { PlanItem } from './plan.js';
+import { durationSeconds, type PromGroup, type RuleFile } from './prom-rules.js';
+
+/** Mimir's path; Cortex and Mimir's legacy routes use /api/v1/rules. */
+export const DEFAULT_RULER_API_PATH = '/prometheus/config/v1/rules';
+
+export interface RulerOptions {
+  apiPath: string;
+  credentials: string;
+}
+
+/** Durations as seconds and no empty fields, so "5m" and "300s" or an omitted empty map compare equal. */
+function comparable(group: PromGroup): unknown {
+  return {
+    name: group.name,
+    ...(group.interval ? { interval: durationSeconds(group.interval) } : {}),
+    rules: group.rules.map((r) => Object.fromEntries(Object.entries({
+      ...r,
+      for: r.for ? durationSeconds(r.for) : undefined,
+      keep_firing_for: r.keep_firing_for ? durationSeconds(r.keep_firing_for) : undefined,
+    }).filter(([, v]) => v !== undefined && !(typeof v === 'object' && v !== null && Object.keys(v).length === 0)))),
+  };
+}
+
+export async function planRuler(http: HttpClient, files: RuleFile[], opts: RulerOptions): Promise<PlanItem[]> {
+  const items: PlanItem[] = [];
+  const op = (what: string, permission: string): Operation => ({ what, permission, credentials: opts.credentials,
+    notFound: `Check --ruler-url/MIMIR_URL and --ruler-api-path (now ${opts.apiPath}; Cortex uses /api/v1/rules), and that the ruler API is enabled (-ruler.enable-api).` });
+  for (const file of files) {
+    const ns = encodeURIComponent(file.namespace ?? '');
+    for (const group of file.groups) {
+      const name = `${file.namespace}/${group.name}`;
+      const res = await http.request('GET', `${opts.apiPath}/${ns}/${encodeURIComponent(group.name)}`);
+      if (res.status !== 200 && res.status !== 404) throw failureFor(res, op(`read ruler group ${name}`, 'read access to the tenant\'s rules'), http.redactor);
+      const apply = async () => {
+        const put = await http.request('POST', `${opts.apiPath}/${ns}`, { body: yaml.dump(group, { lineWidth: -1, noRefs: true }), contentType: 'application/yaml' });
+        if (put.status !== 202 && put.status !== 200) throw failureFor(put, op(`save ruler group ${name}`, 'write access to the tenant\'s rules (e.g. a Grafana Cloud token with rules:write)'), http.redactor);
+      };
+      if (res.status === 404) {
+        items.push({ target: 'ruler', name, action: 'create', details: [`${group.rules.length} rule(s)`], apply });
+        continue;
+      }
+      const diff = jsonDiff(comparable(yaml.load(res.text) as PromGroup), comparable(group));
+      items.push(diff.length ? { target: 'ruler', name, action: 'update', details: shortDiff(diff), apply } : { target: 'ruler', name, action: 'unchanged', details: [] });
+    }
+  }
+  return items;
+}

@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { getProfile, PROFILE_NAMES, seriesNames } from '../../src/catalog/index.js';
+import { validateConfig } from '../../src/config/load.js';
+import { dashboardArtifacts, DASHBOARDS } from '../../src/dashboards/index.js';
+import { panelsOf } from '../../src/dashboards/lint.js';
+import { parsePromQL, substituteGrafanaVariables } from '../../src/promql/index.js';
+import { config, generated, targetsOf } from './fixtures.js';
+
+const dashboards = generated();
+/** Prometheus's own series a panel may read besides the catalogue: scrape health and rule alerts. */
+const PROMETHEUS_SERIES = ['ALERTS', 'up'];
+
+describe('generated dashboards', () => {
+  it('writes at least five dashboards per profile, one folder per profile', () => {
+    for (const profile of PROFILE_NAMES) {
+      const paths = dashboards.filter((g) => g.profile === profile).map((g) => g.path);
+      expect(paths.length).toBeGreaterThanOrEqual(5);
+      expect(paths).toEqual(DASHBOARDS.map((s) => `dashboards/${profile}/${s.name}.json`));
+    }
+  });
+
+  it('gives every dashboard a unique, stable uid of at most 40 characters', () => {
+    const uids = dashboards.map((g) => g.dashboard.uid as string);
+    expect(new Set(uids).size).toBe(uids.length);
+    for (const uid of uids) expect(uid).toMatch(/^[a-z0-9-]{1,40}$/);
+    expect(uids).toContain('mcp-performance');
+    expect(uids).toContain('mcp-otel-performance');
+  });
+
+  it('numbers every panel and row uniquely', () => {
+    for (const { dashboard } of dashboards) {
+      const ids = (dashboard.panels ?? []).flatMap((p) => [p, ...(p.panels ?? [])]).map((p) => p.id);
+      expect(ids.every((id) => typeof id === 'number' && id > 0)).toBe(true);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+  });
+
+  it('lays panels out inside the 24-column grid without overlaps, and drops empty rows', () => {
+    for (const { path, dashboard } of dashboards) {
+      const panels = (dashboard.panels ?? []) as { type: string; title: string; gridPos: { x: number; y: number; w: number; h: number } }[];
+      panels.forEach((p, i) => {
+        expect(p.gridPos.x + p.gridPos.w, `${path} ${p.title}`).toBeLessThanOrEqual(24);
+        if (p.type === 'row') expect(panels[i + 1]?.type, `${path}: row ${p.title} is empty`).toBeDefined();
+        if (p.type === 'row') expect(panels[i + 1]?.type, `${path}: row ${p.title} is empty`).not.toBe('row');
+      });
+      const cells = new Set<string>();
+      for (const { gridPos: g, title } of panels) {
+        for (let x = g.x; x < g.x + g.w; x++) {
+          for (let y = g.y; y < g.y + g.h; y++) {
+            expect(cells.has(`${x},${y}`), `${path}: ${title} overlaps at ${x},${y}`).toBe(false);
+            cells.add(`${x},${y}`);
+          }
+        }
+      }
+    }
+  });
+
+  it('links each dashboard to every other dashboard of its profile, by generated uid', () => {
+    for (const { profile, dashboard } of dashboards) {
+      const siblings = dashboards.filter((g) => g.profile === profile && g.dashboard.uid !== dashboard.uid).map((g) => `/d/${g.dashboard.uid}`);
+      const links = (dashboard.links as { url: string }[]).map((l) => l.url);
+      expect(links.sort()).toEqual(siblings.sort());
+    }
+  });
+
+  it('carries the configured tags and data source default', () => {
+    const custom = validateConfig({ grafana: { datasourceUid: 'mimir-prod', folder: 'F', folderUid: 'f', tags: ['mcp', 'team-a'] } });
+    for (const profile of PROFILE_NAMES) {
+      for (const { content } of dashboardArtifacts(custom, getProfile(profile))) {
+        const d = JSON.parse(content) as { tags: string[]; templating: { list: { name: string; current?: { value: string } }[] } };
+        expect(d.tags).toEqual(['mcp', 'team-a']);
+        expect(d.templating.list.find((v) => v.name === 'datasource')?.current?.value).toBe('mimir-prod');
+      }
+    }
+    for (const { dashboard } of dashboards) expect(dashboard.tags).toEqual(config.grafana.tags);
+  });
+
+  it('has a datasource, job, instance and tool variable on every dashboard', () => {
+    for (const { dashboard } of dashboards) {
+      expect(dashboard.templating?.list?.map((v) => v.name)).toEqual(['datasource', 'job', 'instance', 'tool']);
+    }
+  });
+
+  it('writes only PromQL the Prometheus grammar accepts, in panels and variables', () => {
+    for (const { path, dashboard } of dashboards) {
+      for (const { panel, expr } of targetsOf(dashboard)) {
+        expect(parsePromQL(substituteGrafanaVariables(expr)).errors, `${path} ${panel}: ${expr}`).toEqual([]);
+      }
+      for (const v of dashboard.templating?.list ?? []) {
+        if (v.type !== 'query') continue;
+        const inner = /^label_values\((.*), \w+\)$/.exec(String(v.query))?.[1] ?? '';
+        expect(parsePromQL(substituteGrafanaVariables(inner)).errors, `${path} ${v.name}`).toEqual([]);
+      }
+    }
+  });
+
+  it('reads only series its profile\'s catalogue defines (or Prometheus\'s ALERTS and up)', () => {
+    for (const profile of PROFILE_NAMES) {
+      const known = new Set([...getProfile(profile).families.flatMap(seriesNames), ...PROMETHEUS_SERIES]);
+      const read = new Set(dashboards.filter((g) => g.profile === profile).flatMap((g) => [
+        ...targetsOf(g.dashboard).map((t) => t.expr),
+        ...(g.dashboard.templating?.list ?? []).filter((v) => v.type === 'query').map((v) => /^label_values\((.*), \w+\)$/.exec(String(v.query))?.[1] ?? ''),
+      ]).flatMap((expr) => parsePromQL(substituteGrafanaVariables(expr)).metrics));
+      expect([...read].filter((m) => !known.has(m)), profile).toEqual([]);
+      expect(read.size).toBeGreaterThan(5);
+    }
+  });
+
+  it('omits for otel only panels of signals otel lacks; every otel panel also exists for prom-client', () => {
+    const titles = (profile: string) => new Set(dashboards.filter((g) => g.profile === profile).flatMap((g) => panelsOf(g.dashboard).map((p) => `${g.path.split('/')[2]}: ${p.title}`)));
+    const prom = titles('prom-client');
+    const otel = titles('otel');
+    expect([...otel].filter((t) => !prom.has(t))).toEqual([]);
+    const omitted = [...prom].filter((t) => !otel.has(t));
+    expect(omitted).toContain('quality.json: Task success ratio');
+    expect(omitted).toContain('security.json: Authentication failures by reason');
+    expect(omitted).not.toContain('performance.json: Tool latency P99 by tool');
+  });
+
+  it('is deterministic and matches the committed files (run npm run build if this fails)', () => {
+    const again = generated();
+    expect(again.map((g) => g.content)).toEqual(dashboards.map((g) => g.content));
+    for (const { path, content } of dashboards) expect(readFileSync(path, 'utf8'), path).toBe(content);
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { LINT_EXCLUSIONS } from '../../src/dashboards/index.js';
+import { lintDashboard, RULES, type LintDashboard, type LintPanel, type RuleName } from '../../src/dashboards/lint.js';
+import { generated } from './fixtures.js';
+
+const dashboards = generated();
+/** A fresh copy of a real generated dashboard to break one thing in. */
+const base = (): LintDashboard => structuredClone(dashboards.find((g) => g.path === 'dashboards/prom-client/performance.json')!.dashboard);
+const firstPanel = (d: LintDashboard): LintPanel => d.panels!.find((p) => p.type !== 'row')!;
+const setExpr = (d: LintDashboard, expr: string): LintDashboard => {
+  firstPanel(d).targets = [{ refId: 'A', expr }];
+  return d;
+};
+const variable = (d: LintDashboard, name: string) => d.templating!.list!.find((v) => v.name === name)!;
+const rulesHit = (d: LintDashboard): RuleName[] => [...new Set(lintDashboard(d).map((f) => f.rule))].sort();
+
+describe('dashboard lint on the generated dashboards', () => {
+  it.each(dashboards.map((g) => [g.path, g] as const))('%s has no findings', (_path, g) => {
+    expect(lintDashboard(g.dashboard, LINT_EXCLUSIONS)).toEqual([]);
+  });
+
+  it('exclusions are needed: without them the ALERTS panels break the instance rule', () => {
+    const overview = dashboards.find((g) => g.path === 'dashboards/prom-client/overview.json')!.dashboard;
+    const findings = lintDashboard(overview);
+    expect(findings.map((f) => f.rule)).toEqual(LINT_EXCLUSIONS.map(() => 'target-instance-rule'));
+    expect(findings.map((f) => f.panel)).toEqual(LINT_EXCLUSIONS.map((e) => e.panel));
+  });
+});
+
+const sel = 'job=~"$job", instance=~"$instance"';
+
+/** One deliberately broken dashboard per rule, and the only rule it must trip. */
+const BROKEN: Record<RuleName, () => LintDashboard> = {
+  'template-datasource-rule': () => {
+    const d = base();
+    variable(d, 'datasource').label = 'Prometheus';
+    return d;
+  },
+  'template-job-rule': () => {
+    const d = base();
+    variable(d, 'job').allValue = '.*';
+    return d;
+  },
+  'template-instance-rule': () => {
+    const d = base();
+    variable(d, 'instance').multi = false;
+    return d;
+  },
+  'template-on-time-change-reload-rule': () => {
+    const d = base();
+    variable(d, 'tool').refresh = 1;
+    return d;
+  },
+  'panel-datasource-rule': () => {
+    const d = base();
+    firstPanel(d).datasource = { type: 'prometheus', uid: 'prometheus' };
+    return d;
+  },
+  'panel-title-description-rule': () => {
+    const d = base();
+    firstPanel(d).description = '';
+    return d;
+  },
+  'panel-units-rule': () => {
+    const d = base();
+    delete firstPanel(d).fieldConfig!.defaults!.unit;
+    return d;
+  },
+  'target-promql-rule': () => setExpr(base(), `sum(rate(x_total{${sel}}[$__rate_interval])`),
+  'target-rate-interval-rule': () => setExpr(base(), `sum(rate(x_total{${sel}}[5m]))`),
+  'target-job-rule': () => setExpr(base(), `sum(rate(x_total{instance=~"$instance"}[$__rate_interval]))`),
+  'target-instance-rule': () => setExpr(base(), `sum(rate(x_total{job=~"$job", instance="a"}[$__rate_interval]))`),
+  'target-counter-agg-rule': () => setExpr(base(), `sum(x_total{${sel}})`),
+};
+
+describe('each lint rule catches what it is for', () => {
+  it('has a broken fixture for every rule', () => {
+    expect(Object.keys(BROKEN).sort()).toEqual(Object.keys(RULES).sort());
+  });
+
+  it.each(Object.entries(BROKEN))('%s', (rule, broken) => {
+    expect(rulesHit(base())).toEqual([]);
+    expect(rulesHit(broken())).toEqual([rule]);
+  });
+
+  it('accepts increase over $__range and counters inside increase (dashboard-linter does too)', () => {
+    expect(rulesHit(setExpr(base(), `sum(increase(x_total{${sel}}[$__range]))`))).toEqual([]);
+  });
+
+  it('checks every selector of a target, not just the first', () => {
+    const d = setExpr(base(), `sum(rate(a_total{${sel}}[$__rate_interval])) / sum(rate(b_total{job=~"$job"}[$__rate_interval]))`);
+    expect(lintDashboard(d).map((f) => f.message)).toEqual(['selector b_total{job=~"$job"} lacks instance=~"$instance"']);
+  });
+});
