@@ -1,6 +1,7 @@
 // prom-client profile: the seed table's names plus the project's additions.
 import type { Matcher, MetricFamily, Profile } from './types.js';
 import { LATENCY_BUCKETS, MESSAGE_SIZE_BUCKETS, SESSION_BUCKETS, TURN_BUCKETS } from './buckets.js';
+import { PROM_CLIENT_DEFAULT_FAMILIES } from './prom-client-defaults.js';
 
 const eq = (label: string, value: string): Matcher => ({ label, op: '=', value });
 const re = (label: string, value: string): Matcher => ({ label, op: '=~', value });
@@ -80,6 +81,7 @@ const families: MetricFamily[] = [
     help: 'The 99th percentile of the recorded event loop delays.', labelNames: [] },
   { name: 'nodejs_gc_duration_seconds', type: 'histogram', unit: 'seconds', layer: 'resource', runtime: true,
     help: 'Garbage collection duration by kind.', labelNames: ['kind'], buckets: [0.001, 0.01, 0.1, 1, 2, 5] },
+  ...PROM_CLIENT_DEFAULT_FAMILIES,
 ];
 
 export const promClientProfile: Profile = {

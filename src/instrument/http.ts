@@ -1,0 +1,156 @@
+// HTTP side: /metrics (Prometheus text, or OpenMetrics with exemplars when the scraper asks for
+// it), /health, /ready; a middleware counting requests the HTTP layer rejects before the MCP
+// transport (they never reach Transport.send); and a loopback side server for stdio servers.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Registry, type RegistryContentType } from 'prom-client';
+import { methodLabel } from './labels.js';
+
+/**
+ * Serialises the registry in the requested format. prom-client strips `_total` from counter
+ * names in place while writing OpenMetrics, so the format switch, the write and the name
+ * restore run under one lock.
+ */
+export class MetricsExposition {
+  private lock: Promise<unknown> = Promise.resolve();
+  constructor(private readonly registry: Registry<RegistryContentType>) {}
+
+  render(openMetrics: boolean): Promise<{ contentType: string; body: string }> {
+    const run = this.lock.then(() => this.renderUnlocked(openMetrics));
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  private async renderUnlocked(openMetrics: boolean): Promise<{ contentType: string; body: string }> {
+    if (!openMetrics) return { contentType: Registry.PROMETHEUS_CONTENT_TYPE, body: await this.registry.metrics() };
+    const metrics = this.registry.getMetricsAsArray() as unknown as { name: string }[];
+    const names = metrics.map((m) => m.name);
+    this.registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+    try {
+      return { contentType: Registry.OPENMETRICS_CONTENT_TYPE, body: await this.registry.metrics() };
+    } finally {
+      this.registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
+      metrics.forEach((m, i) => { m.name = names[i]!; });
+    }
+  }
+}
+
+export function wantsOpenMetrics(accept: string | undefined): boolean {
+  return accept !== undefined && accept.includes('application/openmetrics-text');
+}
+
+export type HealthProbe = () => { ready: boolean; detail: Record<string, unknown> };
+
+/** Serves /metrics, /health and /ready; answers 404 for any other path. */
+export function createMetricsHandler(exposition: MetricsExposition, probe: HealthProbe, beforeScrape: () => void) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/metrics') {
+      beforeScrape();
+      const { contentType, body } = await exposition.render(wantsOpenMetrics(req.headers.accept));
+      res.writeHead(200, { 'content-type': contentType }).end(body);
+    } else if (path === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    } else if (path === '/ready') {
+      const { ready, detail } = probe();
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: ready ? 'ready' : 'not ready', ...detail }));
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    }
+  };
+}
+
+/** Rejection reasons, from the status and the JSON-RPC error the HTTP layer answered with. */
+export function rejectionReason(status: number, code: number | undefined, message: string, authorized: boolean): string {
+  if (status === 401) return authorized ? 'invalid_token' : 'missing_token';
+  if (status === 403) return /origin/i.test(message) ? 'bad_origin' : /host/i.test(message) ? 'bad_host' : 'forbidden';
+  if (status === 404 || code === -32001) return 'unknown_session';
+  if (status === 406) return 'bad_accept';
+  if (status === 413) return 'payload_too_large';
+  if (status === 415) return 'bad_content_type';
+  if (status === 429) return 'rate_limited';
+  if (code === -32700) return 'parse_error';
+  if (code === -32600) return 'invalid_request';
+  if (/protocol version/i.test(message)) return 'bad_protocol_version';
+  if (/session/i.test(message)) return 'missing_session';
+  return status >= 500 ? 'server_error' : 'bad_request';
+}
+
+export interface Rejection {
+  reason: string;
+  status: number;
+  /** JSON-RPC code of the error body, when there was one. */
+  code?: number;
+  /** Bounded method label of the rejected message (OVERFLOW when unparsed). */
+  method: string;
+  seconds: number;
+  authFailure: boolean;
+}
+
+type Next = (err?: unknown) => void;
+
+/**
+ * Express/connect-style middleware (also callable as plain (req, res)): on finish, any 4xx/5xx
+ * answer on the MCP endpoint was produced before the transport's send() and is reported.
+ * The body is captured only for error statuses, to read its JSON-RPC code.
+ */
+export function createRejectionMiddleware(report: (r: Rejection) => void) {
+  return (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next?: Next): void => {
+    const start = performance.now();
+    let errorBody = '';
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((...args: unknown[]) => {
+      const chunk = args[0];
+      if (res.statusCode >= 400 && (typeof chunk === 'string' || Buffer.isBuffer(chunk))) {
+        errorBody = String(chunk).slice(0, 2048);
+      }
+      return end(...args);
+    }) as typeof res.end;
+    res.once('finish', () => {
+      if (res.statusCode < 400) return;
+      let code: number | undefined;
+      let message = errorBody;
+      try {
+        const parsed = JSON.parse(errorBody) as { error?: { code?: unknown; message?: unknown } };
+        if (typeof parsed.error?.code === 'number') code = parsed.error.code;
+        if (typeof parsed.error?.message === 'string') message = parsed.error.message;
+      } catch { /* not JSON: classified by status alone */ }
+      const body = req.body as { method?: unknown } | undefined;
+      const reason = rejectionReason(res.statusCode, code, message, req.headers.authorization !== undefined);
+      report({
+        reason, status: res.statusCode, code, method: methodLabel(body?.method),
+        seconds: (performance.now() - start) / 1000, authFailure: res.statusCode === 401,
+      });
+    });
+    next?.();
+  };
+}
+
+export interface MetricsServer {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves the handler on its own port (loopback by default): for stdio servers, whose stdout is the protocol. */
+export function listenMetrics(
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  port: number, host: string,
+): Promise<MetricsServer> {
+  const server = createServer((req, res) => {
+    handler(req, res).catch(() => { if (!res.headersSent) res.writeHead(500).end(); });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const bound = (server.address() as AddressInfo).port;
+      resolve({
+        port: bound,
+        url: `http://${host}:${bound}`,
+        close: () => new Promise((done) => { server.closeAllConnections(); server.close(() => done()); }),
+      });
+    });
+  });
+}

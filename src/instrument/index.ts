@@ -1,0 +1,209 @@
+// mcp-observability instrumentation: one object that observes MCP server transports (stdio and
+// Streamable HTTP), records the catalogue's metrics for a profile, writes structured logs and a
+// tamper-evident audit trail, and serves /metrics, /health and /ready.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { Registry, type RegistryContentType } from 'prom-client';
+import { getProfile, OTEL_OPERATION_FAMILY, type ProfileName } from '../catalog/index.js';
+import { isTaskOutcome, type TaskOutcome } from './agent-convention.js';
+import { AuditTrail } from './audit.js';
+import type { Recorder, TransportKind } from './events.js';
+import { CatalogMetrics } from './families.js';
+import { createMetricsHandler, createRejectionMiddleware, listenMetrics, MetricsExposition, type MetricsServer,
+  type Rejection } from './http.js';
+import { ClientNames, codeLabel, RegisteredNames } from './labels.js';
+import type { LineDestination } from './line-sink.js';
+import { Logger, type LogLevel } from './logger.js';
+import { otelRecorder } from './otel-recorder.js';
+import { promClientRecorder } from './prom-client-recorder.js';
+import { Redactor } from './redact.js';
+import { registerRuntimeMetrics } from './runtime-metrics.js';
+import { SessionTracker } from './sessions.js';
+import { TaskTracker } from './tasks.js';
+import { wrapTransport, type CallContext } from './transport.js';
+
+export * from './agent-convention.js';
+export { verifyAuditText, type AuditEntry, type VerifyResult } from './audit.js';
+export type { CallContext } from './transport.js';
+export type { LogLevel, LogFields, Logger } from './logger.js';
+export type { LineDestination } from './line-sink.js';
+export type { MetricsServer } from './http.js';
+export { formatTraceparent, parseTraceparent } from './trace.js';
+export { OVERFLOW_VALUE } from '../catalog/index.js';
+
+export interface InstrumentationOptions {
+  /** Metric profile (catalogue spelling): prom-client (default) or otel. */
+  profile?: ProfileName;
+  /**
+   * Where registered tool/prompt names come from (label values for anything else are `_OTHER`):
+   * an McpServer (read live, so tools registered later count) and/or an explicit list. Names in
+   * the server's own tools/list and prompts/list results are learned as well.
+   */
+  server?: McpServer;
+  tools?: readonly string[];
+  prompts?: readonly string[];
+  /** Client names always kept as label values; beyond them the first `maxClientNames` seen are kept. */
+  clientNames?: readonly string[];
+  maxClientNames?: number;
+  /** Seconds without a message after which a session counts as idle (mcp_idle_sessions). Default 300. */
+  idleAfterSeconds?: number;
+  /** Seconds without a message after which the reaper closes a session. Default 3600. */
+  idleSessionLimitSeconds?: number;
+  /** Audit trail file (one hash-chained JSON line per tool call); no audit when omitted. */
+  auditFile?: string;
+  /** Log destination: 'stderr' (default; never stdout), { file }, or { stream }. */
+  log?: LineDestination;
+  logLevel?: LogLevel;
+  /** Log lines per second before the rate limit drops (and counts) them. Default 1000. */
+  maxLogLinesPerSecond?: number;
+}
+
+export interface TokenUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  costUsd?: number;
+  /** Needed only outside a tool handler; inside one the current call's tool is used. */
+  tool?: string;
+}
+
+export interface TaskReport {
+  outcome: TaskOutcome;
+  /** Task id used in tools/call `_meta`; its counted turns are used when `turns` is omitted. */
+  taskId?: string;
+  turns?: number;
+}
+
+export interface Instrumentation {
+  readonly profile: ProfileName;
+  /** Every family of the profile; Prometheus text by default (metricsHandler negotiates OpenMetrics). */
+  readonly registry: Registry<RegistryContentType>;
+  readonly logger: Logger;
+  /** Undefined when no auditFile was given. */
+  readonly audit: AuditTrail | undefined;
+  /** Wraps a server transport; call before `server.connect(transport)`. Returns the same transport. */
+  instrumentTransport<T extends Transport>(transport: T, options: { kind: TransportKind; server?: McpServer }): T;
+  /** Middleware for the MCP HTTP endpoint, before body parsing: counts requests rejected before the transport. */
+  httpMiddleware(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void;
+  /** Reports a rejection your own HTTP code made (e.g. a router answering an unknown session). */
+  httpRejection(reason: string, detail?: { code?: number; method?: string }): void;
+  /** Serves /metrics, /health and /ready (404 otherwise). */
+  metricsHandler(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Serves metricsHandler on its own port, 127.0.0.1 by default (stdio servers). Port 0 picks a free one. */
+  serveMetrics(options?: { port?: number; host?: string }): Promise<MetricsServer>;
+  /** Reports LLM tokens and cost for a tool call. */
+  reportTokens(usage: TokenUsage): void;
+  /** Records a finished agent task. */
+  recordTask(report: TaskReport): void;
+  /** Reports an authentication failure (mcp_auth_failures_total{reason}). */
+  authFailure(reason: string): void;
+  /** The tools/call or other request being handled, inside a handler (trace ids, tool, task). */
+  currentCall(): CallContext | undefined;
+  /** Runs the idle sweep now (idle gauge and reaper); it also runs on a timer. */
+  sweepSessions(): void;
+  /** Flushes logs and audit, closes open sessions, stops timers. */
+  close(): Promise<void>;
+}
+
+export function createInstrumentation(options: InstrumentationOptions = {}): Instrumentation {
+  const profileName = options.profile ?? 'prom-client';
+  const profile = getProfile(profileName);
+  // prom-client accepts exemplar-enabled metrics only on an OpenMetrics registry; the registry
+  // is switched to Prometheus text once they exist, and MetricsExposition switches per scrape.
+  const registry: Registry<RegistryContentType> = new Registry<RegistryContentType>();
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  // Exemplars (trace_id, span_id) go on the request-duration histogram of each profile.
+  const exemplarFamily = profileName === 'otel' ? OTEL_OPERATION_FAMILY : 'mcp_tool_duration_seconds';
+  const metrics = new CatalogMetrics(profile, registry, new Set([exemplarFamily]));
+  const stopRuntime = registerRuntimeMetrics(profile, registry);
+  registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
+  const recorder: Recorder = profileName === 'otel' ? otelRecorder(metrics) : promClientRecorder(metrics);
+
+  const redactor = new Redactor((detector) => recorder.redaction(detector));
+  const logger = new Logger({
+    destination: options.log ?? 'stderr',
+    level: options.logLevel ?? 'info',
+    maxLinesPerSecond: options.maxLogLinesPerSecond ?? 1000,
+  }, redactor);
+  const audit = options.auditFile
+    ? new AuditTrail(options.auditFile, (v) => redactor.redact(v), (o) => recorder.auditRecord(o))
+    : undefined;
+
+  const names = new RegisteredNames();
+  if (options.server) names.addServer(options.server);
+  names.addTools(options.tools ?? []);
+  names.addPrompts(options.prompts ?? []);
+  const clients = new ClientNames(options.clientNames ?? [], options.maxClientNames ?? 20);
+  const sessions = new SessionTracker({
+    idleAfterSeconds: options.idleAfterSeconds ?? 300,
+    reapAfterSeconds: options.idleSessionLimitSeconds ?? 3600,
+  }, recorder, logger);
+  const tasks = new TaskTracker(recorder, logger);
+  const calls = new AsyncLocalStorage<CallContext>();
+  const exposition = new MetricsExposition(registry);
+  let transports = 0;
+  let closed = false;
+
+  const reportRejection = (r: Rejection) => {
+    const code = r.code === undefined ? undefined : codeLabel(r.code);
+    recorder.rejected(r.reason, code, r.method, r.seconds);
+    if (r.authFailure) recorder.authFailure(r.reason);
+    if (r.method === 'initialize') recorder.handshake('http', false, '_OTHER', '');
+    logger.warning('http request rejected before the MCP transport', { status: r.status, error_code: code, error_type: r.reason, method: r.method });
+  };
+
+  const metricsHandler = createMetricsHandler(exposition,
+    () => ({ ready: !closed && transports > 0, detail: { transports, open_sessions: sessions.size, closed } }),
+    () => sessions.sweep());
+
+  return {
+    profile: profileName,
+    registry,
+    logger,
+    audit,
+    instrumentTransport(transport, { kind, server }) {
+      if (server) names.addServer(server);
+      transports++;
+      return wrapTransport(transport, kind, {
+        recorder, names, clients, logger, audit, sessions, tasks, calls,
+      });
+    },
+    httpMiddleware: createRejectionMiddleware(reportRejection),
+    httpRejection(reason, detail = {}) {
+      reportRejection({ reason, status: 0, code: detail.code, method: detail.method ?? '_OTHER', seconds: 0, authFailure: false });
+    },
+    metricsHandler,
+    serveMetrics({ port = 0, host = '127.0.0.1' } = {}) {
+      return listenMetrics(metricsHandler, port, host);
+    },
+    reportTokens({ inputTokens = 0, outputTokens = 0, costUsd = 0, tool }) {
+      const call = calls.getStore();
+      if (call && call.method === 'tools/call') {
+        const t = (call.tokens ??= { input: 0, output: 0, costUsd: 0 });
+        t.input += inputTokens;
+        t.output += outputTokens;
+        t.costUsd += costUsd;
+        return;
+      }
+      if (tool === undefined) throw new Error('reportTokens: call it inside a tool handler, or pass `tool`');
+      recorder.tokens(names.toolLabel(tool), inputTokens, outputTokens, costUsd);
+    },
+    recordTask({ outcome, taskId, turns }) {
+      if (!isTaskOutcome(outcome)) throw new Error(`recordTask: outcome must be success, failure or abandoned (got ${String(outcome)})`);
+      tasks.record(outcome, taskId, turns);
+    },
+    authFailure(reason) {
+      recorder.authFailure(reason);
+    },
+    currentCall: () => calls.getStore(),
+    sweepSessions: () => sessions.sweep(),
+    async close() {
+      closed = true;
+      await sessions.closeAll();
+      stopRuntime();
+      logger.close();
+      audit?.close();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// Bounded label values. Method, tool, prompt, client and error-code values arrive from clients;
+// only values from a known set become labels, everything else collapses to OVERFLOW_VALUE, so a
+// hostile or hallucinating client cannot grow the number of series.
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { OVERFLOW_VALUE } from '../catalog/index.js';
+import { TASK_NOTIFICATION_METHOD } from './agent-convention.js';
+
+/** mcp.method.name well-known values (OpenTelemetry registry) plus newer spec methods and our task notification. */
+const KNOWN_METHODS = new Set([
+  'initialize', 'notifications/initialized', 'ping', 'notifications/cancelled', 'notifications/progress',
+  'notifications/message', 'tools/list', 'tools/call', 'notifications/tools/list_changed', 'prompts/list', 'prompts/get',
+  'notifications/prompts/list_changed', 'resources/list', 'resources/templates/list', 'resources/read',
+  'resources/subscribe', 'resources/unsubscribe', 'notifications/resources/list_changed', 'notifications/resources/updated',
+  'completion/complete', 'logging/setLevel', 'sampling/createMessage', 'elicitation/create', 'roots/list',
+  'notifications/roots/list_changed', 'tasks/get', 'tasks/result', 'tasks/list', 'tasks/cancel',
+  'notifications/tasks/status', 'notifications/elicitation/complete', TASK_NOTIFICATION_METHOD,
+]);
+
+export function methodLabel(method: unknown): string {
+  return typeof method === 'string' && KNOWN_METHODS.has(method) ? method : OVERFLOW_VALUE;
+}
+
+/** JSON-RPC codes a server legitimately answers with: the standard ones and the implementation-defined range. */
+export function codeLabel(code: unknown): string {
+  if (typeof code !== 'number' || !Number.isInteger(code)) return OVERFLOW_VALUE;
+  const standard = code >= -32603 && code <= -32600;
+  return standard || code === -32700 || (code >= -32099 && code <= -32000) ? String(code) : OVERFLOW_VALUE;
+}
+
+/** The shape of McpServer's registry that we read (private in the SDK; checked at registration). */
+interface ToolRegistryShape {
+  _registeredTools: Record<string, { enabled?: boolean }>;
+  _registeredPrompts: Record<string, { enabled?: boolean }>;
+}
+
+function registryOf(server: McpServer): ToolRegistryShape {
+  const shape = server as unknown as Partial<ToolRegistryShape>;
+  if (typeof shape._registeredTools !== 'object' || typeof shape._registeredPrompts !== 'object') {
+    throw new Error('instrumentation: this McpServer does not expose its tool registry (SDK 1.x expected); pass `tools: [...names]` instead');
+  }
+  return shape as ToolRegistryShape;
+}
+
+/**
+ * Which tool and prompt names are registered on the server. Sources, all read live so tools added
+ * later are covered: McpServer instances (their registry, the exact truth), an explicit list (for
+ * low-level `Server` users), and every tools/list or prompts/list result the server sends (the
+ * server's own public declaration). Client requests never add names.
+ */
+export class RegisteredNames {
+  private readonly servers = new Set<ToolRegistryShape>();
+  private readonly tools = new Set<string>();
+  private readonly prompts = new Set<string>();
+
+  addServer(server: McpServer): void {
+    this.servers.add(registryOf(server));
+  }
+
+  addTools(names: Iterable<string>): void {
+    for (const n of names) this.tools.add(n);
+  }
+
+  addPrompts(names: Iterable<string>): void {
+    for (const n of names) this.prompts.add(n);
+  }
+
+  hasTool(name: string): boolean {
+    if (this.tools.has(name)) return true;
+    for (const s of this.servers) if (Object.hasOwn(s._registeredTools, name)) return true;
+    return false;
+  }
+
+  hasPrompt(name: string): boolean {
+    if (this.prompts.has(name)) return true;
+    for (const s of this.servers) if (Object.hasOwn(s._registeredPrompts, name)) return true;
+    return false;
+  }
+
+  toolLabel(name: unknown): string {
+    return typeof name === 'string' && this.hasTool(name) ? name : OVERFLOW_VALUE;
+  }
+
+  promptLabel(name: unknown): string {
+    return typeof name === 'string' && this.hasPrompt(name) ? name : OVERFLOW_VALUE;
+  }
+}
+
+/**
+ * Client names (clientInfo.name): the configured ones, then the first `capacity` distinct names
+ * seen; later newcomers are OVERFLOW_VALUE.
+ */
+export class ClientNames {
+  private readonly admitted: Set<string>;
+  constructor(configured: readonly string[], private readonly capacity: number) {
+    this.admitted = new Set(configured);
+  }
+
+  label(name: unknown): string {
+    if (typeof name !== 'string' || name === '') return OVERFLOW_VALUE;
+    const clipped = name.slice(0, 64);
+    if (this.admitted.has(clipped)) return clipped;
+    if (this.admitted.size >= this.capacity) return OVERFLOW_VALUE;
+    this.admitted.add(clipped);
+    return clipped;
+  }
+}

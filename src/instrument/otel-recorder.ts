@@ -1,0 +1,50 @@
+// Records observations into the otel profile's families: the semconv operation and session
+// histograms. Signals the conventions lack (tokens, tasks, sessions gauges, security counters)
+// have no family in this profile and are not recorded as metrics (logs and audit still carry them).
+import type { Histogram } from 'prom-client';
+import { OTEL_OPERATION_FAMILY, spelling } from '../catalog/index.js';
+import type { CatalogMetrics } from './families.js';
+import type { OperationEvent, Recorder, TransportKind } from './events.js';
+
+export function otelRecorder(m: CatalogMetrics): Recorder {
+  const operations = m.maybe<Histogram<string>>(OTEL_OPERATION_FAMILY)!;
+  const sessions = m.maybe<Histogram<string>>(spelling(m.profile, 'sessionDuration')!.family)!;
+  // semconv network.transport spelling of our transport kinds (pipe / tcp), from the catalogue.
+  const networkTransport = spelling(m.profile, 'requests')!.values!.transport!;
+  const nt = (t: TransportKind) => networkTransport[t] ?? t;
+  const noop = () => {};
+
+  return {
+    operation(e: OperationEvent) {
+      // Caller mistakes the SDK reports as isError results are spelled as the -32602 the spec
+      // asks for, so availability SLOs exclude them like any other caller error code.
+      const callerToolError = e.toolError === 'unknown_tool' || e.toolError === 'invalid_params';
+      const errorType = e.code ?? (callerToolError ? '-32602' : e.toolError ? 'tool_error' : '');
+      operations.observe({
+        labels: {
+          mcp_method_name: e.method, gen_ai_tool_name: e.tool ?? '', gen_ai_prompt_name: e.prompt ?? '',
+          error_type: errorType, rpc_response_status_code: e.code ?? '', network_transport: nt(e.transport),
+          mcp_protocol_version: e.protocolVersion,
+        },
+        value: e.seconds,
+        exemplarLabels: { trace_id: e.traceId, span_id: e.spanId },
+      });
+    },
+    sessionClosed(transport, seconds, protocolVersion, reaped) {
+      sessions.observe(
+        { network_transport: nt(transport), mcp_protocol_version: protocolVersion, error_type: reaped ? 'timeout' : '' },
+        seconds,
+      );
+    },
+    rejected(_reason, code, method, seconds) {
+      if (code === undefined) return;
+      operations.observe({
+        labels: { mcp_method_name: method, gen_ai_tool_name: '', gen_ai_prompt_name: '', error_type: code,
+          rpc_response_status_code: code, network_transport: 'tcp', mcp_protocol_version: '' },
+        value: seconds,
+      });
+    },
+    message: noop, handshake: noop, sessionOpened: noop, idleSessions: noop, hallucination: noop, tokens: noop,
+    task: noop, authFailure: noop, redaction: noop, auditRecord: noop,
+  };
+}

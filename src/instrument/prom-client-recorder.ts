@@ -1,0 +1,85 @@
+// Records observations into the prom-client profile's families.
+import type { Counter, Gauge, Histogram } from 'prom-client';
+import type { CatalogMetrics } from './families.js';
+import type { OperationEvent, Recorder, TransportKind } from './events.js';
+
+export function promClientRecorder(m: CatalogMetrics): Recorder {
+  const c = (name: string) => m.maybe<Counter<string>>(name)!;
+  const g = (name: string) => m.maybe<Gauge<string>>(name)!;
+  const h = (name: string) => m.maybe<Histogram<string>>(name)!;
+  const handshakes = c('mcp_handshakes_total');
+  const sessionDuration = h('mcp_session_duration_seconds');
+  const active = g('mcp_active_connections');
+  const idle = g('mcp_idle_sessions');
+  const reaped = c('mcp_sessions_reaped_total');
+  const requests = c('mcp_requests_total');
+  const rpcErrors = c('mcp_jsonrpc_errors_total');
+  const messageSize = h('mcp_message_size_bytes');
+  const invocations = c('mcp_tool_invocations_total');
+  const toolDuration = h('mcp_tool_duration_seconds');
+  const toolErrors = c('mcp_tool_errors_total');
+  const tokens = c('mcp_tool_tokens_total');
+  const cost = c('mcp_tool_cost_usd_total');
+  const tasks = c('mcp_agent_tasks_total');
+  const turns = h('mcp_agent_task_turns');
+  const hallucinations = c('mcp_tool_hallucinations_total');
+  const authFailures = c('mcp_auth_failures_total');
+  const rejected = c('mcp_rejected_requests_total');
+  const redactions = c('mcp_redactions_total');
+  const audit = c('mcp_audit_records_total');
+
+  return {
+    operation(e: OperationEvent) {
+      if (!e.isRequest) return;
+      const failed = e.code !== undefined || e.toolError !== undefined;
+      requests.inc({ method: e.method, transport: e.transport, outcome: failed ? 'error' : 'ok' });
+      if (e.code !== undefined) rpcErrors.inc({ method: e.method, code: e.code });
+      if (e.method !== 'tools/call' || e.tool === undefined) return;
+      invocations.inc({ tool: e.tool, status: failed ? 'error' : 'ok' });
+      toolDuration.observe({ labels: { tool: e.tool }, value: e.seconds, exemplarLabels: { trace_id: e.traceId, span_id: e.spanId } });
+      if (e.toolError) toolErrors.inc({ tool: e.tool, error_type: e.toolError });
+    },
+    message(direction, type, bytes) {
+      messageSize.observe({ direction, type }, bytes);
+    },
+    handshake(transport, ok, clientName, protocolVersion) {
+      handshakes.inc({ transport, outcome: ok ? 'success' : 'failure', client_name: clientName, protocol_version: protocolVersion });
+    },
+    sessionOpened(transport: TransportKind) {
+      active.inc({ transport });
+    },
+    sessionClosed(transport, seconds, _protocolVersion, wasReaped) {
+      active.dec({ transport });
+      sessionDuration.observe({ transport }, seconds);
+      if (wasReaped) reaped.inc({ transport });
+    },
+    idleSessions(transport, count) {
+      idle.set({ transport }, count);
+    },
+    hallucination(tool, kind) {
+      hallucinations.inc({ tool, kind });
+    },
+    tokens(tool, input, output, costUsd) {
+      if (input > 0) tokens.inc({ tool, token_type: 'input' }, input);
+      if (output > 0) tokens.inc({ tool, token_type: 'output' }, output);
+      if (costUsd > 0) cost.inc({ tool }, costUsd);
+    },
+    task(outcome, taskTurns) {
+      tasks.inc({ outcome });
+      turns.observe({ outcome }, taskTurns);
+    },
+    rejected(reason, code, method) {
+      rejected.inc({ reason });
+      if (code !== undefined) rpcErrors.inc({ method, code });
+    },
+    authFailure(reason) {
+      authFailures.inc({ reason });
+    },
+    redaction(detector) {
+      redactions.inc({ detector });
+    },
+    auditRecord(outcome) {
+      audit.inc({ outcome });
+    },
+  };
+}

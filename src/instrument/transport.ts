@@ -1,0 +1,274 @@
+// The transport wrapper: observes every JSON-RPC message a server transport receives (onmessage)
+// and sends (send), plus close and error, for stdio and Streamable HTTP alike. send() is wrapped
+// at once; the inbound handlers are wrapped when Protocol.connect() calls transport.start(), i.e.
+// after the SDK installed its own, so our observer runs first and the SDK's handling runs inside
+// the call's AsyncLocalStorage context (tool handlers can report tokens without passing ids).
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { OVERFLOW_VALUE } from '../catalog/index.js';
+import { readTaskMeta, TASK_NOTIFICATION_METHOD, type TaskMeta } from './agent-convention.js';
+import type { AuditTrail } from './audit.js';
+import type { MessageType, Recorder, ToolErrorType, TransportKind } from './events.js';
+import { codeLabel, methodLabel, type ClientNames, type RegisteredNames } from './labels.js';
+import type { Logger } from './logger.js';
+import type { SessionHandle, SessionTracker } from './sessions.js';
+import type { TaskTracker } from './tasks.js';
+import { serverSpan, type TraceContext } from './trace.js';
+
+/** One request between receipt and response: what tool handlers can see via `currentCall()`. */
+export interface CallContext {
+  readonly method: string;
+  /** Bounded tool label (OVERFLOW_VALUE for unregistered names). */
+  readonly tool?: string;
+  readonly trace: TraceContext;
+  readonly sessionId?: string;
+  readonly task?: TaskMeta;
+  tokens?: { input: number; output: number; costUsd: number };
+}
+
+interface Pending extends CallContext {
+  readonly requestId: string | number;
+  readonly rawMethod: string;
+  readonly rawTool?: string;
+  readonly prompt?: string;
+  readonly start: number;
+  readonly args: unknown;
+  readonly user?: string;
+}
+
+export interface WrapperDeps {
+  recorder: Recorder;
+  names: RegisteredNames;
+  clients: ClientNames;
+  logger: Logger;
+  audit?: AuditTrail;
+  sessions: SessionTracker;
+  tasks: TaskTracker;
+  calls: AsyncLocalStorage<CallContext>;
+}
+
+type MessageExtra = { authInfo?: { clientId?: string; extra?: Record<string, unknown> } };
+type AnyMessage = JSONRPCMessage & { method?: string; id?: string | number; params?: Record<string, unknown>;
+  result?: Record<string, unknown>; error?: { code: number; message: string } };
+
+/** Cheap size: one native JSON.stringify; length counts UTF-16 units, equal to UTF-8 bytes for ASCII JSON. */
+const sizeOf = (msg: unknown): number => JSON.stringify(msg).length;
+
+const UNKNOWN_TOOL_TEXT = /^MCP error -32602: Tool \S+ (not found|disabled)/;
+const INVALID_ARGS_TEXT = /^MCP error -32602: (Input validation error|Invalid arguments)/;
+
+function firstText(result: Record<string, unknown> | undefined): string {
+  const content = result?.content;
+  if (!Array.isArray(content)) return '';
+  const first = content[0] as { type?: string; text?: unknown } | undefined;
+  return first?.type === 'text' && typeof first.text === 'string' ? first.text : '';
+}
+
+/**
+ * Classifies a failed tools/call. SDK 1.x answers unknown tools and schema-invalid arguments
+ * with an isError result whose text carries "MCP error -32602: …" (not a JSON-RPC error), so the
+ * text decides; a JSON-RPC -32602 (what the spec asks for) is split by whether the name is registered.
+ */
+function classifyToolFailure(msg: AnyMessage, toolKnown: boolean): ToolErrorType | undefined {
+  if (msg.error) {
+    if (msg.error.code === -32602) return toolKnown ? 'invalid_params' : 'unknown_tool';
+    return 'internal_error';
+  }
+  if (msg.result?.isError !== true) return undefined;
+  const text = firstText(msg.result);
+  if (UNKNOWN_TOOL_TEXT.test(text) || !toolKnown) return 'unknown_tool';
+  if (INVALID_ARGS_TEXT.test(text)) return 'invalid_params';
+  return 'tool_error';
+}
+
+export function wrapTransport<T extends Transport>(transport: T, kind: TransportKind, deps: WrapperDeps): T {
+  const { recorder, names, logger } = deps;
+  const pending = new Map<string | number, Pending>();
+  let protocolVersion = '';
+  let clientName = OVERFLOW_VALUE;
+  let clientRaw = '';
+  let openedAt = 0;
+  let reaped = false;
+  const session: SessionHandle = {
+    transport: kind,
+    lastActivity: Date.now(),
+    sessionId: () => transport.sessionId,
+    close: async (asReaped) => {
+      reaped = asReaped;
+      await transport.close();
+    },
+  };
+
+  const onInbound = (msg: AnyMessage, extra: MessageExtra | undefined): CallContext | undefined => {
+    session.lastActivity = Date.now();
+    const method = msg.method;
+    if (method === undefined) {
+      recorder.message('in', msg.error ? 'error' : 'response', sizeOf(msg));
+      return undefined;
+    }
+    const params = msg.params;
+    const label = methodLabel(method);
+    const trace = serverSpan(params?._meta);
+    if (msg.id === undefined) {
+      recorder.message('in', 'notification', sizeOf(msg));
+      onNotification(method, params, label, trace);
+      return undefined;
+    }
+    recorder.message('in', 'request', sizeOf(msg));
+    const isToolCall = method === 'tools/call';
+    const rawTool = isToolCall && typeof params?.name === 'string' ? params.name : undefined;
+    if (method === 'initialize') {
+      const info = params?.clientInfo as { name?: unknown } | undefined;
+      clientRaw = typeof info?.name === 'string' ? info.name.slice(0, 256) : '';
+    }
+    const task = isToolCall ? readTaskMeta(params?._meta) : undefined;
+    if (task) deps.tasks.turn(task.id);
+    const call: Pending = {
+      requestId: msg.id, method: label, rawMethod: method, trace, sessionId: transport.sessionId, task, rawTool,
+      tool: isToolCall ? names.toolLabel(rawTool) : undefined,
+      prompt: method === 'prompts/get' ? names.promptLabel(params?.name) : undefined,
+      start: performance.now(),
+      args: isToolCall ? params?.arguments : undefined,
+      user: extra?.authInfo?.clientId,
+    };
+    pending.set(msg.id, call);
+    return call;
+  };
+
+  const onNotification = (method: string, params: Record<string, unknown> | undefined, label: string, trace: TraceContext) => {
+    if (method === 'notifications/cancelled') {
+      const id = params?.requestId as string | number | undefined;
+      const p = id === undefined ? undefined : pending.get(id);
+      if (p) {
+        pending.delete(id!);
+        if (p.rawMethod === 'tools/call') finishToolCall(p, 'timeout', undefined);
+      }
+    } else if (method === TASK_NOTIFICATION_METHOD) {
+      deps.tasks.finish(params, transport.sessionId);
+    }
+    recorder.operation({ transport: kind, method: label, protocolVersion, seconds: 0, isRequest: false,
+      traceId: trace.traceId, spanId: trace.spanId });
+  };
+
+  const finishToolCall = (p: Pending, toolError: ToolErrorType | undefined, code: string | undefined) => {
+    const seconds = (performance.now() - p.start) / 1000;
+    recorder.operation({ transport: kind, method: p.method, tool: p.tool, protocolVersion, seconds, isRequest: true,
+      code, toolError, traceId: p.trace.traceId, spanId: p.trace.spanId });
+    if (toolError === 'unknown_tool' || toolError === 'invalid_params') recorder.hallucination(p.tool!, toolError);
+    if (p.tokens) recorder.tokens(p.tool!, p.tokens.input, p.tokens.output, p.tokens.costUsd);
+    const durationMs = seconds * 1000;
+    const failed = toolError !== undefined;
+    logger.log(failed ? 'warning' : 'info', 'tools/call', {
+      trace_id: p.trace.traceId, span_id: p.trace.spanId, parent_span_id: p.trace.parentSpanId,
+      session_id: transport.sessionId, request_id: p.requestId, method: p.method, tool: p.tool,
+      duration_ms: round3(durationMs), status: failed ? 'error' : 'ok', error_type: toolError, error_code: code,
+      transport: kind, client: clientRaw || undefined,
+      arguments: logger.enabled('debug') ? p.args : undefined,
+      tokens: p.tokens, task_id: p.task?.id,
+    });
+    deps.audit?.record({
+      session_id: transport.sessionId, client: clientRaw || undefined, user: p.user, tool: p.rawTool ?? '',
+      arguments: p.args, outcome: failed ? 'error' : 'ok', error_type: toolError, latency_ms: round3(durationMs),
+      trace_id: p.trace.traceId, span_id: p.trace.spanId,
+    });
+  };
+
+  const onResponse = (msg: AnyMessage, p: Pending) => {
+    const code = msg.error ? codeLabel(msg.error.code) : undefined;
+    if (p.rawMethod === 'tools/call') {
+      const toolError = classifyToolFailure(msg, p.rawTool !== undefined && names.hasTool(p.rawTool));
+      finishToolCall(p, toolError, code);
+      return;
+    }
+    if (p.rawMethod === 'initialize') onInitialized(msg);
+    if (p.rawMethod === 'tools/list') learnNames(msg.result?.tools, (n) => names.addTools(n));
+    if (p.rawMethod === 'prompts/list') learnNames(msg.result?.prompts, (n) => names.addPrompts(n));
+    const seconds = (performance.now() - p.start) / 1000;
+    recorder.operation({ transport: kind, method: p.method, prompt: p.prompt, protocolVersion, seconds, isRequest: true,
+      code, traceId: p.trace.traceId, spanId: p.trace.spanId });
+    logger.log(code ? 'warning' : 'info', p.rawMethod, {
+      trace_id: p.trace.traceId, span_id: p.trace.spanId, parent_span_id: p.trace.parentSpanId,
+      session_id: transport.sessionId, request_id: p.requestId, method: p.method, duration_ms: round3(seconds * 1000),
+      status: code ? 'error' : 'ok', error_code: code, error: msg.error?.message, transport: kind,
+    });
+  };
+
+  const onInitialized = (msg: AnyMessage) => {
+    const ok = msg.result !== undefined;
+    const negotiated = msg.result?.protocolVersion;
+    if (ok && typeof negotiated === 'string') protocolVersion = negotiated.slice(0, 32);
+    clientName = deps.clients.label(clientRaw);
+    recorder.handshake(kind, ok, clientName, protocolVersion);
+    if (ok && openedAt === 0) {
+      openedAt = performance.now();
+      recorder.sessionOpened(kind);
+      deps.sessions.add(session);
+    }
+    logger.log(ok ? 'info' : 'warning', ok ? 'session initialized' : 'initialize failed', {
+      session_id: transport.sessionId, transport: kind, client: clientRaw, protocol_version: protocolVersion,
+      error: msg.error?.message,
+    });
+  };
+
+  const onClose = () => {
+    pending.clear();
+    if (openedAt === 0) return;
+    const seconds = (performance.now() - openedAt) / 1000;
+    openedAt = 0;
+    deps.sessions.delete(session);
+    recorder.sessionClosed(kind, seconds, protocolVersion, reaped);
+    logger.info('session closed', { session_id: transport.sessionId, transport: kind, duration_ms: round3(seconds * 1000),
+      reaped: reaped || undefined });
+  };
+
+  const send = transport.send.bind(transport);
+  transport.send = (message, options) => {
+    const msg = message as AnyMessage;
+    if (msg.method !== undefined) {
+      recorder.message('out', msg.id === undefined ? 'notification' : 'request', sizeOf(msg));
+    } else {
+      recorder.message('out', msg.error ? 'error' : 'response', sizeOf(msg));
+      const p = msg.id === undefined ? undefined : pending.get(msg.id);
+      if (p) {
+        pending.delete(msg.id!);
+        onResponse(msg, p);
+      }
+    }
+    return send(message, options);
+  };
+
+  const hookInbound = () => {
+    const inner = transport.onmessage;
+    transport.onmessage = (message, extra) => {
+      const call = onInbound(message as AnyMessage, extra as MessageExtra | undefined);
+      if (call) deps.calls.run(call, () => inner?.(message, extra));
+      else inner?.(message, extra);
+    };
+    const innerClose = transport.onclose;
+    transport.onclose = () => {
+      onClose();
+      innerClose?.();
+    };
+    const innerError = transport.onerror;
+    transport.onerror = (error) => {
+      logger.warning('transport error', { session_id: transport.sessionId, transport: kind, error: error.message });
+      innerError?.(error);
+    };
+  };
+
+  const start = transport.start.bind(transport);
+  transport.start = async () => {
+    hookInbound();
+    await start();
+  };
+  return transport;
+}
+
+function learnNames(list: unknown, add: (names: string[]) => void): void {
+  if (!Array.isArray(list)) return;
+  add(list.map((t: { name?: unknown }) => t?.name).filter((n): n is string => typeof n === 'string'));
+}
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
