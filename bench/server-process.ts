@@ -4,13 +4,11 @@ import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { BENCH_DIR, REPO_DIR } from './harness.js';
 import type { TransportKind, Variant } from './variants.js';
+import { isGoodAnswer, toolCall } from './workload.js';
 
 export const PROTOCOL_VERSION = '2025-11-25';
 const READY_TIMEOUT_MS = 30_000;
 
-export function toolCall(id: number): string {
-  return `{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":2}}}`;
-}
 const INITIALIZE = JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize',
   params: { protocolVersion: PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'mcp-bench', version: '1.0.0' } } });
 const INITIALIZED = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' });
@@ -72,7 +70,7 @@ export class ServerProcess {
     // One real call, checked, so a benchmark never counts fast failures as throughput.
     const call = await fetch(this.url, { method: 'POST', headers, body: toolCall(1) });
     const text = await call.text();
-    if (!call.ok || !text.includes('"text":"3"')) throw new Error(`tools/call on ${this.url} did not return 3: ${text.slice(0, 300)}`);
+    if (!call.ok || !isGoodAnswer(text)) throw new Error(`tools/call on ${this.url} failed: ${text.slice(0, 300)}`);
     return headers;
   }
 
@@ -125,7 +123,7 @@ export class StdioDriver {
       };
       this.waiter = (line) => {
         inFlight--;
-        if (line.includes('"text":"3"')) ok++;
+        if (isGoodAnswer(line)) ok++;
         else failed++;
         if (performance.now() < deadline) sendOne();
         else if (inFlight === 0) {

@@ -1,24 +1,15 @@
-// The MCP server under test, run as its own process so its CPU can be read from /proc:
+// The reference server's tools under test, run as their own process so CPU can be read from /proc:
 //   tsx bench/server.ts --variant baseline --transport http   (prints {"ready":<port>} on stderr)
 //   tsx bench/server.ts --variant full --transport stdio
 // HTTP: stateful Streamable HTTP on 127.0.0.1 (/mcp) plus /metrics; stdio: MCP on stdin/stdout.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import { parseArgs } from 'node:util';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
 import { createVariant, isVariant, VARIANTS, type Instrumentation } from './variants.js';
-
-/** A cheap tool: the worst case for relative instrumentation overhead. */
-export function buildServer(): McpServer {
-  const server = new McpServer({ name: 'bench-server', version: '1.0.0' });
-  server.registerTool('add', { description: 'Adds two numbers', inputSchema: { a: z.number(), b: z.number() } },
-    async ({ a, b }) => ({ content: [{ type: 'text', text: String(a + b) }] }));
-  return server;
-}
+import { referenceServer } from './workload.js';
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -35,6 +26,7 @@ async function serveHttp(instr: Instrumentation, port: number): Promise<number> 
         res.end(await instr.render());
         return;
       }
+      instr.onHttpRequest?.(req, res);
       if (req.url !== '/mcp') { res.writeHead(404).end(); return; }
       const body = req.method === 'POST' ? await readJson(req) : undefined;
       const sid = req.headers['mcp-session-id'];
@@ -51,7 +43,7 @@ async function serveHttp(instr: Instrumentation, port: number): Promise<number> 
           onsessionclosed: (id) => { sessions.delete(id); },
         });
         instr.wrap(created, 'http');
-        await buildServer().connect(created);
+        await referenceServer(instr.toolContext).connect(created);
         transport = created;
       }
       await transport.handleRequest(req, res, body);
@@ -73,10 +65,11 @@ async function main(): Promise<void> {
   } });
   if (!isVariant(values.variant)) throw new Error(`--variant must be one of ${VARIANTS.join(', ')}, got ${values.variant}`);
   const instr = await createVariant(values.variant);
+  process.once('SIGTERM', () => void instr.close().then(() => process.exit(0)));
   if (values.transport === 'stdio') {
     const transport = new StdioServerTransport();
     instr.wrap(transport, 'stdio');
-    await buildServer().connect(transport);
+    await referenceServer(instr.toolContext).connect(transport);
     process.stderr.write(JSON.stringify({ ready: 'stdio' }) + '\n');
   } else if (values.transport === 'http') {
     const port = await serveHttp(instr, Number(values.port));

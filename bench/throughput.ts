@@ -6,8 +6,9 @@ import {
   alternate, benchmark, fmt, fmtSpread, pairedRatio, procCpuSeconds, progress, selfCpuSeconds, spread,
   type BenchOptions, type BenchResult, type Row,
 } from './harness.js';
-import { ServerProcess, toolCall, type StdioDriver } from './server-process.js';
-import { VARIANTS, type TransportKind, type Variant } from './variants.js';
+import { ServerProcess, type StdioDriver } from './server-process.js';
+import { toolCall } from './workload.js';
+import { COMPARED_VARIANTS, type TransportKind, type Variant } from './variants.js';
 
 export interface ThroughputOptions extends BenchOptions {
   rounds?: number;
@@ -94,7 +95,7 @@ async function runTransport(kind: TransportKind, variants: readonly Variant[], r
 export function run(opts: ThroughputOptions): Promise<BenchResult> {
   const rounds = opts.rounds ?? (opts.quick ? 1 : 6);
   const seconds = opts.seconds ?? (opts.quick ? 1 : 5);
-  const variants = opts.variants ?? VARIANTS;
+  const variants = opts.variants ?? COMPARED_VARIANTS;
   const transports = opts.transports ?? ['http', 'stdio'];
   const params = { rounds, secondsPerRound: seconds, variants, transports, httpConnections: HTTP_CONNECTIONS, stdioWindow: STDIO_WINDOW };
   return benchmark('throughput', params, async () => {

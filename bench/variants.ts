@@ -4,12 +4,28 @@
 //   otel-naive    the same two instruments with the OpenTelemetry JS metrics SDK
 //   otel-signals  the OpenTelemetry SDK recording the per-call metric signals our full instrumentation
 //                 records (requests, tool calls, tool duration, message sizes in and out)
+//   full          this project's instrumentation (src/instrument), prom-client profile: every catalogue
+//                 signal, JSON logs at info level to a file, audit trail on
+//   full-otel     the same in the otel profile (semconv names, still prom-client underneath)
+// and ablations that locate the full instrumentation's cost (in-process benchmark):
+//   full-no-audit full without the audit trail
+//   full-metrics  full without audit and with logs at warning (no per-call log line): metrics only
+//   als-only      baseline plus an AsyncLocalStorage context around each inbound message, which is
+//                 how the full instrumentation lets tool handlers report tokens
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { Counter, Histogram, Registry } from 'prom-client';
-import { LATENCY_BUCKETS, MESSAGE_SIZE_BUCKETS } from '../src/catalog/index.js';
+import { LATENCY_BUCKETS, MESSAGE_SIZE_BUCKETS, type ProfileName } from '../src/catalog/index.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createInstrumentation, type LogLevel } from '../src/instrument/index.js';
+import { SAMPLE_TOOL_NAMES, type ToolContext } from '../src/sample-server/tools/index.js';
+import { NO_CONTEXT } from './workload.js';
 
 export type TransportKind = 'stdio' | 'http';
 
@@ -18,11 +34,18 @@ export interface Instrumentation {
   wrap(transport: Transport, kind: TransportKind): void;
   /** The /metrics body. */
   render(): Promise<string>;
+  /** What the tools report tokens and cost to. */
+  toolContext: ToolContext;
+  /** Sees every HTTP request on /mcp before the transport (the full instrumentation's rejection middleware). */
+  onHttpRequest?(req: IncomingMessage, res: ServerResponse): void;
   close(): Promise<void>;
 }
 
-export const VARIANTS = ['baseline', 'prom-naive', 'otel-naive', 'otel-signals'] as const;
+export const VARIANTS = ['baseline', 'prom-naive', 'otel-naive', 'otel-signals', 'full', 'full-otel',
+  'full-no-audit', 'full-metrics', 'als-only'] as const;
 export type Variant = (typeof VARIANTS)[number];
+/** The side-by-side comparison (the ablations are for locating cost, in process). */
+export const COMPARED_VARIANTS: readonly Variant[] = ['baseline', 'prom-naive', 'otel-naive', 'otel-signals', 'full', 'full-otel'];
 
 export function isVariant(name: unknown): name is Variant {
   return (VARIANTS as readonly unknown[]).includes(name);
@@ -76,6 +99,7 @@ function promNaive(): Instrumentation {
       requests.inc({ method: e.method, tool: e.tool, status: e.ok ? 'ok' : 'error' });
     }),
     render: () => registry.metrics(),
+    toolContext: NO_CONTEXT,
     close: async () => registry.clear(),
   };
 }
@@ -105,7 +129,48 @@ function otelNaive(): Instrumentation {
       requests.add(1, { method: e.method, tool: e.tool, status: e.ok ? 'ok' : 'error' });
     }),
     render: otel.render,
+    toolContext: NO_CONTEXT,
     close: otel.close,
+  };
+}
+
+/** The project's instrumentation as a server author would switch it on: everything, logs and audit to files. */
+function full(profile: ProfileName, { audit = true, logLevel = 'info' as LogLevel } = {}): Instrumentation {
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-bench-'));
+  const instr = createInstrumentation({
+    profile, tools: SAMPLE_TOOL_NAMES, logLevel,
+    log: { file: join(dir, 'server.log') }, auditFile: audit ? join(dir, 'audit.jsonl') : undefined,
+  });
+  return {
+    wrap: (t, kind) => { instr.instrumentTransport(t, { kind }); },
+    render: () => instr.registry.metrics(),
+    toolContext: instr,
+    onHttpRequest: (req, res) => instr.httpMiddleware(req, res),
+    close: async () => {
+      await instr.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function alsOnly(): Instrumentation {
+  const als = new AsyncLocalStorage<{ method: string }>();
+  return {
+    // Like the full wrapper: hook inbound messages once the SDK installed its handler (start()).
+    wrap: (t) => {
+      const start = t.start.bind(t);
+      t.start = async () => {
+        const inner = t.onmessage;
+        t.onmessage = (message, extra) => {
+          if ('method' in message) als.run({ method: message.method }, () => inner?.(message, extra));
+          else inner?.(message, extra);
+        };
+        await start();
+      };
+    },
+    render: async () => '',
+    toolContext: NO_CONTEXT,
+    close: async () => {},
   };
 }
 
@@ -133,6 +198,7 @@ function otelSignals(): Instrumentation {
       }
     }),
     render: otel.render,
+    toolContext: NO_CONTEXT,
     close: otel.close,
   };
 }
@@ -140,12 +206,22 @@ function otelSignals(): Instrumentation {
 export async function createVariant(name: Variant): Promise<Instrumentation> {
   switch (name) {
     case 'baseline':
-      return { wrap: () => {}, render: async () => '', close: async () => {} };
+      return { wrap: () => {}, render: async () => '', toolContext: NO_CONTEXT, close: async () => {} };
     case 'prom-naive':
       return promNaive();
     case 'otel-naive':
       return otelNaive();
     case 'otel-signals':
       return otelSignals();
+    case 'full':
+      return full('prom-client');
+    case 'full-otel':
+      return full('otel');
+    case 'full-no-audit':
+      return full('prom-client', { audit: false });
+    case 'full-metrics':
+      return full('prom-client', { audit: false, logLevel: 'warning' });
+    case 'als-only':
+      return alsOnly();
   }
 }
