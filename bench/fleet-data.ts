@@ -51,6 +51,9 @@ const VALUES: Record<string, readonly string[]> = {
   kind: ['unknown_tool', 'invalid_arguments'], reason: ['missing', 'bad_host', 'rate_limited'], detector: ['email', 'api_key'],
   cpu_mode: ['user', 'system'], v8js_heap_space_name: ['new_space', 'old_space', 'code_space', 'large_object_space'],
   v8js_gc_type: ['minor', 'major'], network_transport: ['tcp'], mcp_protocol_version: ['2025-11-25'],
+  space: ['new', 'old', 'code', 'large_object'], 'nodejs_active_resources.type': ['TCPSocketWrap', 'Timeout'],
+  'nodejs_active_handles.type': ['Socket', 'Server'], 'nodejs_active_requests.type': ['FSReqCallback'],
+  version: ['v20.20.2'], major: ['20'], minor: ['20'], patch: ['2'],
 };
 const ERROR_TYPES = ['invalid_params', 'tool_error', 'timeout', 'unknown_tool', 'internal_error'];
 
@@ -114,6 +117,9 @@ export async function writeFleetSpecs(out: Writable, shape: FleetShape): Promise
   for (let s = 0; s < shape.servers; s++) {
     const rand = prng(s + 1);
     const instance = `srv-${String(s).padStart(4, '0')}:3100`;
+    // Prometheus's own per-target series, which fleet panels count.
+    chunk += JSON.stringify({ l: { __name__: 'up', job: 'mcp', instance }, k: 'const', a: 1 }) + '\n';
+    count++;
     for (const f of profile.families) {
       for (const labels of labelSets(f, tools)) {
         for (const series of familySeries(f, { job: 'mcp', instance, ...labels }, rand, shape.intervalSeconds)) {

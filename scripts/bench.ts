@@ -1,11 +1,15 @@
-// `npm run bench` runs every benchmark; `npm run bench -- <name> [--quick] [--rounds N] [--seconds S]` runs one.
+// `npm run bench` runs every benchmark; `npm run bench -- <name> [--quick] [--rounds N] [--seconds S]` runs one;
+// fleet also takes `--servers 10,100,1000` and `--artifacts DIR` (where dashboards/ and alerts/ are read).
 import { parseArgs } from 'node:util';
 import { BENCHMARKS, isBenchmarkName } from '../bench/index.js';
 import { writeResult } from '../bench/harness.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { quick: { type: 'boolean', default: false }, rounds: { type: 'string' }, seconds: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false }, rounds: { type: 'string' }, seconds: { type: 'string' },
+    servers: { type: 'string' }, artifacts: { type: 'string' },
+  },
 });
 const names = positionals.length > 0 ? positionals : Object.keys(BENCHMARKS);
 for (const name of names) {
@@ -23,7 +27,11 @@ const count = (flag: string | undefined, field: string) => {
   }
   return n;
 };
-const opts = { quick: values.quick, rounds: count(values.rounds, 'rounds'), seconds: count(values.seconds, 'seconds') };
+const servers = values.servers?.split(',').map((n) => count(n, 'servers')!);
+const opts = {
+  quick: values.quick, rounds: count(values.rounds, 'rounds'), seconds: count(values.seconds, 'seconds'),
+  servers, artifactsDir: values.artifacts,
+};
 for (const name of names) {
   if (!isBenchmarkName(name)) continue;
   const result = await BENCHMARKS[name](opts);

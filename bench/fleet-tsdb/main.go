@@ -49,8 +49,9 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: fleet-tsdb -out DIR -start UNIX -end UNIX [-interval S] < series.jsonl")
 		os.Exit(2)
 	}
-	// One block covering the whole range (rounded up to whole hours).
-	blockMs := ((*end-*start)/3600 + 1) * 3600 * 1000
+	// The head accepts samples no older than half its chunk range behind the newest one; series
+	// are appended one after another over the whole range, so the range must fit in half.
+	blockMs := 2 * ((*end-*start)/3600 + 1) * 3600 * 1000
 	w, err := tsdb.NewBlockWriter(slog.New(slog.NewTextHandler(os.Stderr, nil)), *out, blockMs)
 	check(err)
 	ctx := context.Background()
