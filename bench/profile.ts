@@ -35,6 +35,19 @@ for (const n of nodes) {
   self.set(key, (self.get(key) ?? 0) + (n.hitCount ?? 0));
 }
 console.log(`${variant}: ${us.toFixed(1)} µs CPU per call over ${callsArg} calls; profile ${file}`);
+// Self time by owner: what the instrumentation costs shows up under src/instrument and prom-client.
+const GROUPS: [string, RegExp][] = [['src/instrument', /\/src\/instrument\//], ['prom-client', /node_modules\/prom-client\//],
+  ['mcp sdk', /@modelcontextprotocol\//], ['zod', /node_modules\/zod\//], ['sample tools', /\/src\/sample-server\//],
+  ['bench driver', /\/bench\//], ['node internals', /^node:/]];
+const groups = new Map<string, number>();
+for (const n of nodes) {
+  const group = GROUPS.find(([, re]) => re.test(n.callFrame.url))?.[0] ?? (n.callFrame.url ? 'other js' : n.callFrame.functionName || 'native');
+  groups.set(group, (groups.get(group) ?? 0) + (n.hitCount ?? 0));
+}
+for (const [group, hits] of [...groups].sort((a, b) => b[1] - a[1])) {
+  console.log(`${((hits / total) * 100).toFixed(1).padStart(5)}%  ${(us * hits / total).toFixed(1).padStart(6)} µs/call  ${group}`);
+}
+console.log('top functions by self time:');
 for (const [key, hits] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
   console.log(`${((hits / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
 }
