@@ -3,6 +3,7 @@ import { getProfile } from '../catalog/index.js';
 import type { Config } from '../config/schema.js';
 import { dashboardArtifacts } from '../dashboards/index.js';
 import { ruleArtifacts } from '../rules/index.js';
+import { runbookArtifact } from '../rules/runbook.js';
 import type { Artifact } from './artifact.js';
 import { writeArtifacts, type WriteReport } from './write.js';
 
@@ -10,10 +11,12 @@ import { writeArtifacts, type WriteReport } from './write.js';
 export const OWNED_DIRS = ['dashboards', 'alerts'] as const;
 
 export function generate(config: Config): Artifact[] {
-  return config.profiles.flatMap((name) => {
+  const perProfile = config.profiles.flatMap((name) => {
     const profile = getProfile(name);
     return [...dashboardArtifacts(config, profile), ...ruleArtifacts(config, profile)];
   });
+  // The runbook covers the alerts of every profile, so it is emitted once.
+  return [...perProfile, runbookArtifact(config)];
 }
 
 export function build(root: string, config: Config): WriteReport {

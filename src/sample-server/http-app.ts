@@ -1,7 +1,7 @@
 // Streamable HTTP front door: one port serving /mcp (stateful sessions keyed by Mcp-Session-Id),
 // the instrumentation's /metrics, /health and /ready, and the loopback-only fault admin API,
 // behind DNS-rebinding checks. Without `mcp` it is the stdio mode's metrics/admin port.
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -17,6 +17,8 @@ export interface HttpAppOptions {
   instrumentation: Instrumentation;
   /** Serve MCP on /mcp (HTTP mode); absent on the stdio mode's metrics port. */
   newMcpServer?: () => McpServer;
+  /** When set, /mcp requires `Authorization: Bearer <token>` (401 otherwise). */
+  authToken?: string;
 }
 
 export interface HttpApp {
@@ -32,7 +34,10 @@ const messagesOf = (body: unknown): unknown[] => (Array.isArray(body) ? body : [
 const isInitializeAttempt = (body: unknown): boolean =>
   messagesOf(body).some((m) => typeof m === 'object' && m !== null && (m as { method?: unknown }).method === 'initialize');
 
-export function createHttpApp({ faults, instrumentation, newMcpServer }: HttpAppOptions): HttpApp {
+const sameSecret = (a: string, b: string): boolean =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+export function createHttpApp({ faults, instrumentation, newMcpServer, authToken }: HttpAppOptions): HttpApp {
   const { logger } = instrumentation;
   const sessions = new Map<string, StreamableHTTPServerTransport>();
 
@@ -51,6 +56,10 @@ export function createHttpApp({ faults, instrumentation, newMcpServer }: HttpApp
   }
 
   async function handleMcp(req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void> {
+    if (authToken !== undefined && !sameSecret(req.headers.authorization ?? '', `Bearer ${authToken}`)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      return sendJsonRpcError(res, 401, -32001, 'Unauthorized: send Authorization: Bearer <MCP_AUTH_TOKEN>');
+    }
     const sessionId = req.headers['mcp-session-id'];
     if (req.method === 'POST') {
       try {

@@ -25,6 +25,7 @@ export const SERVER_USAGE = `Usage: npm run sample-server -- [options]
   --log-file PATH          write JSON logs here instead of stderr
   --help                   show this help
 
+Environment: MCP_AUTH_TOKEN=T makes /mcp require "Authorization: Bearer T" (HTTP mode).
 Faults: set MCP_FAULTS='{"tool":"search_docs","latencyMs":800}' or use the admin API (docs/sample-server.md).`;
 
 export class UsageError extends Error {}

@@ -36,7 +36,7 @@ export async function runSampleServer(options: ServerOptions): Promise<void> {
   let app: HttpApp | undefined;
   let port = options.port;
   if (options.transport === 'http') {
-    app = createHttpApp({ faults, instrumentation, newMcpServer });
+    app = createHttpApp({ faults, instrumentation, newMcpServer, authToken: process.env.MCP_AUTH_TOKEN || undefined });
   } else {
     const server = newMcpServer();
     const transport = instrumentation.instrumentTransport(new StdioServerTransport(), { kind: 'stdio', server });

@@ -28,6 +28,7 @@ export const SIMULATOR_USAGE = `Usage: npm run simulate -- [options] [-- <stdio 
   --seed N                   random seed, for repeatable runs (default: time-based)
   --help                     show this help
 
+MCP_AUTH_TOKEN in the environment is sent as a bearer token (for a server started with it).
 With a command after "--" the simulator speaks stdio instead, spawning one server per session:
   npm run simulate -- --duration 10 --sessions 1 -- npx tsx scripts/sample-server.ts --transport stdio`;
 

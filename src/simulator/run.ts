@@ -19,7 +19,10 @@ function transportFactory(options: SimulatorOptions): () => Transport {
     const [command, ...args] = options.command;
     return () => new StdioClientTransport({ command: command!, args, stderr: 'ignore' });
   }
-  return () => new StreamableHTTPClientTransport(options.url!);
+  // Same variable the server reads, so a token-protected sample server can be driven too.
+  const token = process.env.MCP_AUTH_TOKEN;
+  const requestInit = token ? { headers: { authorization: `Bearer ${token}` } } : undefined;
+  return () => new StreamableHTTPClientTransport(options.url!, { requestInit });
 }
 
 /** The hallucination drill: N calls with fresh random tool names on one session. */

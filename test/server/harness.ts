@@ -50,9 +50,11 @@ export async function startServer(args: string[] = [], env: Record<string, strin
   };
 }
 
-export async function httpClient(server: RunningServer, name = 'test-client'): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+export async function httpClient(server: RunningServer, name = 'test-client', token?: string):
+  Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const client = new Client({ name, version: '1.0.0' });
-  const transport = new StreamableHTTPClientTransport(new URL(`${server.base}/mcp`));
+  const requestInit = token ? { headers: { authorization: `Bearer ${token}` } } : undefined;
+  const transport = new StreamableHTTPClientTransport(new URL(`${server.base}/mcp`), { requestInit });
   await client.connect(transport);
   return { client, transport };
 }
