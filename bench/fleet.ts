@@ -219,9 +219,10 @@ export function run(opts: FleetOptions): Promise<BenchResult> {
   const profiles = opts.profiles ?? ['prom-client', 'otel'];
   const tools = opts.quick ? 3 : TOOLS;
   const artifacts = opts.artifactsDir ?? REPO_DIR;
-  const params = { sizes, tools, profiles, scrapeIntervalSeconds: INTERVAL_S, panelRangeSeconds: RANGE_S, panelStepSeconds: INTERVAL_S,
+  const params: Record<string, unknown> = { sizes, tools, profiles, scrapeIntervalSeconds: INTERVAL_S, panelRangeSeconds: RANGE_S, panelStepSeconds: INTERVAL_S,
     repeats: REPEATS, noRepeatAboveMs: NO_REPEAT_MS, queryTimeout: QUERY_TIMEOUT, artifacts, variablesSubstitutedAs: 'All (.+), $__rate_interval = 5m' };
   return benchmark('fleet', params, async () => {
+    params.prometheus = (await execa('prometheus', ['--version'])).stdout.split('\n')[0]!;
     const table: Row[] = [];
     const budgets: BenchResult['budgets'] = [];
     const raw: Record<string, unknown> = {};
@@ -235,7 +236,11 @@ export function run(opts: FleetOptions): Promise<BenchResult> {
         try {
           progress(`fleet: ${profile} × ${servers}: timing ${queries.length} queries`);
           timings = [];
-          for (const q of queries) timings.push(await timeQuery(prom.url, q, shape));
+          for (const q of queries) {
+            const t = await timeQuery(prom.url, q, shape);
+            timings.push(t);
+            if (t.error || t.ms[0]! > NO_REPEAT_MS) progress(`fleet: ${profile} × ${servers}: ${t.kind} ${t.source}: ${t.name}: ${t.error ?? `${fmt(t.ms[0]!)} ms`}`);
+          }
         } finally {
           await prom.stop();
         }

@@ -101,10 +101,26 @@ export interface Machine {
   cpuModel: string;
   node: string;
   platform: string;
+  /** Versions of the packages the figures depend on. */
+  versions: Record<string, string>;
+}
+
+const VERSIONED_PACKAGES = ['@modelcontextprotocol/sdk', 'prom-client', '@opentelemetry/sdk-metrics', '@opentelemetry/exporter-prometheus',
+  'autocannon', 'tsx', 'zod'];
+
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(readFileSync(join(REPO_DIR, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'not installed';
+  }
 }
 
 export function machine(): Machine {
-  return { nproc: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform };
+  return {
+    nproc: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform,
+    versions: Object.fromEntries(VERSIONED_PACKAGES.map((p) => [p, packageVersion(p)])),
+  };
 }
 
 /** Samples the 1-minute load average while a benchmark runs: the machine is shared with other engineers. */

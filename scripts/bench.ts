@@ -36,4 +36,5 @@ for (const name of names) {
   if (!isBenchmarkName(name)) continue;
   const result = await BENCHMARKS[name](opts);
   console.log(writeResult(result) + '\n');
+  if (name === names[0]) console.log(`versions: ${JSON.stringify(result.machine.versions)}\n`);
 }
