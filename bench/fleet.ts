@@ -283,12 +283,17 @@ export function run(opts: FleetOptions): Promise<BenchResult> {
 }
 
 /**
- * Recording rules that pre-aggregate the raw series a slow panel reads (same metric, fewer
- * series): what the panel could read instead.
+ * Recording rules that pre-aggregate what a slow panel reads: no recorded inputs of their own,
+ * the same series selectors once scope matchers (job, instance, tool: dashboard variables or the
+ * rules' selector) are set aside, and the same quantile for a histogram_quantile.
  */
 function recordedCandidates(panel: Query, queries: readonly Query[]): string[] {
-  const raw = new Set(parsePromQL(panel.expr).metrics.filter((m) => !m.includes(':')));
-  return queries.filter((q) => q.kind === 'record' && parsePromQL(q.expr).metrics.some((m) => raw.has(m))).map((q) => q.name);
+  const selectors = (expr: string) => [...new Set([...expr.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\{([^}]*)\}/g)].map(([, name, body]) =>
+    `${name}{${body!.split(/,\s*/).filter((m) => m && !/^(job|instance|tool|gen_ai_tool_name)\b/.test(m)).sort().join(',')}}`))].sort().join(' ');
+  const quantileOf = (expr: string) => /histogram_quantile\(([\d.]+)/.exec(expr)?.[1];
+  const wanted = selectors(panel.expr);
+  return [...new Set(queries.filter((q) => q.kind === 'record' && q.recorded.length === 0 && wanted !== ''
+    && selectors(q.expr) === wanted && quantileOf(q.expr) === quantileOf(panel.expr)).map((q) => q.name))];
 }
 
 function quantile90(values: number[]): number {
