@@ -4,7 +4,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { FaultState } from '../src/sample-server/faults/fault-state.js';
 import { buildMcpServer } from '../src/sample-server/mcp-server.js';
-import type { ToolContext } from '../src/sample-server/tools/index.js';
+import { ToolDefinitions } from '../src/sample-server/tool-definitions.js';
+import { SAMPLE_TOOLS, type ToolContext } from '../src/sample-server/tools/index.js';
 
 export const TOOL_NAME = 'summarize';
 export const TOOL_ARGUMENTS = { text: 'Metrics show load. Logs explain errors. Traces link calls across servers.', maxSentences: 1 };
@@ -21,7 +22,10 @@ export function isGoodAnswer(text: string): boolean {
 /** Uninstrumented variants give the tools a context that reports nowhere. */
 export const NO_CONTEXT: ToolContext = { reportTokens: () => {} };
 
+/** The shipped tool definitions, as the reference server serves them (no admin overrides). */
+const definitions = new ToolDefinitions(SAMPLE_TOOLS);
+
 /** The reference server's McpServer (all its tools), faults off. */
 export function referenceServer(context: ToolContext = NO_CONTEXT): McpServer {
-  return buildMcpServer(new FaultState(), context);
+  return buildMcpServer(new FaultState(), definitions, context);
 }

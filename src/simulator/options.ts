@@ -8,6 +8,8 @@ export interface SimulatorOptions {
   /** Server command for stdio (one process per session). */
   command: string[] | undefined;
   durationSeconds: number;
+  /** Stop once this many tool calls were made (the duration still caps the run); undefined = no limit. */
+  maxCalls: number | undefined;
   sessions: number;
   rate: number;
   hallucinationRate: number;
@@ -20,6 +22,7 @@ export const SIMULATOR_USAGE = `Usage: npm run simulate -- [options] [-- <stdio 
 
   --url URL                  Streamable HTTP endpoint on a loopback host (default http://127.0.0.1:3100/mcp)
   --duration S               run time in seconds, 1-3600 (default 60)
+  --calls N                  stop after N tool calls, 1-1000000 (default: no limit; --duration still caps the run)
   --sessions N               concurrent agent sessions, 1-64 (default 4)
   --rate R                   tool calls per second across all sessions, 0.1-500 (default 8)
   --hallucination-rate P     share of turns calling an invented tool name, 0-0.5 (default 0.05)
@@ -28,7 +31,7 @@ export const SIMULATOR_USAGE = `Usage: npm run simulate -- [options] [-- <stdio 
   --seed N                   random seed, for repeatable runs (default: time-based)
   --help                     show this help
 
-MCP_AUTH_TOKEN in the environment is sent as a bearer token (for a server started with it).
+MCP_AUTH_TOKEN in the environment is sent as a bearer token (e.g. from npm run mint-token, for a server started with --jwt-secret).
 With a command after "--" the simulator speaks stdio instead, spawning one server per session:
   npm run simulate -- --duration 10 --sessions 1 -- npx tsx scripts/sample-server.ts --transport stdio`;
 
@@ -67,6 +70,7 @@ export function parseSimulatorOptions(argv: readonly string[]): SimulatorOptions
       options: {
         url: { type: 'string', default: 'http://127.0.0.1:3100/mcp' },
         duration: { type: 'string', default: '60' },
+        calls: { type: 'string' },
         sessions: { type: 'string', default: '4' },
         rate: { type: 'string', default: '8' },
         'hallucination-rate': { type: 'string', default: '0.05' },
@@ -88,6 +92,7 @@ export function parseSimulatorOptions(argv: readonly string[]): SimulatorOptions
     url: command ? undefined : parseLoopbackUrl(values.url),
     command,
     durationSeconds: numberIn('--duration', values.duration, 1, 3600),
+    maxCalls: values.calls === undefined ? undefined : numberIn('--calls', values.calls, 1, 1_000_000, true),
     sessions: numberIn('--sessions', values.sessions, 1, 64, true),
     rate: numberIn('--rate', values.rate, 0.1, 500),
     hallucinationRate: numberIn('--hallucination-rate', values['hallucination-rate'], 0, 0.5),

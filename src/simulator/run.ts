@@ -1,5 +1,5 @@
 // Runs a simulation: optional unknown-tool burst, then N agent sessions at the given rate until
-// the duration is over (or SIGINT), a progress line every few seconds, and the summary.
+// the duration is over, the call budget is spent (calls already under way finish), or SIGINT; a progress line every few seconds, and the summary.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -69,7 +69,7 @@ export async function simulate(options: SimulatorOptions, log: (line: string) =>
       id: i + 1,
       connect,
       intervalMs,
-      deadline: () => deadline,
+      deadline: () => (options.maxCalls !== undefined && stats.calls >= options.maxCalls ? 0 : deadline),
       hallucinationRate: options.hallucinationRate,
       invalidArgsRate: options.invalidArgsRate,
       // One stream per agent, derived from the run's seed, so agents do not move in lockstep.
