@@ -54,6 +54,7 @@ const VALUES: Record<string, readonly string[]> = {
   space: ['new', 'old', 'code', 'large_object'], 'nodejs_active_resources.type': ['TCPSocketWrap', 'Timeout'],
   'nodejs_active_handles.type': ['Socket', 'Server'], 'nodejs_active_requests.type': ['FSReqCallback'],
   version: ['v20.20.2'], major: ['20'], minor: ['20'], patch: ['2'],
+  client: ['claude-code', 'cursor'], location: ['input', 'output', 'log'], fingerprint: ['3f2a9c1e0b7d4e55'], change: ['modified'],
 };
 const ERROR_TYPES = ['invalid_params', 'tool_error', 'timeout', 'unknown_tool', 'internal_error'];
 
