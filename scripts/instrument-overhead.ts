@@ -1,0 +1,142 @@
+// Server CPU added per tool call by the full instrumentation (issue #7's library budget: ≤ 5 µs),
+// measured in process: an SDK Client and McpServer over InMemoryTransport, process.cpuUsage()
+// around N sequential calls (median of 10 blocks). Each variant runs in its own child process, alternating, because
+// AsyncLocalStorage and JIT state leak across variants inside one process (once an ALS is entered,
+// every promise in the process pays for it, the baseline too). Also times the /metrics render.
+//
+//   npm run bench:instrument -- [--rounds 6] [--calls 5000] [--warmup 2000] [--cpu-prof-dir DIR]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { createInstrumentation, TASK_META_KEY, type Instrumentation } from '../src/instrument/index.js';
+
+const TOOLS = 50;
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+type Variant = 'base' | 'full';
+interface ChildResult { variant: Variant; cpuUsPerCall: number; wallUsPerCall: number; renderMs?: number; renderOpenMetricsMs?: number }
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '6' },
+    calls: { type: 'string', default: '5000' },
+    warmup: { type: 'string', default: '2000' },
+    'cpu-prof-dir': { type: 'string' },
+    child: { type: 'string' },
+  },
+});
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+const fmt = (xs: number[], digits = 1) =>
+  `${median(xs).toFixed(digits)} [${Math.min(...xs).toFixed(digits)}..${Math.max(...xs).toFixed(digits)}]`;
+
+async function runChild(variant: Variant, calls: number, warmup: number): Promise<ChildResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'instr-bench-'));
+  const instr: Instrumentation | undefined = variant === 'full'
+    ? createInstrumentation({
+      profile: 'prom-client', auditFile: join(dir, 'audit.jsonl'), log: { file: join(dir, 'log.jsonl') },
+      logLevel: 'info', maxLogLinesPerSecond: Number.MAX_SAFE_INTEGER, // every line written: the worst case
+    })
+    : undefined;
+  const server = new McpServer({ name: 'bench', version: '1' });
+  for (let i = 0; i < TOOLS; i++) {
+    server.registerTool(`tool_${i}`, { inputSchema: { a: z.number(), b: z.number() } }, async ({ a, b }) => {
+      instr?.reportTokens({ inputTokens: 12, outputTokens: 3, costUsd: 0.0001 });
+      return { content: [{ type: 'text', text: String(a + b) }] };
+    });
+  }
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(instr ? instr.instrumentTransport(serverSide, { kind: 'stdio', server }) : serverSide);
+  const client = new Client({ name: 'bench-client', version: '1' });
+  await client.connect(clientSide);
+
+  // One request per event-loop turn, as on a real transport: deferred log/audit work runs between calls.
+  const call = async (i: number) => {
+    await client.callTool({ name: `tool_${i % TOOLS}`, arguments: { a: i, b: 2 },
+      _meta: { traceparent: TRACEPARENT, [TASK_META_KEY]: { id: `task-${i % 100}`, turn: 1 } } });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+  for (let i = 0; i < warmup; i++) await call(i);
+  // The median of 10 blocks: a burst of load from other processes spoils a block, not the round.
+  const perBlock = Math.ceil(calls / 10);
+  const cpuBlocks: number[] = [];
+  const wallBlocks: number[] = [];
+  for (let b = 0; b < 10; b++) {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < perBlock; i++) await call(i);
+    const cpu = process.cpuUsage(cpu0);
+    cpuBlocks.push((cpu.user + cpu.system) / perBlock);
+    wallBlocks.push(((performance.now() - t0) * 1000) / perBlock);
+  }
+  const result: ChildResult = { variant, cpuUsPerCall: median(cpuBlocks), wallUsPerCall: median(wallBlocks) };
+
+  if (instr) {
+    const render = async (accept?: string) => {
+      const times: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const t = performance.now();
+        await instr.metricsHandler(
+          { url: '/metrics', headers: accept ? { accept } : {} } as never,
+          { writeHead: () => ({ end: () => {} }) } as never,
+        );
+        times.push(performance.now() - t);
+      }
+      return median(times);
+    };
+    result.renderMs = await render();
+    result.renderOpenMetricsMs = await render('application/openmetrics-text; version=1.0.0');
+    await instr.close();
+  }
+  await client.close();
+  rmSync(dir, { recursive: true, force: true });
+  return result;
+}
+
+function spawnChild(variant: Variant, round: number): ChildResult {
+  const profDir = args['cpu-prof-dir'];
+  const prof = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', `${variant}-${round}.cpuprofile`] : [];
+  const out = spawnSync(process.execPath,
+    [...process.execArgv, ...prof, process.argv[1]!, '--child', variant, '--calls', args.calls, '--warmup', args.warmup],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (out.status !== 0) throw new Error(`${variant} child exited with ${out.status}`);
+  return JSON.parse(out.stdout.trim().split('\n').at(-1)!) as ChildResult;
+}
+
+if (args.child) {
+  const r = await runChild(args.child as Variant, Number(args.calls), Number(args.warmup));
+  console.log(JSON.stringify(r));
+} else {
+  const rounds = Number(args.rounds);
+  console.log(`node ${process.version}, ${args.calls} calls (+${args.warmup} warm-up) per variant per round, ` +
+    `${rounds} rounds, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const base: number[] = [];
+  const full: number[] = [];
+  const added: number[] = [];
+  const render: number[] = [];
+  const renderOm: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    // Alternate which variant goes first so drift in machine load hits both alike.
+    const order: Variant[] = r % 2 === 0 ? ['base', 'full'] : ['full', 'base'];
+    const results = Object.fromEntries(order.map((v) => [v, spawnChild(v, r + 1)])) as Record<Variant, ChildResult>;
+    base.push(results.base.cpuUsPerCall);
+    full.push(results.full.cpuUsPerCall);
+    added.push(results.full.cpuUsPerCall - results.base.cpuUsPerCall);
+    render.push(results.full.renderMs!);
+    renderOm.push(results.full.renderOpenMetricsMs!);
+    console.log(`round ${r + 1}: base ${results.base.cpuUsPerCall.toFixed(1)} µs, full ${results.full.cpuUsPerCall.toFixed(1)} µs, ` +
+      `added ${added.at(-1)!.toFixed(1)} µs CPU per call`);
+  }
+  console.log(`uninstrumented      ${fmt(base)} µs CPU per call`);
+  console.log(`full instrumentation ${fmt(full)} µs CPU per call`);
+  console.log(`added               ${fmt(added)} µs CPU per call (budget 5)`);
+  console.log(`/metrics render at ${TOOLS} tools: text ${fmt(render, 2)} ms, OpenMetrics ${fmt(renderOm, 2)} ms (budget 5)`);
+  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+}
