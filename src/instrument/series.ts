@@ -19,8 +19,13 @@ interface HistogramEntry {
 /** The prom-client 15 fields read here. */
 interface MetricInternals<E> { hashMap: Record<string, E>; labelNames: string[]; sortedLabelNames: string[] }
 
+/** One level per label name, keyed by label value; the last level holds the entries. */
+type Trie<E> = Map<string | undefined, Trie<E> | E>;
+
 abstract class SeriesCache<E> {
-  private readonly entries = new Map<string, E>();
+  // Nested maps rather than one joined key: label values are mostly the same string objects
+  // call after call, whose hashes V8 caches; a joined key would be a new string to hash each time.
+  private entries: Trie<E> = new Map();
   /** The map the cached entries live in; reset() replaces it, which drops the cache. */
   private map: Record<string, E> | undefined;
   private readonly internals: MetricInternals<E>;
@@ -32,15 +37,22 @@ abstract class SeriesCache<E> {
   protected entry(labels: Labels): E {
     const { hashMap, labelNames } = this.internals;
     if (hashMap !== this.map) {
-      this.entries.clear();
+      this.entries = new Map();
       this.map = hashMap;
     }
-    let key = '';
-    for (const name of labelNames) key += `${labels[name]}\u0001`;
-    let e = this.entries.get(key);
+    let level = this.entries;
+    const last = labelNames.length - 1;
+    for (let i = 0; i < last; i++) {
+      const value = labels[labelNames[i]!];
+      let next = level.get(value) as Trie<E> | undefined;
+      if (next === undefined) level.set(value, (next = new Map()));
+      level = next;
+    }
+    const value = last < 0 ? undefined : labels[labelNames[last]!];
+    let e = level.get(value) as E | undefined;
     if (e === undefined) {
       e = this.resolve(labels);
-      this.entries.set(key, e);
+      level.set(value, e);
     }
     return e;
   }
