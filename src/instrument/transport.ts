@@ -160,7 +160,9 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     if (p.tokens) recorder.tokens(p.tool!, p.tokens.input, p.tokens.output, p.tokens.costUsd);
     const durationMs = seconds * 1000;
     const failed = toolError !== undefined;
-    logger.log(failed ? 'warning' : 'info', 'tools/call', {
+    const level = failed ? 'warning' : 'info';
+    // The fields object is built only when the line will be written (logs above info are common in production).
+    if (logger.enabled(level)) logger.log(level, 'tools/call', {
       trace_id: p.trace.traceId, span_id: p.trace.spanId, parent_span_id: p.trace.parentSpanId,
       session_id: transport.sessionId, request_id: p.requestId, method: p.method, tool: p.tool,
       duration_ms: round3(durationMs), status: failed ? 'error' : 'ok', error_type: toolError, error_code: code,
@@ -188,7 +190,8 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     const seconds = (performance.now() - p.start) / 1000;
     recorder.operation({ transport: kind, method: p.method, prompt: p.prompt, protocolVersion, seconds, isRequest: true,
       code, traceId: p.trace.traceId, spanId: p.trace.spanId });
-    logger.log(code ? 'warning' : 'info', p.rawMethod, {
+    const level = code ? 'warning' : 'info';
+    if (logger.enabled(level)) logger.log(level, p.rawMethod, {
       trace_id: p.trace.traceId, span_id: p.trace.spanId, parent_span_id: p.trace.parentSpanId,
       session_id: transport.sessionId, request_id: p.requestId, method: p.method, duration_ms: round3(seconds * 1000),
       status: code ? 'error' : 'ok', error_code: code, error: msg.error?.message, transport: kind,

@@ -1,7 +1,9 @@
-// The shortcuts the request path takes must not change what lines say or what is counted.
+// The shortcuts the request path takes must not change what lines say, what is counted or which
+// trace is continued.
 import { describe, expect, it } from 'vitest';
 import { isoTime } from '../../src/instrument/iso-time.js';
 import { Redactor } from '../../src/instrument/redact.js';
+import { parseTraceparent } from '../../src/instrument/trace.js';
 
 describe('isoTime', () => {
   it('equals Date.prototype.toISOString across millisecond padding and second, day and year boundaries', () => {
@@ -39,5 +41,21 @@ describe('Redactor memo', () => {
     for (let i = 0; i < 2500; i++) expect(r.redactString(`id-${i}`)).toBe(`id-${i}`);
     expect(r.redactString('AKIAIOSFODNN7EXAMPLE')).toBe('[REDACTED:api_key]');
     expect(seen).toEqual(['api_key']);
+  });
+});
+
+describe('parseTraceparent', () => {
+  const id = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const span = '00f067aa0ba902b7';
+  it('reads valid values, padded or not, and the sampled flag', () => {
+    expect(parseTraceparent(`00-${id}-${span}-01`)).toEqual({ traceId: id, parentSpanId: span, sampled: true });
+    expect(parseTraceparent(`  00-${id}-${span}-00\n`)).toEqual({ traceId: id, parentSpanId: span, sampled: false });
+    expect(parseTraceparent(`01-${id}-${span}-03`)).toEqual({ traceId: id, parentSpanId: span, sampled: true });
+  });
+  it('rejects what W3C trace context rejects', () => {
+    for (const bad of [`ff-${id}-${span}-01`, `00-${'0'.repeat(32)}-${span}-01`, `00-${id}-${'0'.repeat(16)}-01`,
+      `00-${id.toUpperCase()}-${span}-01`, `00-${id}-${span}-1`, `00-${id}-${span}-01-extra`, `00_${id}-${span}-01`, 42, undefined]) {
+      expect(parseTraceparent(bad), String(bad)).toBeUndefined();
+    }
   });
 });
