@@ -46,7 +46,8 @@ export interface WrapperDeps {
   audit?: AuditTrail;
   sessions: SessionTracker;
   tasks: TaskTracker;
-  calls: AsyncLocalStorage<CallContext>;
+  /** Absent when the asyncContext option is off. */
+  calls?: AsyncLocalStorage<CallContext>;
 }
 
 type MessageExtra = { authInfo?: { clientId?: string; extra?: Record<string, unknown> } };
@@ -246,7 +247,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     const inner = transport.onmessage;
     transport.onmessage = (message, extra) => {
       const call = onInbound(message as AnyMessage, extra as MessageExtra | undefined);
-      if (call) deps.calls.run(call, () => inner?.(message, extra));
+      if (call && deps.calls) deps.calls.run(call, () => inner?.(message, extra));
       else inner?.(message, extra);
     };
     const innerClose = transport.onclose;
