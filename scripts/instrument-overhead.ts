@@ -4,8 +4,10 @@
 // AsyncLocalStorage and JIT state leak across variants inside one process (once an ALS is entered,
 // every promise in the process pays for it, the baseline too). On a shared machine, contention
 // only ever adds CPU time (cache and core sharing), so each child reports its least-disturbed
-// block, and the two variants of a round run at the same time so they see the same load.
-// Also times the /metrics render at 50 tools.
+// block, and the variants of a round run at the same time so they see the same load.
+// Variants: base (uninstrumented), full (every signal: info logs, audit, call context) and lean
+// (metrics only: logs at warning, no audit, asyncContext off). Also times the /metrics render
+// at 50 tools (wall and CPU).
 //
 //   npm run bench:instrument -- [--rounds 6] [--calls 6000] [--warmup 2000] [--cpu-prof-dir DIR]
 import { execFile } from 'node:child_process';
@@ -23,8 +25,13 @@ import { createInstrumentation, TASK_META_KEY, type Instrumentation } from '../s
 const TOOLS = 50;
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
-type Variant = 'base' | 'full';
-interface ChildResult { variant: Variant; cpuUsPerCall: number; cpuMedianUsPerCall: number; wallUsPerCall: number; renderMs?: number; renderOpenMetricsMs?: number }
+const VARIANTS = ['base', 'full', 'lean'] as const;
+type Variant = (typeof VARIANTS)[number];
+interface Render { wallMs: number; cpuMs: number }
+interface ChildResult {
+  variant: Variant; cpuUsPerCall: number; cpuMedianUsPerCall: number; wallUsPerCall: number;
+  render?: Render; renderOpenMetrics?: Render;
+}
 
 const { values: args } = parseArgs({
   options: {
@@ -42,16 +49,17 @@ const fmt = (xs: number[], digits = 1) =>
 
 async function runChild(variant: Variant, calls: number, warmup: number): Promise<ChildResult> {
   const dir = mkdtempSync(join(tmpdir(), 'instr-bench-'));
+  const log = { file: join(dir, 'log.jsonl') };
   const instr: Instrumentation | undefined = variant === 'full'
     ? createInstrumentation({
-      profile: 'prom-client', auditFile: join(dir, 'audit.jsonl'), log: { file: join(dir, 'log.jsonl') },
-      logLevel: 'info', maxLogLinesPerSecond: Number.MAX_SAFE_INTEGER, // every line written: the worst case
+      auditFile: join(dir, 'audit.jsonl'), log, logLevel: 'info',
+      maxLogLinesPerSecond: Number.MAX_SAFE_INTEGER, // every line written: the worst case
     })
-    : undefined;
+    : variant === 'lean' ? createInstrumentation({ log, logLevel: 'warning', asyncContext: false }) : undefined;
   const server = new McpServer({ name: 'bench', version: '1' });
   for (let i = 0; i < TOOLS; i++) {
     server.registerTool(`tool_${i}`, { inputSchema: { a: z.number(), b: z.number() } }, async ({ a, b }) => {
-      instr?.reportTokens({ inputTokens: 12, outputTokens: 3, costUsd: 0.0001 });
+      instr?.reportTokens({ inputTokens: 12, outputTokens: 3, costUsd: 0.0001, ...(variant === 'lean' ? { tool: `tool_${i}` } : {}) });
       return { content: [{ type: 'text', text: String(a + b) }] };
     });
   }
@@ -84,20 +92,26 @@ async function runChild(variant: Variant, calls: number, warmup: number): Promis
     wallUsPerCall: Math.min(...wallBlocks) };
 
   if (instr) {
-    const render = async (accept?: string) => {
-      const times: number[] = [];
+    const render = async (accept?: string): Promise<Render> => {
+      const wall: number[] = [];
+      const cpu: number[] = [];
       for (let i = 0; i < 20; i++) {
+        const c = process.cpuUsage();
         const t = performance.now();
         await instr.metricsHandler(
           { url: '/metrics', headers: accept ? { accept } : {} } as never,
           { writeHead: () => ({ end: () => {} }) } as never,
         );
-        times.push(performance.now() - t);
+        wall.push(performance.now() - t);
+        const d = process.cpuUsage(c);
+        cpu.push((d.user + d.system) / 1000);
       }
-      return median(times);
+      return { wallMs: median(wall), cpuMs: median(cpu) };
     };
-    result.renderMs = await render();
-    result.renderOpenMetricsMs = await render('application/openmetrics-text; version=1.0.0');
+    if (variant === 'full') {
+      result.render = await render();
+      result.renderOpenMetrics = await render('application/openmetrics-text; version=1.0.0');
+    }
     await instr.close();
   }
   await client.close();
@@ -120,28 +134,29 @@ if (args.child) {
   const rounds = Number(args.rounds);
   console.log(`node ${process.version}, ${args.calls} calls (+${args.warmup} warm-up) per variant per round, ` +
     `${rounds} rounds, best of 20 blocks per run, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  const base: number[] = [];
-  const full: number[] = [];
-  const added: number[] = [];
+  const perCall: Record<Variant, number[]> = { base: [], full: [], lean: [] };
+  const added: Record<Exclude<Variant, 'base'>, number[]> = { full: [], lean: [] };
   const addedMedianBlock: number[] = [];
-  const render: number[] = [];
-  const renderOm: number[] = [];
+  const render: Render[] = [];
+  const renderOm: Render[] = [];
   for (let r = 0; r < rounds; r++) {
-    const [b, f] = await Promise.all([spawnChild('base', r + 1), spawnChild('full', r + 1)]);
-    const results = { base: b, full: f };
-    base.push(results.base.cpuUsPerCall);
-    full.push(results.full.cpuUsPerCall);
-    added.push(results.full.cpuUsPerCall - results.base.cpuUsPerCall);
+    const results = Object.fromEntries(await Promise.all(VARIANTS.map(async (v) => [v, await spawnChild(v, r + 1)] as const))) as
+      Record<Variant, ChildResult>;
+    for (const v of VARIANTS) perCall[v].push(results[v].cpuUsPerCall);
+    added.full.push(results.full.cpuUsPerCall - results.base.cpuUsPerCall);
+    added.lean.push(results.lean.cpuUsPerCall - results.base.cpuUsPerCall);
     addedMedianBlock.push(results.full.cpuMedianUsPerCall - results.base.cpuMedianUsPerCall);
-    render.push(results.full.renderMs!);
-    renderOm.push(results.full.renderOpenMetricsMs!);
+    render.push(results.full.render!);
+    renderOm.push(results.full.renderOpenMetrics!);
     console.log(`round ${r + 1}: base ${results.base.cpuUsPerCall.toFixed(1)} µs, full ${results.full.cpuUsPerCall.toFixed(1)} µs, ` +
-      `added ${added.at(-1)!.toFixed(1)} µs CPU per call`);
+      `lean ${results.lean.cpuUsPerCall.toFixed(1)} µs CPU per call`);
   }
-  console.log(`uninstrumented      ${fmt(base)} µs CPU per call`);
-  console.log(`full instrumentation ${fmt(full)} µs CPU per call`);
-  console.log(`added               ${fmt(added)} µs CPU per call (budget 5)`);
-  console.log(`added, median blocks ${fmt(addedMedianBlock)} µs CPU per call`);
-  console.log(`/metrics render at ${TOOLS} tools: text ${fmt(render, 2)} ms, OpenMetrics ${fmt(renderOm, 2)} ms (budget 5)`);
+  console.log(`uninstrumented               ${fmt(perCall.base)} µs CPU per call`);
+  console.log(`added, full instrumentation  ${fmt(added.full)} µs CPU per call (budget 5)`);
+  console.log(`  the same, median blocks    ${fmt(addedMedianBlock)} µs CPU per call`);
+  console.log(`added, lean (metrics only)   ${fmt(added.lean)} µs CPU per call`);
+  const ms = (xs: Render[], k: keyof Render) => fmt(xs.map((x) => x[k]), 2);
+  console.log(`/metrics render at ${TOOLS} tools (budget 5 ms): text ${ms(render, 'wallMs')} ms wall, ${ms(render, 'cpuMs')} ms CPU; ` +
+    `OpenMetrics ${ms(renderOm, 'wallMs')} ms wall, ${ms(renderOm, 'cpuMs')} ms CPU`);
   console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 }
