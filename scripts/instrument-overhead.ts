@@ -5,9 +5,10 @@
 // every promise in the process pays for it, the baseline too). On a shared machine, contention
 // only ever adds CPU time (cache and core sharing), so each child reports its least-disturbed
 // block, and the variants of a round run at the same time so they see the same load.
-// Variants: base (uninstrumented), full (every signal: info logs, audit, call context) and lean
-// (metrics only: logs at warning, no audit, asyncContext off). Also times the /metrics render
-// at 50 tools (wall and CPU).
+// Variants: base (uninstrumented); full (every signal: info logs, audit, call context); full
+// without the AsyncLocalStorage call context (asyncContext: false), whose difference to full is
+// the ALS tax; lean (metrics only: logs at warning, no audit, asyncContext off). Also times the
+// /metrics render at 50 tools (wall and CPU).
 //
 //   npm run bench:instrument -- [--rounds 6] [--calls 6000] [--warmup 2000] [--cpu-prof-dir DIR]
 import { execFile } from 'node:child_process';
@@ -20,12 +21,12 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { createInstrumentation, TASK_META_KEY, type Instrumentation } from '../src/instrument/index.js';
+import { createInstrumentation, TASK_META_KEY, type InstrumentationOptions } from '../src/instrument/index.js';
 
 const TOOLS = 50;
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
-const VARIANTS = ['base', 'full', 'lean'] as const;
+const VARIANTS = ['base', 'full', 'full-no-als', 'lean'] as const;
 type Variant = (typeof VARIANTS)[number];
 interface Render { wallMs: number; cpuMs: number }
 interface ChildResult {
@@ -50,16 +51,22 @@ const fmt = (xs: number[], digits = 1) =>
 async function runChild(variant: Variant, calls: number, warmup: number): Promise<ChildResult> {
   const dir = mkdtempSync(join(tmpdir(), 'instr-bench-'));
   const log = { file: join(dir, 'log.jsonl') };
-  const instr: Instrumentation | undefined = variant === 'full'
-    ? createInstrumentation({
-      auditFile: join(dir, 'audit.jsonl'), log, logLevel: 'info',
-      maxLogLinesPerSecond: Number.MAX_SAFE_INTEGER, // every line written: the worst case
-    })
-    : variant === 'lean' ? createInstrumentation({ log, logLevel: 'warning', asyncContext: false }) : undefined;
+  const everySignal: InstrumentationOptions = {
+    auditFile: join(dir, 'audit.jsonl'), log, logLevel: 'info',
+    maxLogLinesPerSecond: Number.MAX_SAFE_INTEGER, // every line written: the worst case
+  };
+  const options: Record<Variant, InstrumentationOptions | undefined> = {
+    base: undefined,
+    full: everySignal,
+    'full-no-als': { ...everySignal, asyncContext: false },
+    lean: { log, logLevel: 'warning', asyncContext: false },
+  };
+  const instr = options[variant] && createInstrumentation(options[variant]);
+  const asyncContext = options[variant]?.asyncContext !== false;
   const server = new McpServer({ name: 'bench', version: '1' });
   for (let i = 0; i < TOOLS; i++) {
     server.registerTool(`tool_${i}`, { inputSchema: { a: z.number(), b: z.number() } }, async ({ a, b }) => {
-      instr?.reportTokens({ inputTokens: 12, outputTokens: 3, costUsd: 0.0001, ...(variant === 'lean' ? { tool: `tool_${i}` } : {}) });
+      instr?.reportTokens({ inputTokens: 12, outputTokens: 3, costUsd: 0.0001, ...(asyncContext ? {} : { tool: `tool_${i}` }) });
       return { content: [{ type: 'text', text: String(a + b) }] };
     });
   }
@@ -134,27 +141,31 @@ if (args.child) {
   const rounds = Number(args.rounds);
   console.log(`node ${process.version}, ${args.calls} calls (+${args.warmup} warm-up) per variant per round, ` +
     `${rounds} rounds, best of 20 blocks per run, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  const perCall: Record<Variant, number[]> = { base: [], full: [], lean: [] };
-  const added: Record<Exclude<Variant, 'base'>, number[]> = { full: [], lean: [] };
+  const perCall = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
+  const added = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
   const addedMedianBlock: number[] = [];
+  const alsTax: number[] = [];
   const render: Render[] = [];
   const renderOm: Render[] = [];
   for (let r = 0; r < rounds; r++) {
     const results = Object.fromEntries(await Promise.all(VARIANTS.map(async (v) => [v, await spawnChild(v, r + 1)] as const))) as
       Record<Variant, ChildResult>;
-    for (const v of VARIANTS) perCall[v].push(results[v].cpuUsPerCall);
-    added.full.push(results.full.cpuUsPerCall - results.base.cpuUsPerCall);
-    added.lean.push(results.lean.cpuUsPerCall - results.base.cpuUsPerCall);
+    for (const v of VARIANTS) {
+      perCall[v].push(results[v].cpuUsPerCall);
+      added[v].push(results[v].cpuUsPerCall - results.base.cpuUsPerCall);
+    }
     addedMedianBlock.push(results.full.cpuMedianUsPerCall - results.base.cpuMedianUsPerCall);
+    alsTax.push(results.full.cpuUsPerCall - results['full-no-als'].cpuUsPerCall);
     render.push(results.full.render!);
     renderOm.push(results.full.renderOpenMetrics!);
-    console.log(`round ${r + 1}: base ${results.base.cpuUsPerCall.toFixed(1)} µs, full ${results.full.cpuUsPerCall.toFixed(1)} µs, ` +
-      `lean ${results.lean.cpuUsPerCall.toFixed(1)} µs CPU per call`);
+    console.log(`round ${r + 1}: ${VARIANTS.map((v) => `${v} ${results[v].cpuUsPerCall.toFixed(1)}`).join(', ')} µs CPU per call`);
   }
-  console.log(`uninstrumented               ${fmt(perCall.base)} µs CPU per call`);
-  console.log(`added, full instrumentation  ${fmt(added.full)} µs CPU per call (budget 5)`);
-  console.log(`  the same, median blocks    ${fmt(addedMedianBlock)} µs CPU per call`);
-  console.log(`added, lean (metrics only)   ${fmt(added.lean)} µs CPU per call`);
+  console.log(`uninstrumented                   ${fmt(perCall.base)} µs CPU per call`);
+  console.log(`added, full instrumentation      ${fmt(added.full)} µs CPU per call (budget 5)`);
+  console.log(`  the same, median blocks        ${fmt(addedMedianBlock)} µs CPU per call`);
+  console.log(`added, full without ALS context  ${fmt(added['full-no-als'])} µs CPU per call`);
+  console.log(`  ALS tax (full - full-no-als)   ${fmt(alsTax)} µs CPU per call`);
+  console.log(`added, lean (metrics only)       ${fmt(added.lean)} µs CPU per call`);
   const ms = (xs: Render[], k: keyof Render) => fmt(xs.map((x) => x[k]), 2);
   console.log(`/metrics render at ${TOOLS} tools (budget 5 ms): text ${ms(render, 'wallMs')} ms wall, ${ms(render, 'cpuMs')} ms CPU; ` +
     `OpenMetrics ${ms(renderOm, 'wallMs')} ms wall, ${ms(renderOm, 'cpuMs')} ms CPU`);
