@@ -52,7 +52,8 @@ export interface WrapperDeps {
   audit?: AuditTrail;
   sessions: SessionTracker;
   tasks: TaskTracker;
-  calls: AsyncLocalStorage<CallContext>;
+  /** Absent when the asyncContext option is off. */
+  calls?: AsyncLocalStorage<CallContext>;
   /** Measures (and, by policy, redacts or truncates) a tools/call result before it is sent. */
   toolResult(tool: string, result: Record<string, unknown>): void;
 }
@@ -175,7 +176,9 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     if (p.tokens) recorder.tokens(p.tool!, p.tokens.input, p.tokens.output, p.tokens.costUsd);
     const durationMs = seconds * 1000;
     const failed = toolError !== undefined;
-    logger.log(failed ? 'warning' : 'info', 'tools/call', {
+    const level = failed ? 'warning' : 'info';
+    // The fields object is built only when the line will be written (logs above info are common in production).
+    if (logger.enabled(level)) logger.log(level, 'tools/call', {
       trace_id: p.trace.traceId, span_id: p.trace.spanId, parent_span_id: p.trace.parentSpanId,
       session_id: transport.sessionId, request_id: p.requestId, method: p.method, tool: p.tool,
       duration_ms: round3(durationMs), status: failed ? 'error' : 'ok', error_type: toolError, error_code: code,
@@ -206,7 +209,8 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     const seconds = (performance.now() - p.start) / 1000;
     recorder.operation({ transport: kind, method: p.method, prompt: p.prompt, protocolVersion, seconds, isRequest: true,
       code, traceId: p.trace.traceId, spanId: p.trace.spanId });
-    logger.log(code ? 'warning' : 'info', p.rawMethod, {
+    const level = code ? 'warning' : 'info';
+    if (logger.enabled(level)) logger.log(level, p.rawMethod, {
       trace_id: p.trace.traceId, span_id: p.trace.spanId, parent_span_id: p.trace.parentSpanId,
       session_id: transport.sessionId, request_id: p.requestId, method: p.method, duration_ms: round3(seconds * 1000),
       status: code ? 'error' : 'ok', error_code: code, error: msg.error?.message, transport: kind,
@@ -262,7 +266,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     const inner = transport.onmessage;
     transport.onmessage = (message, extra) => {
       const call = onInbound(message as AnyMessage, extra as MessageExtra | undefined);
-      if (call) deps.calls.run(call, () => inner?.(message, extra));
+      if (call && deps.calls) deps.calls.run(call, () => inner?.(message, extra));
       else inner?.(message, extra);
     };
     const innerClose = transport.onclose;
