@@ -1,6 +1,7 @@
-// Synthetic fleet history: every catalogue family of a profile, for N servers × T tools, as series
-// specifications (labels + how the value evolves per scrape) that bench/fleet-tsdb turns into a
-// TSDB block. Deterministic (seeded), so a cached TSDB can be reused for the same parameters.
+// Synthetic fleet history: every catalogue family of a profile, for N servers × T tools, written as
+// OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`. Streamed family by family
+// (OpenMetrics forbids interleaving families), each series' samples in time order, never held in
+// memory. Deterministic (seeded), so a cached TSDB can be reused for the same parameters.
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { getProfile, OTEL_OPERATION_FAMILY, type MetricFamily, type ProfileName } from '../src/catalog/index.js';
@@ -16,7 +17,7 @@ export interface FleetShape {
 }
 
 type Labels = Record<string, string>;
-/** How a series' value evolves with the sample index i (see bench/fleet-tsdb/main.go). */
+/** How a series' value evolves with the sample index i: see valueAt. */
 type Kind = 'lin' | 'linf' | 'const' | 'wave';
 interface Series {
   name: string;
@@ -109,31 +110,57 @@ function familySeries(f: MetricFamily, labels: Labels, rand: () => number, inter
   return series;
 }
 
-/** Writes one JSON line per series to `out` (fleet-tsdb's stdin); returns the series count. */
-export async function writeFleetSpecs(out: Writable, shape: FleetShape): Promise<number> {
+function valueAt(kind: Kind, a: number, i: number): number {
+  switch (kind) {
+    case 'lin': return Math.round(a * i); // counters: whole events
+    case 'linf': return a * i; // _sum of observations
+    case 'wave': return a * (1 + 0.05 * Math.sin(i / 7)); // gauges that wobble
+    case 'const': return a;
+  }
+}
+
+const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+/**
+ * Writes the fleet as OpenMetrics text (ending in `# EOF`) to `out`; returns the series count.
+ * Every series has a sample every `intervalSeconds` from `start` to `end`.
+ */
+export async function writeFleetOpenMetrics(out: Writable, shape: FleetShape): Promise<number> {
   const profile = getProfile(shape.profile);
   const tools = Array.from({ length: shape.tools }, (_, i) => toolName(i));
+  const instances = Array.from({ length: shape.servers }, (_, s) => `srv-${String(s).padStart(4, '0')}:3100`);
+  const steps = Math.floor((shape.end - shape.start) / shape.intervalSeconds) + 1;
   let count = 0;
   let chunk = '';
-  for (let s = 0; s < shape.servers; s++) {
-    const rand = prng(s + 1);
-    const instance = `srv-${String(s).padStart(4, '0')}:3100`;
-    // Prometheus's own per-target series, which fleet panels count.
-    chunk += JSON.stringify({ l: { __name__: 'up', job: 'mcp', instance }, k: 'const', a: 1 }) + '\n';
+  const emit = async (name: string, labels: Labels, kind: Kind, a: number) => {
+    const head = `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}} `;
+    for (let i = 0; i < steps; i++) chunk += `${head}${valueAt(kind, a, i)} ${shape.start + i * shape.intervalSeconds}\n`;
     count++;
-    for (const f of profile.families) {
-      for (const labels of labelSets(f, tools)) {
-        for (const series of familySeries(f, { job: 'mcp', instance, ...labels }, rand, shape.intervalSeconds)) {
-          chunk += JSON.stringify({ l: { __name__: series.name, ...series.labels }, k: series.kind, a: series.a }) + '\n';
-          count++;
-        }
-      }
-    }
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await once(out, 'drain');
       chunk = '';
     }
+  };
+  // Prometheus's own per-target series, which fleet panels count.
+  for (const instance of instances) await emit('up', { job: 'mcp', instance }, 'const', 1);
+  // One family at a time, then each histogram's _bucket, _count and _sum series together: OpenMetrics
+  // keeps a family's samples contiguous. Seeded per server and family, so the order does not change values.
+  for (const [fi, f] of profile.families.entries()) {
+    const byName = new Map<string, Series[]>();
+    instances.forEach((instance, s) => {
+      const rand = prng((s + 1) * 1009 + fi);
+      for (const labels of labelSets(f, tools)) {
+        for (const series of familySeries(f, { job: 'mcp', instance, ...labels }, rand, shape.intervalSeconds)) {
+          const list = byName.get(series.name) ?? [];
+          list.push(series);
+          byName.set(series.name, list);
+        }
+      }
+    });
+    for (const list of byName.values()) for (const series of list) await emit(series.name, series.labels, series.kind, series.a);
   }
-  out.end(chunk);
+  chunk += '# EOF\n';
+  if (!out.write(chunk)) await once(out, 'drain');
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   return count;
 }

@@ -3,7 +3,7 @@
 // query (query_range over the dashboards' default last hour), every template variable and every
 // rule expression (instant query) is timed. Prometheus runs on 127.0.0.1 and is stopped by PID.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -11,7 +11,8 @@ import * as yaml from 'js-yaml';
 import type { ProfileName } from '../src/catalog/index.js';
 import { parsePromQL, substituteGrafanaVariables } from '../src/promql/parse.js';
 import { benchmark, BENCH_DIR, fmt, OUT_DIR, progress, REPO_DIR, spread, type BenchOptions, type BenchResult, type Row } from './harness.js';
-import { writeFleetSpecs, type FleetShape } from './fleet-data.js';
+import { writeFleetOpenMetrics, type FleetShape } from './fleet-data.js';
+import { readPeers } from '../scripts/peers-manifest.js';
 
 export interface FleetOptions extends BenchOptions {
   /** Fleet sizes (servers); default 10, 100, 1000. */
@@ -105,23 +106,24 @@ function ruleQueries(dir: string): Query[] {
 
 // ---------------------------------------------------------------- TSDB build (cached)
 
-const TSDB_TOOL_DIR = join(BENCH_DIR, 'fleet-tsdb');
-const TSDB_TOOL = join(OUT_DIR, 'fleet-tsdb');
-
-async function ensureTsdbTool(): Promise<void> {
-  if (existsSync(TSDB_TOOL) && statSync(TSDB_TOOL).mtimeMs > statSync(join(TSDB_TOOL_DIR, 'main.go')).mtimeMs) return;
-  progress('fleet: building bench/fleet-tsdb (Go; the first build downloads modules and takes minutes)');
-  mkdirSync(OUT_DIR, { recursive: true });
-  await execa('go', ['build', '-o', TSDB_TOOL, '.'], { cwd: TSDB_TOOL_DIR, stdio: 'inherit' });
+/**
+ * Prometheus 3's promtool from `npm run peers` when installed (it backfills faster), else Debian's.
+ * Its blocks are read by the Debian Prometheus 2.42 that serves the queries (same block format).
+ */
+function promtoolBin(): string {
+  return readPeers().promtool.bin ?? 'promtool';
 }
 
 /** Same generator and catalogue, same shape → same data: reuse the TSDB. */
 function generatorHash(): string {
   const h = createHash('sha256');
-  for (const f of [join(BENCH_DIR, 'fleet-data.ts'), join(TSDB_TOOL_DIR, 'main.go'), ...readdirSync(join(REPO_DIR, 'src/catalog'))
+  for (const f of [join(BENCH_DIR, 'fleet-data.ts'), ...readdirSync(join(REPO_DIR, 'src/catalog'))
     .map((f) => join(REPO_DIR, 'src/catalog', f))]) h.update(readFileSync(f));
   return h.digest('hex').slice(0, 12);
 }
+
+/** Prometheus's default block length; the history is placed inside one block so promtool reads the file once. */
+const BLOCK_S = 7200;
 
 async function ensureTsdb(profile: ProfileName, servers: number, tools: number): Promise<{ dir: string; shape: FleetShape; series: number }> {
   const dir = join(OUT_DIR, 'fleet', `${profile}-${servers}x${tools}`);
@@ -133,16 +135,24 @@ async function ensureTsdb(profile: ProfileName, servers: number, tools: number):
   }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  await ensureTsdbTool();
-  const end = Math.floor(Date.now() / 1000 / 60) * 60 - 120;
+  // The last completed 2 h block window, ending a minute before its boundary.
+  const end = Math.floor(Date.now() / 1000 / BLOCK_S) * BLOCK_S - 60;
   const shape: FleetShape = { profile, servers, tools, start: end - HISTORY_S, end, intervalSeconds: INTERVAL_S };
-  const t0 = performance.now();
-  const child = execa(TSDB_TOOL, ['-out', dir, '-start', String(shape.start), '-end', String(shape.end), '-interval', String(INTERVAL_S)],
-    { stdin: 'pipe', stderr: 'inherit' });
-  const series = await writeFleetSpecs(child.stdin, shape);
-  const { stdout } = await child;
-  progress(`fleet: ${profile} × ${servers} servers: ${fmt(series)} series written in ${fmt((performance.now() - t0) / 1000, 1)} s (${stdout.trim()})`);
-  writeFileSync(manifestPath, JSON.stringify({ hash, shape, series }, null, 2));
+  const text = join(OUT_DIR, 'fleet', `${profile}-${servers}x${tools}.om`);
+  let t0 = performance.now();
+  const series = await writeFleetOpenMetrics(createWriteStream(text), shape);
+  const samples = series * (Math.floor(HISTORY_S / INTERVAL_S) + 1);
+  progress(`fleet: ${profile} × ${servers} servers: ${fmt(series)} series, ${fmt(samples)} samples written as OpenMetrics in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+  t0 = performance.now();
+  const promtool = promtoolBin();
+  try {
+    await execa(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', text, dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  } finally {
+    rmSync(text, { force: true });
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  progress(`fleet: ${promtool} backfilled it in ${fmt(seconds, 1)} s (${fmt(samples / seconds)} samples/s)`);
+  writeFileSync(manifestPath, JSON.stringify({ hash, shape, series, promtool, backfillSeconds: seconds }, null, 2));
   return { dir, shape, series };
 }
 
