@@ -1,5 +1,5 @@
 // `npm run bench` runs every benchmark; `npm run bench -- <name> [--quick] [--rounds N] [--seconds S]` runs one;
-// fleet also takes `--servers 10,100,1000` and `--artifacts DIR` (where dashboards/ and alerts/ are read).
+// fleet also takes `--servers 10,100,1000`, `--profiles prom-client,otel` and `--artifacts DIR` (where dashboards/ and alerts/ are read).
 import { parseArgs } from 'node:util';
 import { BENCHMARKS, isBenchmarkName } from '../bench/index.js';
 import { writeResult } from '../bench/harness.js';
@@ -8,7 +8,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     quick: { type: 'boolean', default: false }, rounds: { type: 'string' }, seconds: { type: 'string' },
-    servers: { type: 'string' }, artifacts: { type: 'string' },
+    servers: { type: 'string' }, profiles: { type: 'string' }, artifacts: { type: 'string' },
   },
 });
 const names = positionals.length > 0 ? positionals : Object.keys(BENCHMARKS);
@@ -28,9 +28,16 @@ const count = (flag: string | undefined, field: string) => {
   return n;
 };
 const servers = values.servers?.split(',').map((n) => count(n, 'servers')!);
+const profiles = values.profiles?.split(',').map((p) => {
+  if (p !== 'prom-client' && p !== 'otel') {
+    console.error(`--profiles: unknown profile ${p}; choose from prom-client, otel`);
+    process.exit(2);
+  }
+  return p;
+});
 const opts = {
   quick: values.quick, rounds: count(values.rounds, 'rounds'), seconds: count(values.seconds, 'seconds'),
-  servers, artifactsDir: values.artifacts,
+  servers, profiles, artifactsDir: values.artifacts,
 };
 for (const name of names) {
   if (!isBenchmarkName(name)) continue;
