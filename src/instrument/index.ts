@@ -21,7 +21,9 @@ import { promClientRecorder } from './prom-client-recorder.js';
 import { Redactor } from './redact.js';
 import { registerRuntimeMetrics } from './runtime-metrics.js';
 import { SessionTracker } from './sessions.js';
+import { ServerSpans } from './spans.js';
 import { TaskTracker } from './tasks.js';
+import { createTracing, type TracingOptions } from './tracing.js';
 import { wrapTransport, type CallContext } from './transport.js';
 
 export * from './agent-convention.js';
@@ -31,6 +33,8 @@ export type { LogLevel, LogFields, Logger } from './logger.js';
 export type { LineDestination } from './line-sink.js';
 export type { MetricsServer } from './http.js';
 export { formatTraceparent, parseTraceparent } from './trace.js';
+export { TASK_ID_ATTRIBUTE, TASK_TURN_ATTRIBUTE } from './spans.js';
+export { createTracing, DEFAULT_OTLP_ENDPOINT, type Tracing, type TracingOptions } from './tracing.js';
 export { OVERFLOW_VALUE } from '../catalog/index.js';
 
 export interface InstrumentationOptions {
@@ -58,6 +62,12 @@ export interface InstrumentationOptions {
   logLevel?: LogLevel;
   /** Log lines per second before the rate limit drops (and counts) them. Default 1000. */
   maxLogLinesPerSecond?: number;
+  /**
+   * OpenTelemetry spans, one SERVER span per JSON-RPC request, exported over OTLP/HTTP. Off when
+   * omitted (trace ids are still made for logs, audit and exemplars). `{}` uses
+   * OTEL_EXPORTER_OTLP_ENDPOINT, else http://127.0.0.1:4318.
+   */
+  tracing?: TracingOptions;
 }
 
 export interface TokenUsage {
@@ -102,7 +112,7 @@ export interface Instrumentation {
   currentCall(): CallContext | undefined;
   /** Runs the idle sweep now (idle gauge and reaper); it also runs on a timer. */
   sweepSessions(): void;
-  /** Flushes logs and audit, closes open sessions, stops timers. */
+  /** Flushes logs, audit and queued spans, closes open sessions, stops timers. */
   close(): Promise<void>;
 }
 
@@ -141,6 +151,8 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
   }, recorder, logger);
   const tasks = new TaskTracker(recorder, logger);
   const calls = new AsyncLocalStorage<CallContext>();
+  const tracing = options.tracing ? createTracing(options.tracing, 'mcp-server') : undefined;
+  const spans = tracing ? new ServerSpans(tracing.tracer, (text) => redactor.redactString(text)) : undefined;
   const exposition = new MetricsExposition(registry);
   let transports = 0;
   let closed = false;
@@ -166,7 +178,7 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
       if (server) names.addServer(server);
       transports++;
       return wrapTransport(transport, kind, {
-        recorder, names, clients, logger, audit, sessions, tasks, calls,
+        recorder, names, clients, logger, audit, sessions, tasks, calls, spans,
       });
     },
     httpMiddleware: createRejectionMiddleware(reportRejection),
@@ -201,6 +213,7 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
     async close() {
       closed = true;
       await sessions.closeAll();
+      await tracing?.shutdown();
       stopRuntime();
       logger.close();
       audit?.close();

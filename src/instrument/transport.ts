@@ -15,7 +15,9 @@ import { codeLabel, methodLabel, type ClientNames, type RegisteredNames } from '
 import type { Logger } from './logger.js';
 import type { SessionHandle, SessionTracker } from './sessions.js';
 import type { TaskTracker } from './tasks.js';
+import type { ServerSpans } from './spans.js';
 import { serverSpan, type TraceContext } from './trace.js';
+import type { Span } from '@opentelemetry/api';
 
 /** One request between receipt and response: what tool handlers can see via `currentCall()`. */
 export interface CallContext {
@@ -36,6 +38,8 @@ interface Pending extends CallContext {
   readonly start: number;
   readonly args: unknown;
   readonly user?: string;
+  /** The request's OpenTelemetry span, when tracing is on. */
+  readonly span?: Span;
 }
 
 export interface WrapperDeps {
@@ -47,6 +51,8 @@ export interface WrapperDeps {
   sessions: SessionTracker;
   tasks: TaskTracker;
   calls: AsyncLocalStorage<CallContext>;
+  /** Set only when tracing is on; otherwise ids come from serverSpan() and no span is made. */
+  spans?: ServerSpans;
 }
 
 type MessageExtra = { authInfo?: { clientId?: string; extra?: Record<string, unknown> } };
@@ -110,10 +116,9 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     }
     const params = msg.params;
     const label = methodLabel(method);
-    const trace = serverSpan(params?._meta);
     if (msg.id === undefined) {
       recorder.message('in', 'notification', sizeOf(msg));
-      onNotification(method, params, label, trace);
+      onNotification(method, params, label, serverSpan(params?._meta));
       return undefined;
     }
     recorder.message('in', 'request', sizeOf(msg));
@@ -125,10 +130,17 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     }
     const task = isToolCall ? readTaskMeta(params?._meta) : undefined;
     if (task) deps.tasks.turn(task.id);
+    const tool = isToolCall ? names.toolLabel(rawTool) : undefined;
+    const rawPrompt = method === 'prompts/get' && typeof params?.name === 'string' ? params.name : undefined;
+    const prompt = method === 'prompts/get' ? names.promptLabel(params?.name) : undefined;
+    const started = deps.spans?.start({
+      method, methodLabel: label, requestId: msg.id, targetLabel: tool ?? prompt, tool: rawTool, prompt: rawPrompt,
+      sessionId: transport.sessionId, protocolVersion, transport: kind, task, meta: params?._meta,
+    });
     const call: Pending = {
-      requestId: msg.id, method: label, rawMethod: method, trace, sessionId: transport.sessionId, task, rawTool,
-      tool: isToolCall ? names.toolLabel(rawTool) : undefined,
-      prompt: method === 'prompts/get' ? names.promptLabel(params?.name) : undefined,
+      requestId: msg.id, method: label, rawMethod: method, sessionId: transport.sessionId, task, rawTool, tool, prompt,
+      trace: started ? started.trace : serverSpan(params?._meta),
+      span: started?.span,
       start: performance.now(),
       args: isToolCall ? params?.arguments : undefined,
       user: extra?.authInfo?.clientId,
@@ -144,6 +156,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       if (p) {
         pending.delete(id!);
         if (p.rawMethod === 'tools/call') finishToolCall(p, 'timeout', undefined);
+        else if (p.span) deps.spans!.end(p.span, { toolError: 'timeout', protocolVersion });
       }
     } else if (method === TASK_NOTIFICATION_METHOD) {
       deps.tasks.finish(params, transport.sessionId);
@@ -152,8 +165,9 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       traceId: trace.traceId, spanId: trace.spanId });
   };
 
-  const finishToolCall = (p: Pending, toolError: ToolErrorType | undefined, code: string | undefined) => {
+  const finishToolCall = (p: Pending, toolError: ToolErrorType | undefined, code: string | undefined, msg?: AnyMessage) => {
     const seconds = (performance.now() - p.start) / 1000;
+    if (p.span) deps.spans!.end(p.span, { error: msg?.error, toolError, message: toolError ? firstText(msg?.result) : undefined, protocolVersion });
     recorder.operation({ transport: kind, method: p.method, tool: p.tool, protocolVersion, seconds, isRequest: true,
       code, toolError, traceId: p.trace.traceId, spanId: p.trace.spanId });
     if (toolError === 'unknown_tool' || toolError === 'invalid_params') recorder.hallucination(p.tool!, toolError);
@@ -179,13 +193,14 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     const code = msg.error ? codeLabel(msg.error.code) : undefined;
     if (p.rawMethod === 'tools/call') {
       const toolError = classifyToolFailure(msg, p.rawTool !== undefined && names.hasTool(p.rawTool));
-      finishToolCall(p, toolError, code);
+      finishToolCall(p, toolError, code, msg);
       return;
     }
     if (p.rawMethod === 'initialize') onInitialized(msg);
     if (p.rawMethod === 'tools/list') learnNames(msg.result?.tools, (n) => names.addTools(n));
     if (p.rawMethod === 'prompts/list') learnNames(msg.result?.prompts, (n) => names.addPrompts(n));
     const seconds = (performance.now() - p.start) / 1000;
+    if (p.span) deps.spans!.end(p.span, { error: msg.error, protocolVersion });
     recorder.operation({ transport: kind, method: p.method, prompt: p.prompt, protocolVersion, seconds, isRequest: true,
       code, traceId: p.trace.traceId, spanId: p.trace.spanId });
     logger.log(code ? 'warning' : 'info', p.rawMethod, {
@@ -213,6 +228,10 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
   };
 
   const onClose = () => {
+    // Requests the session never answered: their spans end here, failed, instead of leaking.
+    for (const p of pending.values()) {
+      if (p.span) deps.spans!.end(p.span, { toolError: 'internal_error', message: 'session closed before the response', protocolVersion });
+    }
     pending.clear();
     if (openedAt === 0) return;
     const seconds = (performance.now() - openedAt) / 1000;

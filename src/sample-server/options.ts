@@ -11,6 +11,8 @@ export interface ServerOptions {
   idleTimeoutSeconds: number;
   auditFile: string | undefined;
   logFile: string | undefined;
+  /** OTLP/HTTP base URL for spans; tracing is off when undefined. */
+  otlpEndpoint: string | undefined;
 }
 
 export const SERVER_USAGE = `Usage: npm run sample-server -- [options]
@@ -23,6 +25,8 @@ export const SERVER_USAGE = `Usage: npm run sample-server -- [options]
   --idle-timeout S         close HTTP sessions silent for S seconds; 0 = never (default 300)
   --audit-file PATH        append one JSON audit line per tool call
   --log-file PATH          write JSON logs here instead of stderr
+  --otlp-endpoint URL      export a span per request over OTLP/HTTP to URL (e.g. http://127.0.0.1:4318);
+                           default $OTEL_EXPORTER_OTLP_ENDPOINT, tracing off when neither is set
   --help                   show this help
 
 Environment: MCP_AUTH_TOKEN=T makes /mcp require "Authorization: Bearer T" (HTTP mode).
@@ -37,8 +41,17 @@ function port(flag: string, value: string | undefined): number | undefined {
   return n;
 }
 
+function otlpEndpoint(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new UsageError(`--otlp-endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT): expected an http(s) URL such as http://127.0.0.1:4318, got "${raw}"`);
+  }
+  return raw;
+}
+
 /** Parses argv; returns undefined when --help was asked for. */
-export function parseServerOptions(argv: readonly string[]): ServerOptions | undefined {
+export function parseServerOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerOptions | undefined {
   let values;
   try {
     ({ values } = parseArgs({
@@ -52,6 +65,7 @@ export function parseServerOptions(argv: readonly string[]): ServerOptions | und
         'idle-timeout': { type: 'string', default: '300' },
         'audit-file': { type: 'string' },
         'log-file': { type: 'string' },
+        'otlp-endpoint': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -82,5 +96,6 @@ export function parseServerOptions(argv: readonly string[]): ServerOptions | und
     idleTimeoutSeconds: idle,
     auditFile: values['audit-file'],
     logFile: values['log-file'],
+    otlpEndpoint: otlpEndpoint(values['otlp-endpoint'] ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined)),
   };
 }
