@@ -26,7 +26,8 @@ function usage({ q }: DashboardContext): RowSpec {
           'Near 80% or more, a few tools carry the load: optimise those first and question the long tail.',
         unit: units.PercentUnit,
         queries: [{
-          expr: ratio(`sum(topk(scalar(ceil(count(${perTool}) * ${TOP_TOOL_SHARE})), ${perTool}))`, total),
+          // `or vector(0)`: before the first call count() is empty and topk(NaN) fails the whole query.
+          expr: ratio(`sum(topk(scalar(ceil(count(${perTool}) * ${TOP_TOOL_SHARE}) or vector(0)), ${perTool}))`, total),
           legend: 'top 20% share',
         }],
       }).span(6).height(8),

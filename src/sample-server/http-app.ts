@@ -1,24 +1,31 @@
 // Streamable HTTP front door: one port serving /mcp (stateful sessions keyed by Mcp-Session-Id),
 // the instrumentation's /metrics, /health and /ready, and the loopback-only fault admin API,
 // behind DNS-rebinding checks. Without `mcp` it is the stdio mode's metrics/admin port.
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Instrumentation } from '../instrument/index.js';
 import { handleAdminFaults } from './admin-faults.js';
+import { handleAdminTools } from './admin-tools.js';
+import { checkBearer } from './auth/bearer.js';
+import type { JwtPolicy } from './auth/jwt.js';
 import type { FaultState } from './faults/fault-state.js';
 import { rebindingViolation } from './http-guards.js';
 import { BodyTooLarge, readBody, sendJson, sendJsonRpcError } from './http-io.js';
+import type { ToolDefinitions } from './tool-definitions.js';
 
 export interface HttpAppOptions {
   faults: FaultState;
+  /** Tool descriptions in force (admin API /admin/tools). */
+  tools: ToolDefinitions;
   instrumentation: Instrumentation;
   /** Serve MCP on /mcp (HTTP mode); absent on the stdio mode's metrics port. */
   newMcpServer?: () => McpServer;
-  /** When set, /mcp requires `Authorization: Bearer <token>` (401 otherwise). */
-  authToken?: string;
+  /** When set, /mcp requires a valid JWT bearer token (RFC 6750 answers otherwise). */
+  jwt?: JwtPolicy;
 }
 
 export interface HttpApp {
@@ -34,10 +41,7 @@ const messagesOf = (body: unknown): unknown[] => (Array.isArray(body) ? body : [
 const isInitializeAttempt = (body: unknown): boolean =>
   messagesOf(body).some((m) => typeof m === 'object' && m !== null && (m as { method?: unknown }).method === 'initialize');
 
-const sameSecret = (a: string, b: string): boolean =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-
-export function createHttpApp({ faults, instrumentation, newMcpServer, authToken }: HttpAppOptions): HttpApp {
+export function createHttpApp({ faults, tools, instrumentation, newMcpServer, jwt }: HttpAppOptions): HttpApp {
   const { logger } = instrumentation;
   const sessions = new Map<string, StreamableHTTPServerTransport>();
 
@@ -55,10 +59,16 @@ export function createHttpApp({ faults, instrumentation, newMcpServer, authToken
     await transport.handleRequest(req, res, body);
   }
 
-  async function handleMcp(req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void> {
-    if (authToken !== undefined && !sameSecret(req.headers.authorization ?? '', `Bearer ${authToken}`)) {
-      res.setHeader('www-authenticate', 'Bearer');
-      return sendJsonRpcError(res, 401, -32001, 'Unauthorized: send Authorization: Bearer <MCP_AUTH_TOKEN>');
+  async function handleMcp(req: IncomingMessage & { body?: unknown; auth?: AuthInfo }, res: ServerResponse): Promise<void> {
+    if (jwt) {
+      const result = checkBearer(req, jwt);
+      if (!result.ok) {
+        instrumentation.authFailure(result.reason, { client: result.clientId, req });
+        res.setHeader('www-authenticate', result.challenge);
+        return sendJsonRpcError(res, result.status, -32001, result.description);
+      }
+      // The SDK transport passes req.auth to handlers as authInfo (identity in audit and log lines).
+      req.auth = result.auth;
     }
     const sessionId = req.headers['mcp-session-id'];
     if (req.method === 'POST') {
@@ -98,7 +108,8 @@ export function createHttpApp({ faults, instrumentation, newMcpServer, authToken
     if (onMcp) return handleMcp(req, res);
     if (METRICS_PATHS.has(path)) return instrumentation.metricsHandler(req, res);
     if (path === '/admin/faults') return handleAdminFaults(req, res, faults, logger);
-    sendJson(res, 404, { error: `no route for ${path}; paths: ${newMcpServer ? '/mcp, ' : ''}/metrics, /health, /ready, /admin/faults` });
+    if (path === '/admin/tools') return handleAdminTools(req, res, tools, logger);
+    sendJson(res, 404, { error: `no route for ${path}; paths: ${newMcpServer ? '/mcp, ' : ''}/metrics, /health, /ready, /admin/faults, /admin/tools` });
   }
 
   const server = createServer((req, res) => {

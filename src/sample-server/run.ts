@@ -3,13 +3,14 @@
 // closed (their durations recorded), logs and audit flushed.
 import { once } from 'node:events';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { createInstrumentation } from '../instrument/index.js';
+import { createInstrumentation, type Instrumentation } from '../instrument/index.js';
 import { FaultState } from './faults/fault-state.js';
 import { parseFaultJson } from './faults/fault-spec.js';
 import { createHttpApp, type HttpApp } from './http-app.js';
 import { buildMcpServer } from './mcp-server.js';
+import { ToolDefinitions } from './tool-definitions.js';
 import type { ServerOptions } from './options.js';
-import { SAMPLE_TOOL_NAMES } from './tools/index.js';
+import { SAMPLE_TOOL_NAMES, SAMPLE_TOOLS, type ToolContext } from './tools/index.js';
 
 /** Shutdown must finish within this, or the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 5_000;
@@ -22,29 +23,36 @@ export async function runSampleServer(options: ServerOptions): Promise<void> {
   if (process.env.MCP_FAULTS) faults.apply(parseFaultJson(process.env.MCP_FAULTS, 'MCP_FAULTS', SAMPLE_TOOL_NAMES));
 
   const idle = options.idleTimeoutSeconds;
-  const instrumentation = createInstrumentation({
+  const tools = new ToolDefinitions(SAMPLE_TOOLS);
+  // Tools report tokens through the instrumentation, which is created with a server built from them.
+  const context: ToolContext = { reportTokens: (usage) => instrumentation.reportTokens(usage) };
+  const newMcpServer = () => buildMcpServer(faults, tools, context);
+  const instrumentation: Instrumentation = createInstrumentation({
     profile: options.profile,
-    tools: SAMPLE_TOOL_NAMES,
+    // A never-connected server holding the definitions in force: the drift baseline at start-up, and
+    // admin changes are seen at once even while no session is open.
+    server: newMcpServer(),
     idleAfterSeconds: idle > 0 ? Math.min(IDLE_AFTER_SECONDS, idle / 2) : IDLE_AFTER_SECONDS,
     idleSessionLimitSeconds: idle > 0 ? idle : Number.POSITIVE_INFINITY,
     auditFile: options.auditFile,
     log: options.logFile ? { file: options.logFile } : 'stderr',
     tracing: options.otlpEndpoint ? { endpoint: options.otlpEndpoint, serviceName: 'mcp-sample-server' } : undefined,
+    maxToolResponseBytes: options.maxResponseBytes,
+    redactToolResults: true,
   });
   const { logger } = instrumentation;
-  const newMcpServer = () => buildMcpServer(faults, instrumentation);
 
   let app: HttpApp | undefined;
   let port = options.port;
   if (options.transport === 'http') {
-    app = createHttpApp({ faults, instrumentation, newMcpServer, authToken: process.env.MCP_AUTH_TOKEN || undefined });
+    app = createHttpApp({ faults, tools, instrumentation, newMcpServer, jwt: options.jwt });
   } else {
     const server = newMcpServer();
     const transport = instrumentation.instrumentTransport(new StdioServerTransport(), { kind: 'stdio', server });
     await server.connect(transport);
     process.stdin.once('end', () => void shutdown('stdin closed'));
     if (options.metricsPort !== undefined) {
-      app = createHttpApp({ faults, instrumentation });
+      app = createHttpApp({ faults, tools, instrumentation });
       port = options.metricsPort;
     }
   }
@@ -55,7 +63,8 @@ export async function runSampleServer(options: ServerOptions): Promise<void> {
     port = typeof address === 'object' && address ? address.port : port;
   }
   logger.info('sample server started', { transport: options.transport, host: options.host, port: app ? port : undefined,
-    profile: options.profile, pid: process.pid, faults: faults.snapshot() });
+    profile: options.profile, pid: process.pid, faults: faults.snapshot(),
+    auth: options.jwt ? `jwt (iss ${options.jwt.issuer}, aud ${options.jwt.audience}, scope ${options.jwt.scope})` : 'none' });
   // The start line must reach the log before anything else happens (scripts and tests wait for it).
   logger.flush();
 

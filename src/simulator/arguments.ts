@@ -1,6 +1,8 @@
-// Arguments agents send. The reference server's tools get realistic pools (including some that
-// fail inside the tool: unknown URLs, bad queries); any other tool gets values derived from its
-// JSON input schema. invalidArguments() breaks a valid call the way a confused model does.
+// Arguments agents send. The reference server's tools get realistic pools, and now and then an
+// argument that fails inside the tool (an unknown URL, a bad query) — rarely enough that normal
+// load stays inside the default 99.5 % availability SLO, so only injected faults burn the budget.
+// Any other tool gets values derived from its JSON input schema. invalidArguments() breaks a valid
+// call the way a confused model does.
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { pickOne, type Random } from './random.js';
 
@@ -13,12 +15,11 @@ const POOLS: Record<string, readonly Args[]> = {
   ],
   query_db: [
     { query: 'orders where status = shipped limit 5' }, { query: 'orders where region = eu and total > 200' },
-    { query: 'customers where tier = gold' }, { query: 'orders limit 3' }, { query: 'invoices where paid = true' },
+    { query: 'customers where tier = gold' }, { query: 'orders limit 3' },
   ],
   fetch_url: [
     { url: 'https://docs.example.test/' }, { url: 'https://docs.example.test/changelog' },
     { url: 'https://status.example.test/api/v1/status' }, { url: 'https://blog.example.test/observability' },
-    { url: 'https://docs.example.test/missing-page' },
   ],
   summarize: [
     { text: 'Latency rose after the deploy. Error rates stayed flat. The heap grew steadily until the nightly restart. '
@@ -32,6 +33,14 @@ const POOLS: Record<string, readonly Args[]> = {
     { title: 'Typo in docs', severity: 'low' },
   ],
 };
+
+/** Arguments the tool itself rejects (a server-side tool error, not a schema violation). */
+const FAILING: Record<string, readonly Args[]> = {
+  query_db: [{ query: 'invoices where paid = true' }],
+  fetch_url: [{ url: 'https://docs.example.test/missing-page' }],
+};
+/** Share of calls that send a FAILING argument: a tenth of the default error budget (0.5 %). */
+export const IN_TOOL_FAILURE_RATE = 0.0005;
 
 interface JsonSchemaProperty { type?: string; enum?: unknown[]; minimum?: number; default?: unknown }
 
@@ -47,7 +56,8 @@ function fromSchema(tool: Tool): Args {
 }
 
 export function validArguments(tool: Tool, random: Random): Args {
-  const pool = POOLS[tool.name];
+  const failing = FAILING[tool.name];
+  const pool = failing && random() < IN_TOOL_FAILURE_RATE ? failing : POOLS[tool.name];
   return pool ? { ...pickOne(pool, random) } : fromSchema(tool);
 }
 

@@ -37,7 +37,7 @@ export const SIMULATOR_USAGE = `Usage: npm run simulate -- [options] [-- <stdio 
   --otlp-endpoint URL        OTLP/HTTP base URL for --trace (default $OTEL_EXPORTER_OTLP_ENDPOINT or http://127.0.0.1:4318)
   --help                     show this help
 
-MCP_AUTH_TOKEN in the environment is sent as a bearer token (for a server started with it).
+MCP_AUTH_TOKEN in the environment is sent as a bearer token (e.g. from npm run mint-token, for a server started with --jwt-secret).
 With a command after "--" the simulator speaks stdio instead, spawning one server per session:
   npm run simulate -- --duration 10 --sessions 1 -- npx tsx scripts/sample-server.ts --transport stdio`;
 

@@ -75,6 +75,14 @@ describe('dashboard queries evaluated by promtool', () => {
       ]);
   }, 30_000);
 
+  it('the 80/20 stat gives no sample, not a query error, before any tool was called', async () => {
+    // Grafana asks for the range from before the first call; topk with k = scalar(nothing) = NaN
+    // used to fail the whole query ("Scalar value NaN overflows int64").
+    await evaluate(
+      { 'up{job="mcp", instance="a"}': '1+0x20' },
+      [{ expr: query('dashboards/prom-client/quality.json', 'Share of calls served by the busiest 20% of tools'), samples: [] }]);
+  }, 30_000);
+
   it('tools with calls but no error series read 0 server-caused errors, not nothing', async () => {
     await evaluate(
       {

@@ -76,4 +76,18 @@ describe('promtool tests discriminate', () => {
     expect(r.exitCode).not.toBe(0);
     expect(r.all).toContain('rare_tool');
   }, 60_000);
+
+  it('fail when the tool-definition alert loses its new-series term (a tool added at run time then goes unseen)', async () => {
+    const r = await withMutation(join(base, 'security.rules.yaml'), (t) => t.replace(/\n\s*or\n\s*sum by \(cluster, job, instance, tool, change\) \(mcp_tool_definition_changes_total.*offset 30m\) > 0/, ''),
+      join(base, 'tests/security.test.yaml'));
+    expect(r.exitCode).not.toBe(0);
+    expect(r.all).toContain('exfiltrate');
+  }, 60_000);
+
+  it('fail when the unknown-tool probing alert stops grouping by client', async () => {
+    const r = await withMutation(join(base, 'security.rules.yaml'), (t) => t.replace('sum by (cluster, job, instance, client_name) (rate(mcp_unknown_requests_total', 'sum by (cluster, job, instance) (rate(mcp_unknown_requests_total'),
+      join(base, 'tests/security.test.yaml'));
+    expect(r.exitCode).not.toBe(0);
+    expect(r.all).toContain('McpUnknownToolProbing');
+  }, 60_000);
 });

@@ -5,6 +5,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { signJwt, type SigningKey } from '../../src/sample-server/auth/jwt.js';
+import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SCOPE } from '../../src/sample-server/options.js';
 
 export const REPO = new URL('../../', import.meta.url).pathname;
 export const SERVER_ENTRY = 'scripts/sample-server.ts';
@@ -126,3 +128,13 @@ export function samples(text: string, name: string): Array<{ labels: Record<stri
 /** Sum of a series' samples whose labels include `match`. */
 export const sumOf = (text: string, name: string, match: Record<string, string> = {}): number =>
   samples(text, name).filter((s) => Object.entries(match).every(([k, v]) => s.labels[k] === v)).reduce((a, s) => a + s.value, 0);
+
+/** HS256 secret the tests start servers with (MCP_JWT_SECRET). */
+export const JWT_SECRET = 'test-secret-0123456789-0123456789-abcdef';
+
+/** A token the server started with JWT_SECRET accepts, unless `claims` or `key` say otherwise. */
+export function mintToken(claims: Record<string, unknown> = {}, key: SigningKey = { alg: 'HS256', key: JWT_SECRET }): string {
+  const now = Math.floor(Date.now() / 1000);
+  return signJwt({ iss: DEFAULT_JWT_ISSUER, aud: DEFAULT_JWT_AUDIENCE, sub: 'agent-user', client_id: 'sample-agent',
+    scope: DEFAULT_JWT_SCOPE, iat: now, nbf: now, exp: now + 600, ...claims }, key);
+}

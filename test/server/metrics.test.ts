@@ -9,9 +9,9 @@ import { z } from 'zod';
 import { getProfile, seriesNames, type ProfileName } from '../../src/catalog/index.js';
 import { TASK_META_KEY, TASK_NOTIFICATION_METHOD } from '../../src/instrument/index.js';
 import { SAMPLE_TOOL_NAMES } from '../../src/sample-server/tools/index.js';
-import { admin, callTool, httpClient, rawRequest, scrape, startServer, sumOf, type RunningServer } from './harness.js';
+import { admin, callTool, httpClient, JWT_SECRET, mintToken, rawRequest, scrape, startServer, sumOf, type RunningServer } from './harness.js';
 
-const TOKEN = 'test-token-0123456789';
+const TOKEN = mintToken();
 const IDLE_TIMEOUT_S = 2;
 /**
  * prom-client exports nodejs_active_requests{type} only while a libuv request (fs, dns) is in
@@ -74,7 +74,7 @@ function profileSuite(profile: ProfileName, check: (text: string) => void) {
     beforeAll(async () => {
       const dir = mkdtempSync(join(tmpdir(), 'mcp-metrics-'));
       server = await startServer(['--profile', profile, '--idle-timeout', String(IDLE_TIMEOUT_S), '--audit-file', join(dir, 'audit.jsonl')],
-        { MCP_AUTH_TOKEN: TOKEN });
+        { MCP_JWT_SECRET: JWT_SECRET });
       await exercise(server);
       text = await scrape(server.base);
     });
@@ -104,7 +104,7 @@ profileSuite('prom-client', (text) => {
   expect(sumOf(text, 'mcp_agent_task_turns_sum', { outcome: 'success' })).toBe(1);
   expect(sumOf(text, 'mcp_rejected_requests_total', { reason: 'bad_host' })).toBe(1);
   expect(sumOf(text, 'mcp_rejected_requests_total', { reason: 'unknown_session' })).toBe(1);
-  expect(sumOf(text, 'mcp_auth_failures_total', { reason: 'missing_token' })).toBe(1);
+  expect(sumOf(text, 'mcp_auth_failures_total', { reason: 'missing', client: '_OTHER' })).toBe(1);
   expect(sumOf(text, 'mcp_redactions_total', { detector: 'email' })).toBeGreaterThanOrEqual(1);
   expect(sumOf(text, 'mcp_audit_records_total', { outcome: 'ok' })).toBeGreaterThanOrEqual(7);
   expect(sumOf(text, 'mcp_session_duration_seconds_count', { transport: 'http' })).toBe(2);

@@ -1,42 +1,29 @@
 // The session → task → turn → tools/call hierarchy: the load simulator (--trace) makes the agent
-// spans and sends the tools/call CLIENT span's traceparent in `_meta`; the reference server,
-// instrumented with tracing on, continues it. Both run in this process with in-memory exporters.
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+// spans and sends the tools/call CLIENT span's traceparent in `_meta`; an instrumented server
+// with tracing on continues it. Both run in this process with in-memory exporters.
 import { Writable } from 'node:stream';
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInstrumentation, TASK_ID_ATTRIBUTE, TASK_TURN_ATTRIBUTE } from '../../src/instrument/index.js';
-import { FaultState } from '../../src/sample-server/faults/fault-state.js';
-import { createHttpApp } from '../../src/sample-server/http-app.js';
-import { buildMcpServer } from '../../src/sample-server/mcp-server.js';
-import { SAMPLE_TOOL_NAMES } from '../../src/sample-server/tools/index.js';
+import { TASK_ID_ATTRIBUTE, TASK_TURN_ATTRIBUTE } from '../../src/instrument/index.js';
 import { parseSimulatorOptions } from '../../src/simulator/options.js';
 import { simulate } from '../../src/simulator/run.js';
 import type { SimulationStats } from '../../src/simulator/stats.js';
+import { startHttpFixture } from '../instrument/fixtures/http-server.js';
 import { SpanStore } from './span-store.js';
 
-describe('agent trace hierarchy (simulator --trace → reference server)', () => {
+describe('agent trace hierarchy (simulator --trace → instrumented server)', () => {
   const serverSpans = new SpanStore();
   const agentSpans = new SpanStore();
   let spans: ReadableSpan[] = [];
   let stats: SimulationStats;
 
   beforeAll(async () => {
-    const faults = new FaultState();
-    const instrumentation = createInstrumentation({ tools: SAMPLE_TOOL_NAMES, log: { stream: devNull() }, tracing: { exporter: serverSpans } });
-    const app = createHttpApp({ faults, instrumentation, newMcpServer: () => buildMcpServer(faults, instrumentation) });
-    app.server.listen(0, '127.0.0.1');
-    await once(app.server, 'listening');
-    const port = (app.server.address() as AddressInfo).port;
-    const options = parseSimulatorOptions(['--url', `http://127.0.0.1:${port}/mcp`, '--trace', '--sessions', '2', '--rate', '100',
+    const fx = await startHttpFixture({ log: { stream: devNull() }, tracing: { exporter: serverSpans } });
+    const options = parseSimulatorOptions(['--url', fx.url.href, '--trace', '--sessions', '2', '--rate', '100',
       '--calls', '30', '--duration', '30', '--seed', '11', '--hallucination-rate', '0.1'])!;
     stats = await simulate({ ...options, tracing: { ...options.tracing, exporter: agentSpans } }, () => {});
-    await app.closeSessions();
-    app.server.closeAllConnections();
-    await new Promise((r) => app.server.close(r));
-    await instrumentation.close();
+    await fx.close();
     spans = [...serverSpans.getFinishedSpans(), ...agentSpans.getFinishedSpans()];
   });
   afterAll(() => {

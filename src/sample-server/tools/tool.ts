@@ -1,6 +1,6 @@
 // The shape every sample tool module exports: a name plus a function that registers it on an
 // McpServer, with the fault gate wrapped around its handler so injected faults hit every tool alike.
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
@@ -14,7 +14,9 @@ export type ToolGate = (tool: string) => Promise<void>;
 
 export interface SampleTool {
   name: string;
-  register(server: McpServer, gate: ToolGate, context: ToolContext): void;
+  /** The description as shipped (the admin API can override it to drill definition drift). */
+  description: string;
+  register(server: McpServer, gate: ToolGate, context: ToolContext): RegisteredTool;
 }
 
 export function defineTool<Shape extends z.ZodRawShape>(def: {
@@ -26,10 +28,11 @@ export function defineTool<Shape extends z.ZodRawShape>(def: {
 }): SampleTool {
   return {
     name: def.name,
+    description: def.description,
     register(server, gate, context) {
       // Widened to ZodRawShape: the SDK's conditional callback type does not resolve on a generic shape.
       const inputSchema: z.ZodRawShape = def.inputSchema;
-      server.registerTool(def.name, { title: def.title, description: def.description, inputSchema },
+      return server.registerTool(def.name, { title: def.title, description: def.description, inputSchema },
         async (args: unknown) => {
           await gate(def.name);
           return def.run(args as z.infer<z.ZodObject<Shape>>, context);
