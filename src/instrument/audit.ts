@@ -25,6 +25,10 @@ export interface AuditEntry {
   latency_ms: number;
   trace_id: string;
   span_id: string;
+  /** LLM usage the tool reported with reportTokens(), when it did. */
+  input_tokens?: number;
+  output_tokens?: number;
+  cost_usd?: number;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

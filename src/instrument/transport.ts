@@ -202,6 +202,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       client_id: p.identity.clientId, tool: p.rawTool ?? '',
       arguments: p.args, outcome: failed ? 'error' : 'ok', error_type: toolError, latency_ms: round3(durationMs),
       trace_id: p.trace.traceId, span_id: p.trace.spanId,
+      input_tokens: p.tokens?.input, output_tokens: p.tokens?.output, cost_usd: p.tokens?.costUsd,
     });
   };
 
