@@ -101,8 +101,8 @@ export class LogShipper {
     url.searchParams.set('_time_field', file.timeField);
     url.searchParams.set('_msg_field', file.msgFields.join(','));
     url.searchParams.set('_stream_fields', 'service,source');
-    url.searchParams.append('extra_fields', `service=${this.options.service}`);
-    url.searchParams.append('extra_fields', `source=${file.source}`);
+    // One comma-separated value: VictoriaLogs reads only the first `extra_fields` argument.
+    url.searchParams.set('extra_fields', `service=${this.options.service},source=${file.source}`);
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/stream+json' }, body: new Uint8Array(body),
       signal: AbortSignal.timeout(10_000) });
     if (!res.ok) throw new Error(`VictoriaLogs answered ${res.status}: ${(await res.text()).slice(0, 200)}`);

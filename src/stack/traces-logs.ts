@@ -11,12 +11,13 @@ export interface JaegerPorts {
   query: number;
   /** Query gRPC API (16685 by default; nothing here uses it, but it always listens). */
   queryGrpc: number;
-  /** healthcheckv2 (13133): GET / answers 200 once the pipelines run. */
+  /** healthcheckv2 (13133): GET JAEGER_HEALTH_PATH answers 200 once the pipelines run. */
   health: number;
 }
 
 export const DEFAULT_JAEGER_PORTS: Readonly<JaegerPorts> = { otlpHttp: 4318, query: 16686, queryGrpc: 16685, health: 13133 };
 export const DEFAULT_VICTORIALOGS_PORT = 9428;
+export const JAEGER_HEALTH_PATH = '/status';
 
 const local = (port: number) => `127.0.0.1:${port}`;
 

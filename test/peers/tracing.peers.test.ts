@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { traceDrill, type TraceDrillResult } from "../../src/stack/check/trace-drill.js";
-import { jaegerArgv, jaegerConfig, victoriaLogsArgv, type JaegerPorts } from "../../src/stack/traces-logs.js";
+import { JAEGER_HEALTH_PATH, jaegerArgv, jaegerConfig, victoriaLogsArgv, type JaegerPorts } from "../../src/stack/traces-logs.js";
 import { repoRoot } from "./support/files.js";
 import { peerBin } from "./support/peers.js";
 import { freePort, type RunningPeer, startPeer, stopPeer, waitForHttp } from "./support/process.js";
@@ -54,7 +54,7 @@ describe("traces and logs beside the metrics (Jaeger, VictoriaLogs, Prometheus)"
       "--enable-feature=exemplar-storage"]);
     running.push(prometheus);
 
-    await waitForHttp(jaeger, `http://127.0.0.1:${ports.health}/`, { timeoutMs: 60_000 });
+    await waitForHttp(jaeger, `http://127.0.0.1:${ports.health}${JAEGER_HEALTH_PATH}`, { timeoutMs: 60_000 });
     await waitForHttp(victoriaLogs, `${victoriaLogsUrl}/health`, { timeoutMs: 60_000 });
     await waitForHttp(server, `http://127.0.0.1:${serverPort}/health`, { timeoutMs: 60_000 });
     await waitForHttp(prometheus, `http://127.0.0.1:${promPort}/-/ready`, { timeoutMs: 60_000 });
@@ -90,11 +90,13 @@ describe("traces and logs beside the metrics (Jaeger, VictoriaLogs, Prometheus)"
 
   it("answers LogsQL trace_id:<id> with the call's log line, its span id and duration", async () => {
     const url = new URL("/select/logsql/query", victoriaLogsUrl);
-    url.searchParams.set("query", `trace_id:${drill.traceId} AND source:log`);
-    const lines = (await (await fetch(url)).text()).trim().split("\n").map((l) => JSON.parse(l) as Record<string, string>);
-    const call = lines.find((l) => l._msg === "tools/call")!;
-    expect(call).toMatchObject({ trace_id: drill.traceId, tool: "search_docs", service: "mcp-sample-server", level: "info" });
-    expect(Number(call.duration_ms)).toBeGreaterThanOrEqual(SLOW_MS);
-    expect(call.span_id).toMatch(/^[0-9a-f]{16}$/);
+    url.searchParams.set("query", `trace_id:${drill.traceId}`);
+    const text = await (await fetch(url)).text();
+    const lines = text.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
+    const call = lines.find((l) => l._msg === "tools/call");
+    expect(call, text).toMatchObject({ trace_id: drill.traceId, tool: "search_docs", service: "mcp-sample-server", source: "log",
+      level: "info" });
+    expect(Number(call!.duration_ms)).toBeGreaterThanOrEqual(SLOW_MS);
+    expect(call!.span_id).toMatch(/^[0-9a-f]{16}$/);
   });
 });
