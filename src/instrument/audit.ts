@@ -26,6 +26,10 @@ export interface AuditEntry {
   latency_ms: number;
   trace_id: string;
   span_id: string;
+  /** LLM usage the tool reported with reportTokens(), when it did. */
+  input_tokens?: number;
+  output_tokens?: number;
+  cost_usd?: number;
 }
 
 // One-shot crypto.hash (Node >= 20.12) skips the Hash object createHash() builds per line.

@@ -21,7 +21,9 @@ import { promClientRecorder } from './prom-client-recorder.js';
 import { Redactor } from './redact.js';
 import { registerRuntimeMetrics } from './runtime-metrics.js';
 import { SessionTracker } from './sessions.js';
+import { ServerSpans } from './spans.js';
 import { TaskTracker } from './tasks.js';
+import { createTracing, type TracingOptions } from './tracing.js';
 import { ToolDefinitionTracker, type ServedDefinitions } from './tool-definitions.js';
 import { applyToolResultPolicy, type ToolResultLike } from './tool-results.js';
 import { wrapTransport, type CallContext } from './transport.js';
@@ -33,6 +35,8 @@ export type { LogLevel, LogFields, Logger } from './logger.js';
 export type { LineDestination } from './line-sink.js';
 export type { MetricsServer } from './http.js';
 export { formatTraceparent, parseTraceparent } from './trace.js';
+export { TASK_ID_ATTRIBUTE, TASK_TURN_ATTRIBUTE } from './spans.js';
+export { createTracing, DEFAULT_OTLP_ENDPOINT, type Tracing, type TracingOptions } from './tracing.js';
 export { canonicalJson, toolFingerprint, type ServedDefinitions, type ToolDefinition } from './tool-definitions.js';
 export { OVERFLOW_VALUE } from '../catalog/index.js';
 
@@ -61,6 +65,12 @@ export interface InstrumentationOptions {
   logLevel?: LogLevel;
   /** Log lines per second before the rate limit drops (and counts) them. Default 1000. */
   maxLogLinesPerSecond?: number;
+  /**
+   * OpenTelemetry spans, one SERVER span per JSON-RPC request, exported over OTLP/HTTP. Off when
+   * omitted (trace ids are still made for logs, audit and exemplars). `{}` uses
+   * OTEL_EXPORTER_OTLP_ENDPOINT, else http://127.0.0.1:4318.
+   */
+  tracing?: TracingOptions;
   /**
    * tools/call result text beyond this many UTF-8 bytes is cut (with a marker line) and counted in
    * mcp_tool_responses_truncated_total. Default: no limit.
@@ -130,7 +140,7 @@ export interface Instrumentation {
   currentCall(): CallContext | undefined;
   /** Runs the idle sweep now (idle gauge and reaper); it also runs on a timer. */
   sweepSessions(): void;
-  /** Flushes logs and audit, closes open sessions, stops timers. */
+  /** Flushes logs, audit and queued spans, closes open sessions, stops timers. */
   close(): Promise<void>;
 }
 
@@ -184,6 +194,8 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
   }, recorder, logger);
   const tasks = new TaskTracker(recorder, logger);
   const calls = options.asyncContext === false ? undefined : new AsyncLocalStorage<CallContext>();
+  const tracing = options.tracing ? createTracing(options.tracing, 'mcp-server') : undefined;
+  const spans = tracing ? new ServerSpans(tracing.tracer, (text) => redactor.redactString(text)) : undefined;
   const exposition = new MetricsExposition(registry);
   let transports = 0;
   let closed = false;
@@ -219,7 +231,7 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
       }
       transports++;
       return wrapTransport(transport, kind, {
-        recorder, names, clients, logger, audit, sessions, tasks, calls,
+        recorder, names, clients, logger, audit, sessions, tasks, calls, spans,
         toolResult: (tool: string, result: ToolResultLike) => {
           const { bytes, truncated } = applyToolResultPolicy(result, toolResultPolicy);
           recorder.toolResponse(tool, bytes, truncated);
@@ -266,6 +278,7 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
       closed = true;
       clearInterval(definitionTimer);
       await sessions.closeAll();
+      await tracing?.shutdown();
       stopRuntime();
       logger.close();
       audit?.close();
