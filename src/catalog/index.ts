@@ -4,7 +4,7 @@ import { promClientProfile } from './prom-client.js';
 import type { MetricFamily, Profile, ProfileName, SignalId, SignalSpelling } from './types.js';
 
 export * from './types.js';
-export { LATENCY_BUCKETS, MESSAGE_SIZE_BUCKETS, SESSION_BUCKETS, TURN_BUCKETS } from './buckets.js';
+export { LATENCY_BUCKETS, MESSAGE_SIZE_BUCKETS, RESPONSE_SIZE_BUCKETS, SESSION_BUCKETS, TURN_BUCKETS } from './buckets.js';
 export { CALLER_ERROR_TYPES, SERVER_ERROR_TYPES } from './prom-client.js';
 export { OTEL_CALLER_ERROR_CODES, OTEL_OPERATION_FAMILY } from './otel.js';
 

@@ -1,6 +1,6 @@
 // prom-client profile: the seed table's names plus the project's additions.
 import type { Matcher, MetricFamily, Profile } from './types.js';
-import { LATENCY_BUCKETS, MESSAGE_SIZE_BUCKETS, SESSION_BUCKETS, TURN_BUCKETS } from './buckets.js';
+import { LATENCY_BUCKETS, MESSAGE_SIZE_BUCKETS, RESPONSE_SIZE_BUCKETS, SESSION_BUCKETS, TURN_BUCKETS } from './buckets.js';
 import { PROM_CLIENT_DEFAULT_FAMILIES } from './prom-client-defaults.js';
 
 const eq = (label: string, value: string): Matcher => ({ label, op: '=', value });
@@ -58,15 +58,32 @@ const families: MetricFamily[] = [
     labelNames: ['tool', 'kind'] },
   // security
   { name: 'mcp_auth_failures_total', type: 'counter', unit: 'none', layer: 'security',
-    help: 'Rejected authentication attempts by reason (missing|malformed|expired|bad_signature|insufficient_scope).',
-    labelNames: ['reason'] },
+    help: 'Rejected authentication attempts by reason (missing|malformed|bad_signature|expired|not_yet_valid|wrong_issuer|wrong_audience|insufficient_scope) and OAuth client id (only from tokens whose signature verified; bounded, _OTHER otherwise).',
+    labelNames: ['reason', 'client'] },
   { name: 'mcp_rejected_requests_total', type: 'counter', unit: 'none', layer: 'security',
     help: 'HTTP requests rejected before the MCP transport, by reason (bad_host|bad_origin|rate_limited|parse_error|unknown_session|bad_accept|...).',
     labelNames: ['reason'] },
   { name: 'mcp_redactions_total', type: 'counter', unit: 'none', layer: 'security',
-    help: 'Sensitive values redacted from logs and audit lines, by detector.', labelNames: ['detector'] },
+    help: 'Sensitive values redacted, by detector and location (input: tool arguments in audit lines; output: tool results sent to clients; log: log lines).',
+    labelNames: ['detector', 'location'] },
   { name: 'mcp_audit_records_total', type: 'counter', unit: 'none', layer: 'security',
     help: 'Audit-trail records written, by outcome (ok|error).', labelNames: ['outcome'] },
+  { name: 'mcp_unknown_requests_total', type: 'counter', unit: 'none', layer: 'security',
+    help: 'Requests naming a tool (kind=tool) or JSON-RPC method (kind=method) the server does not have, by client name (bounded, _OTHER beyond the known set): probing when one client sends many.',
+    labelNames: ['client_name', 'kind'] },
+  { name: 'mcp_tool_definition_info', type: 'gauge', unit: 'none', layer: 'security',
+    help: 'Always 1: the fingerprint (SHA-256 of the canonical JSON of name, title, description, input and output schema, annotations; 16 hex digits) of each tool definition the server currently serves.',
+    labelNames: ['tool', 'fingerprint'] },
+  { name: 'mcp_tool_definition_changes_total', type: 'counter', unit: 'none', layer: 'security',
+    help: 'Tool definitions that changed after the first observation, by tool and change (modified|added|removed): tool poisoning or a rug pull when unannounced.',
+    labelNames: ['tool', 'change'] },
+  { name: 'mcp_registered_tools', type: 'gauge', unit: 'none', layer: 'tool',
+    help: 'Tools the server currently offers in tools/list (model accuracy drops when there are too many).', labelNames: [] },
+  { name: 'mcp_tool_response_size_bytes', type: 'histogram', unit: 'bytes', layer: 'tool',
+    help: 'Size of tools/call result content as the tool produced it (UTF-8 bytes of text, JSON of other items), before any truncation.',
+    labelNames: ['tool'], buckets: RESPONSE_SIZE_BUCKETS },
+  { name: 'mcp_tool_responses_truncated_total', type: 'counter', unit: 'none', layer: 'tool',
+    help: 'tools/call results whose text the server truncated to its maximum response size.', labelNames: ['tool'] },
   // resources (prom-client collectDefaultMetrics, plus our heap limit gauge)
   { name: 'process_cpu_seconds_total', type: 'counter', unit: 'seconds', layer: 'resource', runtime: true,
     help: 'Total user and system CPU time spent in seconds.', labelNames: [] },
@@ -114,9 +131,15 @@ export const promClientProfile: Profile = {
     heapLimit: { family: 'nodejs_heap_size_limit_bytes', labels: {} },
     eventLoopLag: { family: 'nodejs_eventloop_lag_p99_seconds', labels: {} },
     gcDuration: { family: 'nodejs_gc_duration_seconds', labels: { gcKind: 'kind' } },
-    authFailures: { family: 'mcp_auth_failures_total', labels: { reason: 'reason' } },
+    authFailures: { family: 'mcp_auth_failures_total', labels: { reason: 'reason', clientName: 'client' } },
     rejectedRequests: { family: 'mcp_rejected_requests_total', labels: { reason: 'reason' } },
-    redactions: { family: 'mcp_redactions_total', labels: { detector: 'detector' } },
+    redactions: { family: 'mcp_redactions_total', labels: { detector: 'detector', location: 'location' } },
     auditRecords: { family: 'mcp_audit_records_total', failed: [eq('outcome', 'error')], labels: { outcome: 'outcome' } },
+    unknownRequests: { family: 'mcp_unknown_requests_total', labels: { clientName: 'client_name', kind: 'kind' } },
+    toolDefinitions: { family: 'mcp_tool_definition_info', labels: { tool: 'tool', fingerprint: 'fingerprint' } },
+    toolDefinitionChanges: { family: 'mcp_tool_definition_changes_total', labels: { tool: 'tool', change: 'change' } },
+    registeredTools: { family: 'mcp_registered_tools', labels: {} },
+    toolResponseSize: { family: 'mcp_tool_response_size_bytes', labels: { tool: 'tool' } },
+    toolResponsesTruncated: { family: 'mcp_tool_responses_truncated_total', labels: { tool: 'tool' } },
   },
 };

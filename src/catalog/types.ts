@@ -20,6 +20,9 @@ export type Role =
   | 'kind'
   | 'reason'
   | 'detector'
+  | 'location'
+  | 'fingerprint'
+  | 'change'
   | 'gcKind'
   | 'heapSpace'
   | 'cpuState';
@@ -102,5 +105,11 @@ export const SIGNAL_IDS = [
   'rejectedRequests',
   'redactions',
   'auditRecords',
+  'unknownRequests',
+  'toolDefinitions',
+  'toolDefinitionChanges',
+  'registeredTools',
+  'toolResponseSize',
+  'toolResponsesTruncated',
 ] as const;
 export type SignalId = (typeof SIGNAL_IDS)[number];

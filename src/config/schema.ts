@@ -43,9 +43,23 @@ export const configSchema = z.strictObject({
   hallucinationRatio: z.strictObject({ max: ratio, for: duration }).default({ max: 0.08, for: '15m' }),
   /** Share of agent tasks reported successful. */
   taskSuccess: z.strictObject({ min: ratio, for: duration }).default({ min: 0.85, for: '30m' }),
-  /** JSON-RPC -32601 (method not found) responses per second per instance: probing. */
-  probing: z.strictObject({ methodNotFoundPerSecond: z.number().positive(), for: duration })
-    .default({ methodNotFoundPerSecond: 0.5, for: '5m' }),
+  /**
+   * Probing: JSON-RPC -32601 (method not found) responses per second per instance, and calls to
+   * unknown tool names per second from one client (honest hallucinations are rarer and spread out).
+   */
+  probing: z.strictObject({
+    methodNotFoundPerSecond: z.number().positive(),
+    unknownToolsPerSecond: z.number().positive().default(0.2),
+    for: duration,
+  }).default({ methodNotFoundPerSecond: 0.5, unknownToolsPerSecond: 0.2, for: '5m' }),
+  /** Authentication failures per second per instance: a burst is credential stuffing, a leaked or expired client token. */
+  authFailures: z.strictObject({ perSecond: z.number().positive(), for: duration }).default({ perSecond: 0.2, for: '2m' }),
+  /** How long a run-time tool-definition change (modified, added, removed) keeps its critical alert firing. */
+  toolDefinitionChanges: z.strictObject({ window: duration }).default({ window: '30m' }),
+  /** Tools offered in tools/list; model tool-selection accuracy drops beyond about 16. */
+  registeredTools: z.strictObject({ max: z.number().int().positive(), for: duration }).default({ max: 16, for: '15m' }),
+  /** Redactions per second per instance (all detectors and locations): a tool leaking secrets or PII. */
+  redactions: z.strictObject({ perSecond: z.number().positive(), for: duration }).default({ perSecond: 0.5, for: '10m' }),
   eventLoopLag: z.strictObject({ maxSeconds: z.number().positive(), for: duration }).default({ maxSeconds: 0.2, for: '10m' }),
   /** Open sessions idle past the reaper's threshold. */
   idleSessions: z.strictObject({ max: z.number().int().positive(), for: duration }).default({ max: 50, for: '30m' }),

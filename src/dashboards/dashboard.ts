@@ -5,6 +5,8 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { Profile } from '../catalog/index.js';
 import type { Config } from '../config/schema.js';
 import { SignalQueries } from '../promql/index.js';
+import { GRID_WIDTH } from './panels.js';
+import { RecordedQueries } from './recorded.js';
 import { datasourceVariable, SCOPE, scopeVariables } from './variables.js';
 
 export interface DashboardContext {
@@ -13,6 +15,8 @@ export interface DashboardContext {
   q: SignalQueries;
   /** The same, keeping the instance label (per-process panels). */
   perInstance: SignalQueries;
+  /** Series the recording rules write, per job and tool: what fleet-wide panels read. */
+  recorded: RecordedQueries;
 }
 
 /** A panel, or false where the profile lacks the signals it reads (omitted). */
@@ -34,8 +38,6 @@ export interface DashboardSpec {
 /** The dashboard JSON as Grafana imports it. */
 export type DashboardJson = dashboard.Dashboard;
 
-const GRID_WIDTH = 24;
-
 export function dashboardUid(profile: Profile, name: string): string {
   return profile.name === 'prom-client' ? `mcp-${name}` : `mcp-${profile.name}-${name}`;
 }
@@ -45,11 +47,8 @@ export function dashboardTitle(profile: Profile, title: string): string {
 }
 
 export function createContext(config: Config, profile: Profile): DashboardContext {
-  return {
-    config,
-    q: new SignalQueries(profile, SCOPE, []),
-    perInstance: new SignalQueries(profile, SCOPE, ['instance']),
-  };
+  const q = new SignalQueries(profile, SCOPE, []);
+  return { config, q, perInstance: new SignalQueries(profile, SCOPE, ['instance']), recorded: new RecordedQueries(q) };
 }
 
 /**

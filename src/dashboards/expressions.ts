@@ -1,6 +1,6 @@
 // PromQL shapes several dashboards share, composed from SignalQueries so no metric or label is spelled here.
 import type { SignalId } from '../catalog/index.js';
-import { grouping, increase, ratio, sumBy, type AggregateOptions, type SignalQueries } from '../promql/index.js';
+import { grouping, increase, ratioOrZero, sumBy, type AggregateOptions, type SignalQueries } from '../promql/index.js';
 
 /** Grafana's rate window: at least four scrape intervals, so rates never go blank (dashboard-linter's target-rate-interval-rule). */
 export const RATE_INTERVAL = '$__rate_interval';
@@ -12,13 +12,5 @@ export function sumIncrease(q: SignalQueries, id: SignalId, window: string, opts
   return sumBy(grouping(q.keep, q.labels(id, opts.by)), increase(q.select(id, opts), window));
 }
 
-/**
- * Failures per call. A group with calls but no failure series (counters appear on first failure)
- * reads 0 instead of vanishing.
- */
-export function failureRatio(failures: string, calls: string): string {
-  return ratio(`${failures} or ${calls} * 0`, calls);
-}
-
-/** One minus a failure ratio: success ratios and availability SLIs. */
-export const successRatio = (failures: string, calls: string): string => `1 - ${failureRatio(failures, calls)}`;
+/** One minus a failure ratio (`ratioOrZero`: a group with calls but no failure series reads 0 failures): success ratios. */
+export const successRatio = (failures: string, calls: string): string => `1 - ${ratioOrZero(failures, calls)}`;

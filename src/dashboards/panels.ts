@@ -8,6 +8,9 @@ import { PanelBuilder as StatBuilder } from '@grafana/grafana-foundation-sdk/sta
 import { PanelBuilder as TableBuilder } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
 
+/** Grafana's grid: 24 columns. */
+export const GRID_WIDTH = 24;
+
 /** Every panel and query points at the dashboard's data source variable (dashboard-linter's panel-datasource-rule). */
 export const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 
@@ -135,6 +138,17 @@ export function table(spec: PanelSpec): TableBuilder {
 export function tableColumns(queries: readonly Query[]): dashboard.DataTransformerConfig {
   const renameByName = Object.fromEntries(queries.map((q, i) => [`Value #${refId(i)}`, q.legend]));
   return { id: 'organize', options: { excludeByName: { Time: true }, renameByName } };
+}
+
+/**
+ * Spreads a row's panels over the full width, one line, widest first (5 panels: 5+5+5+5+4), so a
+ * profile lacking one of them leaves no gap. Panels the profile lacks (false) are dropped.
+ */
+export function fillWidth<P extends { span(w: number): P }>(panels: readonly (P | false)[]): P[] {
+  const present = panels.filter((p): p is P => p !== false);
+  const base = Math.floor(GRID_WIDTH / present.length);
+  const wider = GRID_WIDTH % present.length;
+  return present.map((p, i) => p.span(base + (i < wider ? 1 : 0)));
 }
 
 /** A legend naming series by their label values, e.g. `{{tool}} {{status}}`. */

@@ -1,10 +1,17 @@
 // Performance & reliability: traffic, tool latency quantiles, errors split by who caused them,
 // JSON-RPC error codes, handshakes and message sizes.
 import * as units from '@grafana/grafana-foundation-sdk/units';
+import { ratioOrZero, sumBy } from '../promql/index.js';
 import type { DashboardContext, DashboardSpec, RowSpec } from './dashboard.js';
-import { failureRatio, RATE_INTERVAL, successRatio } from './expressions.js';
+import { RATE_INTERVAL, successRatio } from './expressions.js';
+import type { LintExclusion } from './lint.js';
 import { legend, timeseries, timeseriesWithLimit, upperLimit, lowerLimit } from './panels.js';
+import { RECORDED_EXCLUSION_REASON } from './recorded.js';
 import { TOOL_FILTER } from './variables.js';
+
+const TOOL_CALL_RATE_TITLE = 'Tool call rate by tool';
+const latencyTitle = (quantile: string): string => `Tool latency ${quantile} by tool`;
+const SERVER_ERROR_RATIO_TITLE = 'Server-caused tool error ratio by tool';
 
 const QUANTILES = [
   { q: 0.5, name: 'P50', span: 8 },
@@ -12,15 +19,15 @@ const QUANTILES = [
   { q: 0.99, name: 'P99', span: 8 },
 ] as const;
 
-function traffic({ q }: DashboardContext): RowSpec {
+function traffic({ q, recorded: r }: DashboardContext): RowSpec {
   return {
     title: 'Traffic',
     panels: [
       q.has('toolCalls') && timeseries({
-        title: 'Tool call rate by tool',
-        description: 'tools/call requests per second, per tool.',
+        title: TOOL_CALL_RATE_TITLE,
+        description: 'tools/call requests per second over 5-minute windows, per tool (recorded per job and tool, summed over the selected jobs).',
         unit: units.RequestsPerSecond,
-        queries: [{ expr: q.rate('toolCalls', RATE_INTERVAL, { by: ['tool'], where: TOOL_FILTER }), legend: legend(q.label('toolCalls', 'tool')) }],
+        queries: [{ expr: sumBy([r.toolLabel], r.perTool('toolCallRate')), legend: legend(r.toolLabel) }],
       }),
       q.has('requests') && timeseries({
         title: 'JSON-RPC requests by method',
@@ -32,42 +39,43 @@ function traffic({ q }: DashboardContext): RowSpec {
   };
 }
 
-function latency({ q, config }: DashboardContext): RowSpec {
-  const tool = q.has('toolDuration') ? q.label('toolDuration', 'tool') : '';
+function latency({ q, recorded: r, config }: DashboardContext): RowSpec {
   return {
     title: 'Tool latency',
     panels: QUANTILES.map(({ q: quantile, name, span }) => q.has('toolDuration') && timeseriesWithLimit({
-      title: `Tool latency ${name} by tool`,
-      description: `${name} of tools/call duration per tool, from the latency histogram over the rate window. ` +
-        `The dashed line is the default latency alert threshold.`,
+      title: latencyTitle(name),
+      description: `${name} of tools/call duration per job and tool over 5-minute windows, recorded from the latency histogram ` +
+        `(quantiles of different jobs do not add up, so each job's tool is its own line). The dashed line is the default latency alert threshold.`,
       unit: units.Seconds,
-      queries: [{ expr: q.quantile(quantile, 'toolDuration', RATE_INTERVAL, { by: ['tool'], where: TOOL_FILTER }), legend: legend(tool) }],
+      queries: [{ expr: r.latency(quantile), legend: legend(r.toolLabel, 'job', ...config.aggregationLabels) }],
     }, upperLimit(config.defaultToolLatency.thresholdSeconds)).span(span)),
   };
 }
 
-function errors({ q, config }: DashboardContext): RowSpec {
-  const toolErrorRatio = (subset: 'callerFailed' | 'serverFailed'): string => failureRatio(
-    q.rate('toolErrors', RATE_INTERVAL, { by: ['tool'], subset, where: TOOL_FILTER }),
-    q.rate('toolCalls', RATE_INTERVAL, { by: ['tool'], where: TOOL_FILTER }));
+function errors({ q, recorded: r, config }: DashboardContext): RowSpec {
   const hasToolErrors = q.has('toolErrors', 'toolCalls');
   const tool = hasToolErrors ? legend(q.label('toolCalls', 'tool')) : '';
   return {
     title: 'Errors',
     panels: [
       hasToolErrors && timeseriesWithLimit({
-        title: 'Server-caused tool error ratio by tool',
-        description: 'Share of tool calls that failed through the server\'s fault (tool errors, internal errors, timeouts): ' +
-          'what availability SLOs count. The dashed line is the error-ratio alert threshold.',
+        title: SERVER_ERROR_RATIO_TITLE,
+        description: 'Share of tool calls that failed through the server\'s fault (tool errors, internal errors, timeouts) over 5-minute windows: ' +
+          'what availability SLOs count (recorded per job and tool, weighted by calls). The dashed line is the error-ratio alert threshold.',
         unit: units.PercentUnit,
-        queries: [{ expr: toolErrorRatio('serverFailed'), legend: tool }],
+        queries: [{ expr: r.perCall('toolServerErrorRatio', 'tool'), legend: tool }],
       }, upperLimit(config.errorRatio.max)),
       hasToolErrors && timeseries({
         title: 'Caller-caused tool error ratio by tool',
         description: 'Share of tool calls that failed through the caller\'s fault (invalid arguments, unknown tool): ' +
           'a client or agent problem, not counted against the server\'s SLO.',
         unit: units.PercentUnit,
-        queries: [{ expr: toolErrorRatio('callerFailed'), legend: tool }],
+        queries: [{
+          expr: ratioOrZero(
+            q.rate('toolErrors', RATE_INTERVAL, { by: ['tool'], subset: 'callerFailed', where: TOOL_FILTER }),
+            q.rate('toolCalls', RATE_INTERVAL, { by: ['tool'], where: TOOL_FILTER })),
+          legend: tool,
+        }],
       }),
       q.has('jsonrpcErrors') && timeseries({
         title: 'JSON-RPC errors by code',
@@ -119,3 +127,8 @@ export const performance: DashboardSpec = {
   description: 'Call rates, tool latency quantiles, error ratios (caller vs server), JSON-RPC errors, handshakes and message sizes.',
   rows: (ctx) => [traffic(ctx), latency(ctx), errors(ctx), messages(ctx)],
 };
+
+/** Panels reading recorded series, which carry no instance label (dashboard-linter exclusions, with reasons). */
+export const PERFORMANCE_LINT_EXCLUSIONS: readonly LintExclusion[] =
+  [TOOL_CALL_RATE_TITLE, ...QUANTILES.map((q) => latencyTitle(q.name)), SERVER_ERROR_RATIO_TITLE]
+    .map((panel) => ({ rule: 'target-instance-rule', panel, reason: RECORDED_EXCLUSION_REASON }));

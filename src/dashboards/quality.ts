@@ -1,14 +1,15 @@
 // Application quality: how tools are used (including how concentrated use is), sessions, and the
 // agentic view: task success, turns per task, hallucinated calls, validation errors, tokens and cost.
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import type { CALLER_ERROR_TYPES } from '../catalog/index.js';
 import { ratio } from '../promql/index.js';
 import type { DashboardContext, DashboardSpec, RowSpec } from './dashboard.js';
-import { failureRatio, RANGE, RATE_INTERVAL, sumIncrease } from './expressions.js';
+import type { LintExclusion } from './lint.js';
+import { RANGE, RATE_INTERVAL, sumIncrease } from './expressions.js';
 import { barGauge, legend, lowerLimit, stat, timeseries, timeseriesWithLimit, upperLimit } from './panels.js';
+import { RECORDED_EXCLUSION_REASON } from './recorded.js';
 import { TOOL_FILTER } from './variables.js';
 
-const INVALID_PARAMS: (typeof CALLER_ERROR_TYPES)[number] = 'invalid_params';
+const VALIDATION_ERROR_RATIO_TITLE = 'Validation error ratio by tool';
 /** The Pareto check: what share of calls the busiest fifth of tools serves. */
 const TOP_TOOL_SHARE = 0.2;
 
@@ -25,7 +26,8 @@ function usage({ q }: DashboardContext): RowSpec {
           'Near 80% or more, a few tools carry the load: optimise those first and question the long tail.',
         unit: units.PercentUnit,
         queries: [{
-          expr: ratio(`sum(topk(scalar(ceil(count(${perTool}) * ${TOP_TOOL_SHARE})), ${perTool}))`, total),
+          // `or vector(0)`: before the first call count() is empty and topk(NaN) fails the whole query.
+          expr: ratio(`sum(topk(scalar(ceil(count(${perTool}) * ${TOP_TOOL_SHARE}) or vector(0)), ${perTool}))`, total),
           legend: 'top 20% share',
         }],
       }).span(6).height(8),
@@ -82,7 +84,7 @@ function sessions({ q, config }: DashboardContext): RowSpec {
   };
 }
 
-function agentic({ q, config }: DashboardContext): RowSpec {
+function agentic({ q, recorded: r, config }: DashboardContext): RowSpec {
   return {
     title: 'Agentic quality',
     panels: [
@@ -124,15 +126,11 @@ function agentic({ q, config }: DashboardContext): RowSpec {
         }],
       }),
       q.has('toolErrors', 'toolCalls') && timeseriesWithLimit({
-        title: 'Validation error ratio by tool',
-        description: 'Calls rejected for invalid parameters, as a share of each tool\'s calls. The dashed line is the validation alert threshold.',
+        title: VALIDATION_ERROR_RATIO_TITLE,
+        description: 'Calls rejected for invalid parameters, as a share of each tool\'s calls over 5-minute windows ' +
+          '(recorded per job and tool, weighted by calls). The dashed line is the validation alert threshold.',
         unit: units.PercentUnit,
-        queries: [{
-          expr: failureRatio(
-            q.rate('toolErrors', RATE_INTERVAL, { by: ['tool'], where: { ...TOOL_FILTER, errorType: INVALID_PARAMS } }),
-            q.rate('toolCalls', RATE_INTERVAL, { by: ['tool'], where: TOOL_FILTER })),
-          legend: legend(q.label('toolCalls', 'tool')),
-        }],
+        queries: [{ expr: r.perCall('toolValidationErrorRatio', 'tool'), legend: legend(r.toolLabel) }],
       }, upperLimit(config.validationErrorRatio.max)),
     ],
   };
@@ -183,3 +181,7 @@ export const quality: DashboardSpec = {
     'task success, turns per task, hallucinated calls, validation errors, tokens and cost per tool.',
   rows: (ctx) => [usage(ctx), sessions(ctx), agentic(ctx), tokensAndCost(ctx)],
 };
+
+/** Panels reading recorded series, which carry no instance label (dashboard-linter exclusions, with reasons). */
+export const QUALITY_LINT_EXCLUSIONS: readonly LintExclusion[] =
+  [{ rule: 'target-instance-rule', panel: VALIDATION_ERROR_RATIO_TITLE, reason: RECORDED_EXCLUSION_REASON }];

@@ -1,24 +1,39 @@
 // Security & audit: authentication failures, requests rejected before the transport, probing
-// (method-not-found bursts, calls to unknown tools), redactions and the audit trail.
+// (method-not-found bursts, unknown tool names per client), tool-definition drift and the tool
+// count, response sizes and truncation, redactions by detector and location, and the audit trail.
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { OVERFLOW_VALUE } from '../catalog/index.js';
-import type { DashboardContext, DashboardSpec, RowSpec } from './dashboard.js';
-import { failureRatio, RATE_INTERVAL } from './expressions.js';
-import { legend, timeseries, timeseriesWithLimit, upperLimit } from './panels.js';
+import { ratioOrZero } from '../promql/index.js';
+import type { DashboardContext, DashboardSpec, MaybePanel, RowSpec } from './dashboard.js';
+import { RANGE, RATE_INTERVAL, sumIncrease } from './expressions.js';
+import { legend, stat, table, tableColumns, timeseries, timeseriesWithLimit, upperLimit } from './panels.js';
 
 /** JSON-RPC "method not found": a client trying methods the server does not offer. */
 const METHOD_NOT_FOUND = '-32601';
 
-function admission({ q }: DashboardContext): RowSpec {
+function admission({ q, perInstance, config }: DashboardContext): RowSpec {
   return {
     title: 'Authentication & admission',
     panels: [
       q.has('authFailures') && timeseries({
         title: 'Authentication failures by reason',
-        description: 'Rejected authentication attempts per second, by reason (missing, malformed, expired, bad signature, insufficient scope).',
+        description: 'Rejected authentication attempts per second, by reason (missing, malformed, bad signature, expired, not yet valid, wrong issuer or audience, insufficient scope).',
         unit: units.OpsPerSecond,
         queries: [{ expr: q.rate('authFailures', RATE_INTERVAL, { by: ['reason'] }), legend: legend(q.label('authFailures', 'reason')) }],
-      }),
+      }).span(8),
+      q.has('authFailures') && timeseries({
+        title: 'Authentication failures by client',
+        description: `Rejected authentication attempts per second, by OAuth client id. Only tokens whose signature verified name a client (expired, wrong audience, missing scope); forged, malformed and missing tokens are "${OVERFLOW_VALUE}".`,
+        unit: units.OpsPerSecond,
+        queries: [{ expr: q.rate('authFailures', RATE_INTERVAL, { by: ['clientName', 'reason'] }),
+          legend: legend(q.label('authFailures', 'clientName'), q.label('authFailures', 'reason')) }],
+      }).span(8),
+      q.has('authFailures') && timeseriesWithLimit({
+        title: 'Authentication failures per instance',
+        description: 'Rejected authentication attempts per second per instance; the dashed line is the burst alert threshold.',
+        unit: units.OpsPerSecond,
+        queries: [{ expr: perInstance.rate('authFailures', RATE_INTERVAL), legend: legend('instance') }],
+      }, upperLimit(config.authFailures.perSecond)).span(8),
       q.has('rejectedRequests') && timeseries({
         title: 'Rejected requests by reason',
         description: 'HTTP requests rejected before reaching the MCP transport, per second, by reason (bad host or origin, rate limited, unknown session, ...).',
@@ -40,6 +55,21 @@ function probing({ perInstance: q, config }: DashboardContext): RowSpec {
         unit: units.OpsPerSecond,
         queries: [{ expr: q.rate('jsonrpcErrors', RATE_INTERVAL, { where: { code: METHOD_NOT_FOUND } }), legend: legend('instance') }],
       }, upperLimit(config.probing.methodNotFoundPerSecond)),
+      q.has('unknownRequests') && timeseriesWithLimit({
+        title: 'Unknown tool names per client',
+        description: 'tools/call requests naming a tool the server does not have, per second, by client (clientInfo name; ' +
+          `unknown names beyond the known set are "${OVERFLOW_VALUE}"). The dashed line is the probing alert threshold.`,
+        unit: units.OpsPerSecond,
+        queries: [{ expr: q.rate('unknownRequests', RATE_INTERVAL, { by: ['clientName'], where: { kind: 'tool' } }),
+          legend: legend(q.label('unknownRequests', 'clientName')) }],
+      }, upperLimit(config.probing.unknownToolsPerSecond)),
+      q.has('unknownRequests') && timeseries({
+        title: 'Unknown methods per client',
+        description: 'Requests for JSON-RPC methods the server does not implement (-32601), per second, by client.',
+        unit: units.OpsPerSecond,
+        queries: [{ expr: q.rate('unknownRequests', RATE_INTERVAL, { by: ['clientName'], where: { kind: 'method' } }),
+          legend: legend(q.label('unknownRequests', 'clientName')) }],
+      }),
       q.has('toolCalls') && timeseries({
         title: 'Calls to unknown tool names per instance',
         description: `tools/call requests naming a tool the server does not register, per second. Such names collapse to ` +
@@ -51,16 +81,18 @@ function probing({ perInstance: q, config }: DashboardContext): RowSpec {
   };
 }
 
-function audit({ q }: DashboardContext): RowSpec {
+function audit({ q, config }: DashboardContext): RowSpec {
   return {
     title: 'Redaction & audit',
     panels: [
-      q.has('redactions') && timeseries({
-        title: 'Redactions by detector',
-        description: 'Sensitive values redacted from logs and audit lines per second, by detector.',
+      q.has('redactions') && timeseriesWithLimit({
+        title: 'Redactions by detector and location',
+        description: 'Sensitive values redacted per second, by detector and location (input: tool arguments in audit lines; output: tool results sent to clients; log: log lines). ' +
+          'The dashed line is the redaction-spike alert threshold (per instance, detector and location).',
         unit: units.OpsPerSecond,
-        queries: [{ expr: q.rate('redactions', RATE_INTERVAL, { by: ['detector'] }), legend: legend(q.label('redactions', 'detector')) }],
-      }).span(8),
+        queries: [{ expr: q.rate('redactions', RATE_INTERVAL, { by: ['detector', 'location'] }),
+          legend: legend(q.label('redactions', 'detector'), q.label('redactions', 'location')) }],
+      }, upperLimit(config.redactions.perSecond)).span(8),
       q.has('auditRecords') && timeseries({
         title: 'Audit records by outcome',
         description: 'Audit-trail records written per second, by outcome.',
@@ -72,7 +104,7 @@ function audit({ q }: DashboardContext): RowSpec {
         description: 'Share of audit records that failed to be written: anything above zero is a gap in the audit trail.',
         unit: units.PercentUnit,
         queries: [{
-          expr: failureRatio(q.rate('auditRecords', RATE_INTERVAL, { subset: 'failed' }), q.rate('auditRecords', RATE_INTERVAL)),
+          expr: ratioOrZero(q.rate('auditRecords', RATE_INTERVAL, { subset: 'failed' }), q.rate('auditRecords', RATE_INTERVAL)),
           legend: 'failed',
         }],
       }).span(8),
@@ -80,9 +112,66 @@ function audit({ q }: DashboardContext): RowSpec {
   };
 }
 
+function toolDefinitions({ q, perInstance, config }: DashboardContext): RowSpec {
+  return {
+    title: 'Tool definitions',
+    panels: [
+      q.has('registeredTools') && stat({
+        title: 'Registered tools',
+        description: `Tools offered in tools/list, highest instance. Model tool-selection accuracy drops beyond about ${config.registeredTools.max} (the warning threshold).`,
+        unit: units.Short,
+        queries: [{ expr: perInstance.gauge('registeredTools', 'max'), legend: legend('instance') }],
+      }).thresholds(upperLimit(config.registeredTools.max + 1)).span(6),
+      q.has('toolDefinitionChanges') && timeseries({
+        title: 'Tool definition changes at run time',
+        description: 'Tool definitions modified, added or removed after the first observation, per tool, over the selected range. Anything unannounced here is tool poisoning or a rug pull (critical alert).',
+        unit: units.Short,
+        queries: [{ expr: sumIncrease(q, 'toolDefinitionChanges', RANGE, { by: ['tool', 'change'] }),
+          legend: legend(q.label('toolDefinitionChanges', 'tool'), q.label('toolDefinitionChanges', 'change')) }],
+      }).span(18),
+      q.has('toolDefinitions') && fingerprintTable(q),
+    ],
+  };
+}
+
+function fingerprintTable(q: DashboardContext['q']): MaybePanel {
+  const fingerprints = [{ expr: q.gauge('toolDefinitions', 'count', { by: ['tool', 'fingerprint'] }), legend: 'instances serving it' }];
+  return table({
+        title: 'Tool definition fingerprints',
+        description: 'Each tool\'s definition fingerprint (SHA-256 of the canonical JSON of name, title, description, schemas and annotations) and how many instances serve it. ' +
+          'Two fingerprints for one tool: instances disagree (rollout in progress, or one was tampered with).',
+        unit: units.Short,
+        queries: fingerprints,
+      }).withTransformation(tableColumns(fingerprints));
+}
+
+function responses({ q }: DashboardContext): RowSpec {
+  return {
+    title: 'Tool responses (context window)',
+    panels: [
+      q.has('toolResponseSize') && timeseries({
+        title: 'Tool response size P95 by tool',
+        description: 'P95 of tool result content size, as the tool produced it (before truncation): what each call costs the agent\'s context window.',
+        unit: units.BytesIEC,
+        queries: [{ expr: q.quantile(0.95, 'toolResponseSize', RATE_INTERVAL, { by: ['tool'] }), legend: legend(q.label('toolResponseSize', 'tool')) }],
+      }),
+      q.has('toolResponseSize', 'toolResponsesTruncated') && timeseries({
+        title: 'Truncated responses by tool',
+        description: 'Share of tool results the server cut to its maximum response size: context the agent asked for and did not get.',
+        unit: units.PercentUnit,
+        queries: [{
+          expr: ratioOrZero(q.rate('toolResponsesTruncated', RATE_INTERVAL, { by: ['tool'] }),
+            q.rate('toolResponseSize', RATE_INTERVAL, { by: ['tool'], part: 'count' })),
+          legend: legend(q.label('toolResponsesTruncated', 'tool')),
+        }],
+      }),
+    ],
+  };
+}
+
 export const security: DashboardSpec = {
   name: 'security',
   title: 'Security & audit',
-  description: 'Authentication failures, rejected requests, probing (-32601 bursts, unknown tool names), redactions and audit records.',
-  rows: (ctx) => [admission(ctx), probing(ctx), audit(ctx)],
+  description: 'Authentication failures, rejected requests, probing (-32601 bursts, unknown tool names per client), tool-definition drift, response sizes and truncation, redactions and audit records.',
+  rows: (ctx) => [admission(ctx), probing(ctx), toolDefinitions(ctx), responses(ctx), audit(ctx)],
 };

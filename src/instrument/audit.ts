@@ -16,7 +16,9 @@ const HASH_SUFFIX = /,"hash":"([0-9a-f]{64})"\}$/;
 export interface AuditEntry {
   session_id?: string;
   client?: string;
-  user?: string;
+  /** Authenticated subject (token `sub`) and OAuth client id, when the HTTP layer authenticated the caller. */
+  subject?: string;
+  client_id?: string;
   tool: string;
   arguments: unknown;
   outcome: 'ok' | 'error';

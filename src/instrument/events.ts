@@ -39,7 +39,20 @@ export interface Recorder {
   tokens(tool: string, input: number, output: number, costUsd: number): void;
   task(outcome: string, turns: number): void;
   rejected(reason: string, code: string | undefined, method: string, seconds: number): void;
-  authFailure(reason: string): void;
-  redaction(detector: string): void;
+  /** `client` is a bounded label value (OVERFLOW_VALUE when unattributable). */
+  authFailure(reason: string, client: string): void;
+  redaction(detector: string, location: RedactionLocation): void;
   auditRecord(outcome: 'ok' | 'error'): void;
+  /** A request naming a tool or method the server does not have, by bounded client name. */
+  unknownRequest(clientName: string, kind: 'tool' | 'method'): void;
+  /** A fingerprint of a tool definition started (served=true) or stopped (false) being served. */
+  toolDefinition(tool: string, fingerprint: string, served: boolean): void;
+  /** A tool is newly tracked: its change counters start at 0 so increase() sees the first change. */
+  toolDefinitionTracked(tool: string): void;
+  toolDefinitionChange(tool: string, change: 'modified' | 'added' | 'removed'): void;
+  registeredTools(count: number): void;
+  toolResponse(tool: string, bytes: number, truncated: boolean): void;
 }
+
+/** Where a redacted value was: tool arguments (audit), tool results (sent to the client), log lines. */
+export type RedactionLocation = 'input' | 'output' | 'log';

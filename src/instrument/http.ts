@@ -96,7 +96,7 @@ type Next = (err?: unknown) => void;
  * answer on the MCP endpoint was produced before the transport's send() and is reported.
  * The body is captured only for error statuses, to read its JSON-RPC code.
  */
-export function createRejectionMiddleware(report: (r: Rejection) => void) {
+export function createRejectionMiddleware(report: (r: Rejection, req: IncomingMessage) => void) {
   return (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next?: Next): void => {
     const start = performance.now();
     let errorBody = '';
@@ -122,7 +122,7 @@ export function createRejectionMiddleware(report: (r: Rejection) => void) {
       report({
         reason, status: res.statusCode, code, method: methodLabel(body?.method),
         seconds: (performance.now() - start) / 1000, authFailure: res.statusCode === 401,
-      });
+      }, req);
     });
     next?.();
   };

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { Registry, type RegistryContentType } from 'prom-client';
-import { getProfile, OTEL_OPERATION_FAMILY, type ProfileName } from '../catalog/index.js';
+import { getProfile, OTEL_OPERATION_FAMILY, OVERFLOW_VALUE, type ProfileName } from '../catalog/index.js';
 import { isTaskOutcome, type TaskOutcome } from './agent-convention.js';
 import { AuditTrail } from './audit.js';
 import type { Recorder, TransportKind } from './events.js';
@@ -22,6 +22,8 @@ import { Redactor } from './redact.js';
 import { registerRuntimeMetrics } from './runtime-metrics.js';
 import { SessionTracker } from './sessions.js';
 import { TaskTracker } from './tasks.js';
+import { ToolDefinitionTracker, type ServedDefinitions } from './tool-definitions.js';
+import { applyToolResultPolicy, type ToolResultLike } from './tool-results.js';
 import { wrapTransport, type CallContext } from './transport.js';
 
 export * from './agent-convention.js';
@@ -31,6 +33,7 @@ export type { LogLevel, LogFields, Logger } from './logger.js';
 export type { LineDestination } from './line-sink.js';
 export type { MetricsServer } from './http.js';
 export { formatTraceparent, parseTraceparent } from './trace.js';
+export { canonicalJson, toolFingerprint, type ServedDefinitions, type ToolDefinition } from './tool-definitions.js';
 export { OVERFLOW_VALUE } from '../catalog/index.js';
 
 export interface InstrumentationOptions {
@@ -59,14 +62,24 @@ export interface InstrumentationOptions {
   /** Log lines per second before the rate limit drops (and counts) them. Default 1000. */
   maxLogLinesPerSecond?: number;
   /**
+   * tools/call result text beyond this many UTF-8 bytes is cut (with a marker line) and counted in
+   * mcp_tool_responses_truncated_total. Default: no limit.
+   */
+  maxToolResponseBytes?: number;
+  /** Redact secrets and personal data in tools/call results before they are sent (location="output"). Default false. */
+  redactToolResults?: boolean;
+  /**
    * Run each request in an AsyncLocalStorage context (default true), so tool handlers can call
    * `reportTokens()` without `tool` and `currentCall()`. On Node 20/22 an entered ALS runs a hook
-   * for every promise the process creates (~1.2-2.4 µs per SDK request); false saves that, and
-   * then `reportTokens()` needs `tool` (its tokens reach the metrics, not the call's log line)
+   * for every promise the process creates (~6-13 µs per SDK request measured); false saves that,
+   * and then `reportTokens()` needs `tool` (its tokens reach the metrics, not the call's log line)
    * and `currentCall()` returns undefined.
    */
   asyncContext?: boolean;
 }
+
+/** How often tool registries are re-read besides list-change announcements and scrapes. */
+const TOOL_SCAN_INTERVAL_MS = 30_000;
 
 export interface TokenUsage {
   inputTokens?: number;
@@ -104,8 +117,15 @@ export interface Instrumentation {
   reportTokens(usage: TokenUsage): void;
   /** Records a finished agent task. */
   recordTask(report: TaskReport): void;
-  /** Reports an authentication failure (mcp_auth_failures_total{reason}). */
-  authFailure(reason: string): void;
+  /**
+   * Reports an authentication failure (mcp_auth_failures_total{reason, client}). `client` is the
+   * OAuth client id of a token whose signature verified (anything else is unattributable: omit it);
+   * unknown ids beyond `clientNames` + `maxClientNames` become _OTHER. Pass the request you answer
+   * so the HTTP middleware counts it once, with this reason.
+   */
+  authFailure(reason: string, detail?: { client?: string; req?: IncomingMessage }): void;
+  /** Re-reads the tool registries now (definition fingerprints, changes, registered-tool count); also runs on list changes, scrapes and a timer. */
+  checkToolDefinitions(): ServedDefinitions;
   /** The tools/call or other request being handled, inside a handler (trace ids, tool, task). */
   currentCall(): CallContext | undefined;
   /** Runs the idle sweep now (idle gauge and reaper); it also runs on a timer. */
@@ -128,21 +148,36 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
   registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
   const recorder: Recorder = profileName === 'otel' ? otelRecorder(metrics) : promClientRecorder(metrics);
 
-  const redactor = new Redactor((detector) => recorder.redaction(detector));
+  const redactor = new Redactor((detector) => recorder.redaction(detector, 'log'));
+  const inputRedactor = new Redactor((detector) => recorder.redaction(detector, 'input'));
+  const toolResultPolicy = {
+    maxBytes: options.maxToolResponseBytes,
+    redactor: options.redactToolResults ? new Redactor((detector) => recorder.redaction(detector, 'output')) : undefined,
+  };
   const logger = new Logger({
     destination: options.log ?? 'stderr',
     level: options.logLevel ?? 'info',
     maxLinesPerSecond: options.maxLogLinesPerSecond ?? 1000,
   }, redactor);
   const audit = options.auditFile
-    ? new AuditTrail(options.auditFile, (v) => redactor.redact(v), (o) => recorder.auditRecord(o))
+    ? new AuditTrail(options.auditFile, (v) => inputRedactor.redact(v), (o) => recorder.auditRecord(o))
     : undefined;
 
   const names = new RegisteredNames();
-  if (options.server) names.addServer(options.server);
+  const definitions = new ToolDefinitionTracker(recorder, logger);
+  if (options.server) {
+    names.addServer(options.server);
+    definitions.addServer(options.server);
+  }
+  const definitionTimer = setInterval(() => definitions.scan(), TOOL_SCAN_INTERVAL_MS);
+  definitionTimer.unref();
   names.addTools(options.tools ?? []);
   names.addPrompts(options.prompts ?? []);
   const clients = new ClientNames(options.clientNames ?? [], options.maxClientNames ?? 20);
+  // OAuth client ids are another namespace than clientInfo names: their own bounded set.
+  const authClients = new ClientNames(options.clientNames ?? [], options.maxClientNames ?? 20);
+  /** Requests whose auth failure the server reported itself, with the reason (the middleware must not count them again). */
+  const reportedAuth = new WeakMap<IncomingMessage, string>();
   const sessions = new SessionTracker({
     idleAfterSeconds: options.idleAfterSeconds ?? 300,
     reapAfterSeconds: options.idleSessionLimitSeconds ?? 3600,
@@ -153,17 +188,24 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
   let transports = 0;
   let closed = false;
 
-  const reportRejection = (r: Rejection) => {
+  const reportRejection = (rejection: Rejection, req?: IncomingMessage) => {
+    const ownReason = req && reportedAuth.get(req);
+    const r = ownReason ? { ...rejection, reason: ownReason, authFailure: false } : rejection;
     const code = r.code === undefined ? undefined : codeLabel(r.code);
     recorder.rejected(r.reason, code, r.method, r.seconds);
-    if (r.authFailure) recorder.authFailure(r.reason);
+    if (r.authFailure) recorder.authFailure(r.reason, OVERFLOW_VALUE);
     if (r.method === 'initialize') recorder.handshake('http', false, '_OTHER', '');
     logger.warning('http request rejected before the MCP transport', { status: r.status, error_code: code, error_type: r.reason, method: r.method });
   };
 
   const metricsHandler = createMetricsHandler(exposition,
-    () => ({ ready: !closed && transports > 0, detail: { transports, open_sessions: sessions.size, closed } }),
-    () => sessions.sweep());
+    // Ready from creation until close(): an HTTP server takes its first session only after its
+    // probe says ready, so waiting for a transport would keep it out of rotation forever.
+    () => ({ ready: !closed, detail: { transports, open_sessions: sessions.size, closed } }),
+    () => {
+      sessions.sweep();
+      definitions.scan();
+    });
 
   return {
     profile: profileName,
@@ -171,10 +213,17 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
     logger,
     audit,
     instrumentTransport(transport, { kind, server }) {
-      if (server) names.addServer(server);
+      if (server) {
+        names.addServer(server);
+        definitions.addServer(server);
+      }
       transports++;
       return wrapTransport(transport, kind, {
         recorder, names, clients, logger, audit, sessions, tasks, calls,
+        toolResult: (tool: string, result: ToolResultLike) => {
+          const { bytes, truncated } = applyToolResultPolicy(result, toolResultPolicy);
+          recorder.toolResponse(tool, bytes, truncated);
+        },
       });
     },
     httpMiddleware: createRejectionMiddleware(reportRejection),
@@ -203,13 +252,19 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
       if (!isTaskOutcome(outcome)) throw new Error(`recordTask: outcome must be success, failure or abandoned (got ${String(outcome)})`);
       tasks.record(outcome, taskId, turns);
     },
-    authFailure(reason) {
-      recorder.authFailure(reason);
+    authFailure(reason, { client, req } = {}) {
+      recorder.authFailure(reason, authClients.label(client));
+      if (req) reportedAuth.set(req, reason);
+    },
+    checkToolDefinitions() {
+      definitions.scan();
+      return definitions.current();
     },
     currentCall: () => calls?.getStore(),
     sweepSessions: () => sessions.sweep(),
     async close() {
       closed = true;
+      clearInterval(definitionTimer);
       await sessions.closeAll();
       stopRuntime();
       logger.close();

@@ -14,7 +14,9 @@ export type LogFields = Record<string, unknown>;
 
 /** Fields the library fills with bounded, non-sensitive values; every other field is redacted. */
 const TRUSTED_FIELDS = new Set(['trace_id', 'span_id', 'parent_span_id', 'session_id', 'method', 'tool', 'duration_ms',
-  'status', 'error_code', 'error_type', 'transport', 'dropped', 'window_ms', 'protocol_version']);
+  'status', 'error_code', 'error_type', 'transport', 'dropped', 'window_ms', 'protocol_version',
+  // identity from a verified token (passed through on purpose) and tool-definition fingerprints
+  'subject', 'client_id', 'change', 'fingerprint', 'previous_fingerprint']);
 
 interface Entry {
   time: number;

@@ -43,6 +43,7 @@ export function otelRecorder(m: CatalogMetrics): Recorder {
       });
     },
     message: noop, handshake: noop, sessionOpened: noop, idleSessions: noop, hallucination: noop, tokens: noop,
-    task: noop, authFailure: noop, redaction: noop, auditRecord: noop,
+    task: noop, authFailure: noop, redaction: noop, auditRecord: noop, unknownRequest: noop, toolDefinition: noop,
+    toolDefinitionTracked: noop, toolDefinitionChange: noop, registeredTools: noop, toolResponse: noop,
   };
 }

@@ -29,6 +29,12 @@ export function promClientRecorder(m: CatalogMetrics): Recorder {
   const rejected = c('mcp_rejected_requests_total');
   const redactions = new CounterSeries(c('mcp_redactions_total'));
   const audit = new CounterSeries(c('mcp_audit_records_total'));
+  const unknown = c('mcp_unknown_requests_total');
+  const definitions = g('mcp_tool_definition_info');
+  const definitionChanges = c('mcp_tool_definition_changes_total');
+  const registered = g('mcp_registered_tools');
+  const responseSize = new HistogramSeries(h('mcp_tool_response_size_bytes'));
+  const truncated = new CounterSeries(c('mcp_tool_responses_truncated_total'));
 
   return {
     operation(e: OperationEvent) {
@@ -74,11 +80,33 @@ export function promClientRecorder(m: CatalogMetrics): Recorder {
       rejected.inc({ reason });
       if (code !== undefined) rpcErrors.inc({ method, code });
     },
-    authFailure(reason) {
-      authFailures.inc({ reason });
+    authFailure(reason, client) {
+      authFailures.inc({ reason, client });
     },
-    redaction(detector) {
-      redactions.inc({ detector });
+    redaction(detector, location) {
+      redactions.inc({ detector, location });
+    },
+    unknownRequest(clientName, kind) {
+      unknown.inc({ client_name: clientName, kind });
+    },
+    toolDefinition(tool, fingerprint, served) {
+      if (served) definitions.set({ tool, fingerprint }, 1);
+      else definitions.remove({ tool, fingerprint });
+    },
+    toolDefinitionTracked(tool) {
+      definitionChanges.inc({ tool, change: 'modified' }, 0);
+      definitionChanges.inc({ tool, change: 'removed' }, 0);
+    },
+    toolDefinitionChange(tool, change) {
+      definitionChanges.inc({ tool, change });
+    },
+    registeredTools(count) {
+      registered.set(count);
+    },
+    toolResponse(tool, bytes, wasTruncated) {
+      responseSize.observe({ tool }, bytes);
+      if (wasTruncated) truncated.inc({ tool });
+      else truncated.inc({ tool }, 0);
     },
     auditRecord(outcome) {
       audit.inc({ outcome });

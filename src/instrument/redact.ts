@@ -71,6 +71,17 @@ export class Redactor {
     return out;
   }
 
+  /**
+   * A copy with value patterns replaced in every string, keys left alone: for tool results, whose
+   * fields (e.g. `tokens`, `api_key_id`) are data the client asked for, not credentials by name.
+   */
+  redactStrings(value: unknown, depth = 0): unknown {
+    if (typeof value === 'string') return this.redactString(value);
+    if (value === null || typeof value !== 'object' || depth > 8) return value;
+    if (Array.isArray(value)) return value.map((v) => this.redactStrings(v, depth + 1));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.redactStrings(v, depth + 1)]));
+  }
+
   redactString(s: string): string {
     if (s.length > MEMO_MAX_LENGTH) return this.scan(s, (d) => this.onRedact(d));
     let memo = this.stringMemo.get(s);

@@ -35,7 +35,13 @@ interface Pending extends CallContext {
   readonly prompt?: string;
   readonly start: number;
   readonly args: unknown;
-  readonly user?: string;
+  readonly identity: Identity;
+}
+
+/** Who the HTTP layer authenticated (authInfo from the bearer check), for audit and log lines. */
+interface Identity {
+  subject?: string;
+  clientId?: string;
 }
 
 export interface WrapperDeps {
@@ -48,15 +54,23 @@ export interface WrapperDeps {
   tasks: TaskTracker;
   /** Absent when the asyncContext option is off. */
   calls?: AsyncLocalStorage<CallContext>;
+  /** Measures (and, by policy, redacts or truncates) a tools/call result before it is sent. */
+  toolResult(tool: string, result: Record<string, unknown>): void;
 }
 
 type MessageExtra = { authInfo?: { clientId?: string; extra?: Record<string, unknown> } };
+
+const clip = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v.slice(0, 256) : undefined);
+/** The token's subject is read from authInfo.extra.sub (where the sample server and most verifiers put the JWT claims). */
+const identityOf = (extra: MessageExtra | undefined): Identity =>
+  ({ subject: clip(extra?.authInfo?.extra?.sub), clientId: clip(extra?.authInfo?.clientId) });
 type AnyMessage = JSONRPCMessage & { method?: string; id?: string | number; params?: Record<string, unknown>;
   result?: Record<string, unknown>; error?: { code: number; message: string } };
 
 /** Cheap size: one native JSON.stringify; length counts UTF-16 units, equal to UTF-8 bytes for ASCII JSON. */
 const sizeOf = (msg: unknown): number => JSON.stringify(msg).length;
 
+const METHOD_NOT_FOUND = '-32601';
 const UNKNOWN_TOOL_TEXT = /^MCP error -32602: Tool \S+ (not found|disabled)/;
 const INVALID_ARGS_TEXT = /^MCP error -32602: (Input validation error|Invalid arguments)/;
 
@@ -132,7 +146,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       prompt: method === 'prompts/get' ? names.promptLabel(params?.name) : undefined,
       start: performance.now(),
       args: isToolCall ? params?.arguments : undefined,
-      user: extra?.authInfo?.clientId,
+      identity: identityOf(extra),
     };
     pending.set(msg.id, call);
     return call;
@@ -158,6 +172,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     recorder.operation({ transport: kind, method: p.method, tool: p.tool, protocolVersion, seconds, isRequest: true,
       code, toolError, traceId: p.trace.traceId, spanId: p.trace.spanId });
     if (toolError === 'unknown_tool' || toolError === 'invalid_params') recorder.hallucination(p.tool!, toolError);
+    if (toolError === 'unknown_tool') recorder.unknownRequest(clientName, 'tool');
     if (p.tokens) recorder.tokens(p.tool!, p.tokens.input, p.tokens.output, p.tokens.costUsd);
     const durationMs = seconds * 1000;
     const failed = toolError !== undefined;
@@ -167,12 +182,13 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       trace_id: p.trace.traceId, span_id: p.trace.spanId, parent_span_id: p.trace.parentSpanId,
       session_id: transport.sessionId, request_id: p.requestId, method: p.method, tool: p.tool,
       duration_ms: round3(durationMs), status: failed ? 'error' : 'ok', error_type: toolError, error_code: code,
-      transport: kind, client: clientRaw || undefined,
+      transport: kind, client: clientRaw || undefined, subject: p.identity.subject, client_id: p.identity.clientId,
       arguments: logger.enabled('debug') ? p.args : undefined,
       tokens: p.tokens, task_id: p.task?.id,
     });
     deps.audit?.record({
-      session_id: transport.sessionId, client: clientRaw || undefined, user: p.user, tool: p.rawTool ?? '',
+      session_id: transport.sessionId, client: clientRaw || undefined, subject: p.identity.subject,
+      client_id: p.identity.clientId, tool: p.rawTool ?? '',
       arguments: p.args, outcome: failed ? 'error' : 'ok', error_type: toolError, latency_ms: round3(durationMs),
       trace_id: p.trace.traceId, span_id: p.trace.spanId,
     });
@@ -181,10 +197,12 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
   const onResponse = (msg: AnyMessage, p: Pending) => {
     const code = msg.error ? codeLabel(msg.error.code) : undefined;
     if (p.rawMethod === 'tools/call') {
+      if (msg.result) deps.toolResult(p.tool!, msg.result);
       const toolError = classifyToolFailure(msg, p.rawTool !== undefined && names.hasTool(p.rawTool));
       finishToolCall(p, toolError, code);
       return;
     }
+    if (code === METHOD_NOT_FOUND) recorder.unknownRequest(clientName, 'method');
     if (p.rawMethod === 'initialize') onInitialized(msg);
     if (p.rawMethod === 'tools/list') learnNames(msg.result?.tools, (n) => names.addTools(n));
     if (p.rawMethod === 'prompts/list') learnNames(msg.result?.prompts, (n) => names.addPrompts(n));
@@ -233,12 +251,13 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     if (msg.method !== undefined) {
       recorder.message('out', msg.id === undefined ? 'notification' : 'request', sizeOf(msg));
     } else {
-      recorder.message('out', msg.error ? 'error' : 'response', sizeOf(msg));
+      // The response hook runs first: it may truncate or redact a tool result, and the size counts what is sent.
       const p = msg.id === undefined ? undefined : pending.get(msg.id);
       if (p) {
         pending.delete(msg.id!);
         onResponse(msg, p);
       }
+      recorder.message('out', msg.error ? 'error' : 'response', sizeOf(msg));
     }
     return send(message, options);
   };

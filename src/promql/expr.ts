@@ -39,3 +39,12 @@ export function ratio(numerator: string, denominator: string): string {
 export function grouping(...lists: ReadonlyArray<readonly string[]>): string[] {
   return [...new Set(lists.flat())];
 }
+
+/**
+ * Share of `denominator` that `numerator` makes up, 0 (not absent) where the numerator has no series
+ * yet (a tool that never failed), and no sample where the denominator is 0. Both sides must carry
+ * the same labels.
+ */
+export function ratioOrZero(numerator: string, denominator: string): string {
+  return `(${numerator} or 0 * ${denominator}) / (${denominator} > 0)`;
+}

@@ -1,7 +1,7 @@
 // Reads catalogue signals as PromQL for one profile: the only place that knows how a profile
 // spells a signal, so rules and dashboards never name a metric or label themselves.
 import { signalSeries, type MatchOp, type Matcher, type Profile, type Role, type SignalId, type SignalSpelling } from '../catalog/index.js';
-import { aggregate, grouping, histogramQuantile, rate, selector, sumBy, type Aggregation, type MatcherLike } from './expr.js';
+import { aggregate, grouping, histogramQuantile, rate, ratio, selector, sumBy, type Aggregation, type MatcherLike } from './expr.js';
 
 export type Subset = 'failed' | 'callerFailed' | 'serverFailed';
 export type RoleFilter = Partial<Record<Role, string | { op: MatchOp; value: string }>>;
@@ -94,12 +94,15 @@ export class SignalQueries {
     return aggregate(op, grouping(this.keep, this.labels(id, opts.by)), this.select(id, opts));
   }
 
-  /** Share of observations at or under a bucket boundary (latency SLI). `le=~"T(\.0)?"` matches Prometheus 2 and 3 spellings. */
+  /**
+   * Share of observations at or under a bucket boundary (latency SLI). `le=~"T(\.0)?"` matches Prometheus 2 and 3 spellings.
+   * No sample where nothing was observed: 0/0 would be NaN, and one NaN poisons every average over it (the SLO period ratio).
+   */
   fastShare(id: SignalId, thresholdSeconds: number, window: string, opts: AggregateOptions = {}): string {
     const le = { label: 'le', op: '=~' as const, value: `${thresholdSeconds}(\\.0)?` };
     const by = grouping(this.keep, this.labels(id, opts.by));
     const fast = sumBy(by, rate(this.select(id, { ...opts, part: 'bucket', extra: [...(opts.extra ?? []), le] }), window));
     const all = sumBy(by, rate(this.select(id, { ...opts, part: 'count' }), window));
-    return `${fast} / ${all}`;
+    return ratio(fast, all);
   }
 }

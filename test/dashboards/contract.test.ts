@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
+import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { getProfile, PROFILE_NAMES, seriesNames } from '../../src/catalog/index.js';
 import { validateConfig } from '../../src/config/load.js';
 import { dashboardArtifacts, DASHBOARDS } from '../../src/dashboards/index.js';
 import { panelsOf } from '../../src/dashboards/lint.js';
 import { parsePromQL, substituteGrafanaVariables } from '../../src/promql/index.js';
-import { config, generated, targetsOf } from './fixtures.js';
+import { ruleArtifacts } from '../../src/rules/index.js';
+import { NAMES } from '../../src/rules/recorded.js';
+import { config, generated, recordedNames, targetsOf } from './fixtures.js';
 
 const dashboards = generated();
 /** Prometheus's own series a panel may read besides the catalogue: scrape health and rule alerts. */
@@ -95,15 +98,42 @@ describe('generated dashboards', () => {
     }
   });
 
-  it('reads only series its profile\'s catalogue defines (or Prometheus\'s ALERTS and up)', () => {
+  it('reads only series its profile\'s catalogue defines, series recordedSeries(profile) defines (or Prometheus\'s ALERTS and up)', () => {
     for (const profile of PROFILE_NAMES) {
-      const known = new Set([...getProfile(profile).families.flatMap(seriesNames), ...PROMETHEUS_SERIES]);
+      const recorded = recordedNames(profile);
+      const known = new Set([...getProfile(profile).families.flatMap(seriesNames), ...recorded, ...PROMETHEUS_SERIES]);
       const read = new Set(dashboards.filter((g) => g.profile === profile).flatMap((g) => [
         ...targetsOf(g.dashboard).map((t) => t.expr),
         ...(g.dashboard.templating?.list ?? []).filter((v) => v.type === 'query').map((v) => /^label_values\((.*), \w+\)$/.exec(String(v.query))?.[1] ?? ''),
       ]).flatMap((expr) => parsePromQL(substituteGrafanaVariables(expr)).metrics));
       expect([...read].filter((m) => !known.has(m)), profile).toEqual([]);
       expect(read.size).toBeGreaterThan(5);
+      expect([...read].filter((m) => recorded.has(m)).length, `${profile} reads recorded series`).toBeGreaterThan(5);
+    }
+  });
+
+  it('accepts a recorded series only for a profile whose rules record it', () => {
+    // otel has no hallucination counter, so no hallucination ratio is recorded for it
+    expect(recordedNames('prom-client').has(NAMES.hallucinationRatio)).toBe(true);
+    expect(recordedNames('otel').has(NAMES.hallucinationRatio)).toBe(false);
+    for (const profile of PROFILE_NAMES) {
+      const records = new Set(ruleArtifacts(config, getProfile(profile))
+        .filter((a) => /^alerts\/[^/]+\/[^/]+\.rules\.yaml$/.test(a.path))
+        .flatMap((a) => (yaml.load(a.content) as { groups: { rules: { record?: string }[] }[] }).groups)
+        .flatMap((g) => g.rules.map((r) => r.record)).filter((r): r is string => r !== undefined));
+      expect([...recordedNames(profile)].filter((n) => !records.has(n)), `${profile}: recordedSeries names no rule records`).toEqual([]);
+    }
+  });
+
+  it('fills the overview\'s Fleet row to the full 24 columns on one line in both profiles', () => {
+    for (const profile of PROFILE_NAMES) {
+      const panels = dashboards.find((g) => g.path === `dashboards/${profile}/overview.json`)!.dashboard.panels as
+        { type: string; title: string; gridPos: { x: number; y: number; w: number } }[];
+      const next = panels.findIndex((p, i) => i > 0 && p.type === 'row');
+      const fleet = panels.slice(1, next);
+      expect(panels[0]!.title).toBe('Fleet');
+      expect(fleet.reduce((w, p) => w + p.gridPos.w, 0), profile).toBe(24);
+      expect(new Set(fleet.map((p) => p.gridPos.y)).size, profile).toBe(1);
     }
   });
 

@@ -3,6 +3,7 @@ import { getProfile, PROFILE_NAMES, type ProfileName } from '../../src/catalog/i
 import { validateConfig } from '../../src/config/load.js';
 import { dashboardArtifacts } from '../../src/dashboards/index.js';
 import type { LintDashboard } from '../../src/dashboards/lint.js';
+import { NAMES, RECORDED_QUANTILES, recordedSeries, SLO_WINDOWS, type RecordedSeries } from '../../src/rules/recorded.js';
 
 export const config = validateConfig({});
 
@@ -25,3 +26,17 @@ export function generated(): Generated[] {
 export const targetsOf = (d: LintDashboard): { panel: string; expr: string }[] =>
   (d.panels ?? []).flatMap((p) => (p.type === 'row' ? p.panels ?? [] : [p]))
     .flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title ?? '', expr: t.expr ?? '' })));
+
+/** Every series name recordedSeries(profile) defines (per quantile and per SLO window spelled out). */
+export function recordedNames(profile: ProfileName): Set<string> {
+  return new Set(Object.values(recordedSeries(getProfile(profile))).flatMap((s: RecordedSeries[keyof RecordedSeries]) => {
+    if (s === undefined) return [];
+    if (typeof s === 'string') return [s];
+    if (s === NAMES.toolLatency) return RECORDED_QUANTILES.map((q) => NAMES.toolLatency(q));
+    if (s === NAMES.sloErrorRatio) return SLO_WINDOWS.map((w) => NAMES.sloErrorRatio(w));
+    throw new Error('recordedSeries has a new per-parameter name: spell out its values here');
+  }));
+}
+
+/** The dashboard's name (file name without .json), which keys LINT_EXCLUSIONS. */
+export const dashboardName = (g: Generated): string => g.path.split('/').pop()!.replace(/\.json$/, '');

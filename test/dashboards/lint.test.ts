@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { LINT_EXCLUSIONS } from '../../src/dashboards/index.js';
-import { lintDashboard, RULES, type LintDashboard, type LintPanel, type RuleName } from '../../src/dashboards/lint.js';
-import { generated } from './fixtures.js';
+import { lintDashboard, panelsOf, RULES, type LintDashboard, type LintExclusion, type LintPanel, type RuleName } from '../../src/dashboards/lint.js';
+import { dashboardName, generated, recordedNames, type Generated } from './fixtures.js';
 
 const dashboards = generated();
-/** A fresh copy of a real generated dashboard to break one thing in. */
-const base = (): LintDashboard => structuredClone(dashboards.find((g) => g.path === 'dashboards/prom-client/performance.json')!.dashboard);
+/** A fresh copy of a real generated dashboard without lint exclusions, to break one thing in. */
+const base = (): LintDashboard => structuredClone(dashboards.find((g) => g.path === 'dashboards/prom-client/security.json')!.dashboard);
 const firstPanel = (d: LintDashboard): LintPanel => d.panels!.find((p) => p.type !== 'row')!;
 const setExpr = (d: LintDashboard, expr: string): LintDashboard => {
   firstPanel(d).targets = [{ refId: 'A', expr }];
@@ -14,16 +14,40 @@ const setExpr = (d: LintDashboard, expr: string): LintDashboard => {
 const variable = (d: LintDashboard, name: string) => d.templating!.list!.find((v) => v.name === name)!;
 const rulesHit = (d: LintDashboard): RuleName[] => [...new Set(lintDashboard(d).map((f) => f.rule))].sort();
 
+const exclusionsOf = (g: Generated): readonly LintExclusion[] => LINT_EXCLUSIONS[dashboardName(g)] ?? [];
+/** The metric a target-instance-rule finding names (`selector name{...} lacks ...`). */
+const selectorMetric = (message: string): string => /^selector ([^{\s]+)/.exec(message)?.[1] ?? message;
+
 describe('dashboard lint on the generated dashboards', () => {
   it.each(dashboards.map((g) => [g.path, g] as const))('%s has no findings', (_path, g) => {
-    expect(lintDashboard(g.dashboard, LINT_EXCLUSIONS)).toEqual([]);
+    expect(lintDashboard(g.dashboard, exclusionsOf(g))).toEqual([]);
   });
 
   it('exclusions are needed: without them the ALERTS panels break the instance rule', () => {
     const overview = dashboards.find((g) => g.path === 'dashboards/prom-client/overview.json')!.dashboard;
-    const findings = lintDashboard(overview);
-    expect(findings.map((f) => f.rule)).toEqual(LINT_EXCLUSIONS.map(() => 'target-instance-rule'));
-    expect(findings.map((f) => f.panel)).toEqual(LINT_EXCLUSIONS.map((e) => e.panel));
+    const alertPanels = lintDashboard(overview).filter((f) => selectorMetric(f.message) === 'ALERTS');
+    expect(alertPanels.map((f) => f.rule)).toEqual(['target-instance-rule', 'target-instance-rule']);
+    expect(alertPanels.map((f) => f.panel)).toEqual(['Firing MCP alerts', 'MCP alerts (pending and firing)']);
+  });
+
+  it.each(dashboards.map((g) => [g.path, g] as const))(
+    '%s: each exclusion is needed, and hides only instance-less selectors of recorded series or ALERTS', (_path, g) => {
+      const findings = lintDashboard(g.dashboard);
+      const titles = new Set(panelsOf(g.dashboard).map((p) => p.title));
+      const excluded = exclusionsOf(g).filter((e) => titles.has(e.panel)).map((e) => e.panel);
+      expect([...new Set(findings.map((f) => f.panel))].sort()).toEqual([...excluded].sort());
+      expect(new Set(findings.map((f) => f.rule))).toEqual(new Set(findings.length ? ['target-instance-rule'] : []));
+      const allowed = new Set([...recordedNames(g.profile), 'ALERTS']);
+      expect(findings.map((f) => selectorMetric(f.message)).filter((m) => !allowed.has(m))).toEqual([]);
+    });
+
+  it('every exclusion names a panel of its prom-client dashboard (none stale), once', () => {
+    for (const [name, exclusions] of Object.entries(LINT_EXCLUSIONS)) {
+      const g = dashboards.find((d) => d.path === `dashboards/prom-client/${name}.json`)!;
+      const titles = new Set(panelsOf(g.dashboard).map((p) => p.title));
+      expect(exclusions.filter((e) => !titles.has(e.panel)), name).toEqual([]);
+      expect(new Set(exclusions.map((e) => e.panel)).size, name).toBe(exclusions.length);
+    }
   });
 });
 

@@ -1,13 +1,16 @@
 // Real Prometheus semantics for the dashboard queries whose shape is unusual (top-k by a computed
-// k, "or ... * 0" fallbacks, SLIs from histogram buckets): promtool evaluates the generated expressions.
+// k, "or ... * 0" fallbacks, SLIs from histogram buckets) and for every query that reads recorded
+// series: promtool evaluates the generated expressions, on input run through the generated rules.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { substituteGrafanaVariables } from '../../src/promql/index.js';
-import { generated, targetsOf } from './fixtures.js';
+import { getProfile, PROFILE_NAMES, type ProfileName } from '../../src/catalog/index.js';
+import { parsePromQL, substituteGrafanaVariables } from '../../src/promql/index.js';
+import { ruleArtifacts } from '../../src/rules/index.js';
+import { config, generated, recordedNames, targetsOf } from './fixtures.js';
 
 const dashboards = generated();
 
@@ -21,16 +24,38 @@ function query(path: string, panel: string, refId = 0): string {
 
 interface Sample { labels: string; value: number }
 
-async function evaluate(series: Record<string, string>, tests: { expr: string; samples: Sample[] }[]): Promise<void> {
+/** promtool compares floats exactly: both sides are compared at four decimals (0.95 vs 0.9500000000000001). */
+const SCALE = 10_000;
+
+/** Rule files whose series the dashboards read: the profile's generated recording and SLO rules. */
+const RECORDING_AREAS = ['recording', 'slo'];
+
+/**
+ * Evaluates expressions at 10m on 1m input series with promtool (to four decimals); with a profile, the input first runs
+ * through that profile's generated recording and SLO rules (evaluated every 1m), as a real Prometheus would.
+ */
+async function evaluate(series: Record<string, string>, tests: { expr: string; samples: Sample[] }[], profile?: ProfileName): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'dash-promtool-'));
+  const ruleFiles = (profile ? ruleArtifacts(config, getProfile(profile)) : [])
+    .filter((a) => RECORDING_AREAS.some((area) => a.path === `alerts/${profile}/${area}.rules.yaml`))
+    .map((a) => {
+      const name = a.path.split('/').pop()!;
+      writeFileSync(join(dir, name), a.content);
+      return name;
+    });
+  expect(ruleFiles.length, 'rule files').toBe(profile ? RECORDING_AREAS.length : 0);
   const file = join(dir, 'test.yaml');
   writeFileSync(file, yaml.dump({
-    rule_files: [],
+    rule_files: ruleFiles,
     evaluation_interval: '1m',
     tests: [{
       interval: '1m',
       input_series: Object.entries(series).map(([s, values]) => ({ series: s, values })),
-      promql_expr_test: tests.map((t) => ({ expr: t.expr, eval_time: '10m', exp_samples: t.samples })),
+      promql_expr_test: tests.map((t) => ({
+        expr: `round((${t.expr}) * ${SCALE})`,
+        eval_time: '10m',
+        exp_samples: t.samples.map((x) => ({ labels: x.labels, value: Math.round(x.value * SCALE) })),
+      })),
     }],
   }, { lineWidth: -1 }));
   const result = await execa('promtool', ['test', 'rules', file], { reject: false });
@@ -50,6 +75,14 @@ describe('dashboard queries evaluated by promtool', () => {
       ]);
   }, 30_000);
 
+  it('the 80/20 stat gives no sample, not a query error, before any tool was called', async () => {
+    // Grafana asks for the range from before the first call; topk with k = scalar(nothing) = NaN
+    // used to fail the whole query ("Scalar value NaN overflows int64").
+    await evaluate(
+      { 'up{job="mcp", instance="a"}': '1+0x20' },
+      [{ expr: query('dashboards/prom-client/quality.json', 'Share of calls served by the busiest 20% of tools'), samples: [] }]);
+  }, 30_000);
+
   it('tools with calls but no error series read 0 server-caused errors, not nothing', async () => {
     await evaluate(
       {
@@ -61,7 +94,7 @@ describe('dashboard queries evaluated by promtool', () => {
       [{
         expr: query('dashboards/prom-client/performance.json', 'Server-caused tool error ratio by tool'),
         samples: [{ labels: '{tool="a"}', value: 0.25 }, { labels: '{tool="b"}', value: 0 }],
-      }]);
+      }], 'prom-client');
   }, 30_000);
 
   it('the otel SLO table splits caller from server errors and reads the latency SLI at the objective bucket', async () => {
@@ -78,8 +111,106 @@ describe('dashboard queries evaluated by promtool', () => {
         ...Object.fromEntries([bucket('0.5', '0+15x20'), bucket('1', '0+19x20'), bucket('+Inf', '0+20x20')]),
       },
       [
-        { expr: query(path, 'SLO status per tool', 0), samples: [{ labels: '{gen_ai_tool_name="t"}', value: 0.95 }] },
-        { expr: query(path, 'SLO status per tool', 1), samples: [{ labels: '{gen_ai_tool_name="t"}', value: 0.95 }] },
-      ]);
+        { expr: query(path, 'SLO status per tool', 0), samples: [{ labels: '{gen_ai_tool_name="t", job="mcp"}', value: 0.95 }] },
+        { expr: query(path, 'SLO status per tool', 1), samples: [{ labels: '{gen_ai_tool_name="t", job="mcp"}', value: 0.95 }] },
+      ], 'otel');
+  }, 30_000);
+});
+
+/**
+ * One fleet, spelled per profile: tool search on instances a and b (per instance and minute: 27 ok,
+ * 2 server errors, 1 invalid-params error; latency 15 ≤ 0.5s, 12 more ≤ 1s, 3 more ≤ 2s), tool list
+ * on instance a only (60 ok per minute, all ≤ 0.5s, no error series at all).
+ */
+type Calls = { ok: number; server: number; invalid: number; le: [number, number, number] };
+const SEARCH: Calls = { ok: 27, server: 2, invalid: 1, le: [15, 27, 30] };
+const LIST: Calls = { ok: 60, server: 0, invalid: 0, le: [60, 60, 60] };
+const FLEET: [string, string, Calls][] = [['search', 'a', SEARCH], ['search', 'b', SEARCH], ['list', 'a', LIST]];
+const perMinute = (n: number): string => `0+${n}x20`;
+/** Buckets le 0.5, 1, 2, +Inf and the count of one histogram series, from cumulative per-minute counts. */
+function histogram(name: string, labels: string, le: [number, number, number], values = perMinute): Record<string, string> {
+  const total = le[2];
+  return {
+    ...Object.fromEntries((['0.5', '1', '2', '+Inf'] as const).map((b, i) => [`${name}_bucket{${labels}, le="${b}"}`, values(le[i] ?? total)])),
+    [`${name}_count{${labels}}`]: values(total),
+  };
+}
+
+const FLEET_INPUT: Record<ProfileName, () => Record<string, string>> = {
+  'prom-client': () => Object.assign({}, ...FLEET.map(([tool, instance, c]) => {
+    const l = `job="mcp", instance="${instance}", tool="${tool}"`;
+    return {
+      [`mcp_tool_invocations_total{${l}, status="ok"}`]: perMinute(c.ok),
+      ...(c.server + c.invalid ? { [`mcp_tool_invocations_total{${l}, status="error"}`]: perMinute(c.server + c.invalid) } : {}),
+      ...(c.server ? { [`mcp_tool_errors_total{${l}, error_type="tool_error"}`]: perMinute(c.server) } : {}),
+      ...(c.invalid ? { [`mcp_tool_errors_total{${l}, error_type="invalid_params"}`]: perMinute(c.invalid) } : {}),
+      ...histogram('mcp_tool_duration_seconds', l, c.le),
+    };
+  })),
+  // one histogram per error_type: successes are fast or middling, errors the slow ones
+  otel: () => Object.assign({}, ...FLEET.map(([tool, instance, c]) => {
+    const l = `job="mcp", instance="${instance}", mcp_method_name="tools/call", gen_ai_tool_name="${tool}"`;
+    const h = (extra: string, le: [number, number, number]) => histogram('mcp_server_operation_duration_seconds', `${l}${extra}`, le);
+    return {
+      ...h('', [c.le[0], Math.min(c.le[1], c.ok), c.ok]),
+      ...(c.server ? h(', error_type="tool_error"', [0, 0, c.server]) : {}),
+      ...(c.invalid ? h(', error_type="-32602"', [0, 0, c.invalid]) : {}),
+    };
+  })),
+};
+
+/** Expected values of every query that reads recorded series, for FLEET (the same meaning in both profiles). */
+function recordedCases(profile: ProfileName): { path: string; panel: string; ref?: number; samples: Sample[] }[] {
+  const tool = profile === 'otel' ? 'gen_ai_tool_name' : 'tool';
+  const per = (byJob: boolean, values: Record<string, number>): Sample[] => Object.entries(values)
+    .map(([t, value]) => ({ labels: byJob ? `{${tool}="${t}", job="mcp"}` : `{${tool}="${t}"}`, value }));
+  const fleet = (value: number): Sample[] => [{ labels: '{}', value }];
+  const overview = `dashboards/${profile}/overview.json`;
+  const performance = `dashboards/${profile}/performance.json`;
+  const quality = `dashboards/${profile}/quality.json`;
+  const slo = 'SLO status per tool';
+  return [
+    { path: overview, panel: 'Tool call rate', samples: fleet(2) },
+    { path: overview, panel: 'Server-caused error ratio', samples: fleet(4 / 120) },
+    { path: overview, panel: 'Slowest tool latency P95', samples: fleet(1.5) }, // 57th of 60: 1 + (57 - 54) / 6
+    { path: overview, panel: slo, ref: 0, samples: per(true, { search: 1 - 4 / 60, list: 1 }) },
+    { path: overview, panel: slo, ref: 1, samples: per(true, { search: 54 / 60, list: 1 }) },
+    { path: overview, panel: slo, ref: 2, samples: per(true, { search: 1 - 4 / 60 / 0.005, list: 1 }) },
+    { path: overview, panel: slo, ref: 3, samples: per(true, { search: 1 - 6 / 60 / 0.01, list: 1 }) },
+    { path: performance, panel: 'Tool call rate by tool', samples: per(false, { search: 1, list: 1 }) },
+    { path: performance, panel: 'Tool latency P50 by tool', samples: per(true, { search: 0.5, list: 0.25 }) },
+    { path: performance, panel: 'Tool latency P95 by tool', samples: per(true, { search: 1.5, list: 0.475 }) },
+    { path: performance, panel: 'Tool latency P99 by tool', samples: per(true, { search: 1.9, list: 0.495 }) },
+    { path: performance, panel: 'Server-caused tool error ratio by tool', samples: per(false, { search: 4 / 60, list: 0 }) },
+    { path: quality, panel: 'Validation error ratio by tool', samples: per(false, { search: 2 / 60, list: 0 }) },
+  ];
+}
+
+describe('queries reading recorded series, evaluated through the generated recording and SLO rules', () => {
+  it.each(PROFILE_NAMES)('%s: every query reading a recorded series has an expected result here', (profile) => {
+    const recorded = recordedNames(profile);
+    const reading = dashboards.filter((g) => g.profile === profile).flatMap((g) => {
+      const targets = targetsOf(g.dashboard);
+      return targets.map((t, i) => ({ ...t, ref: targets.slice(0, i).filter((o) => o.panel === t.panel).length, path: g.path }))
+        .filter((t) => parsePromQL(substituteGrafanaVariables(t.expr)).metrics.some((m) => recorded.has(m)))
+        .map((t) => `${t.path} ${t.panel} #${t.ref}`);
+    });
+    expect(recordedCases(profile).map((c) => `${c.path} ${c.panel} #${c.ref ?? 0}`).sort()).toEqual(reading.sort());
+  });
+
+  it.each(PROFILE_NAMES)('%s: overview, performance and quality read what the rules record', async (profile) => {
+    await evaluate(FLEET_INPUT[profile](),
+      recordedCases(profile).map((c) => ({ expr: query(c.path, c.panel, c.ref), samples: c.samples })), profile);
+  }, 30_000);
+
+  it('a tool quiet for 5 minutes keeps a latency SLI and budget, not NaN', async () => {
+    const path = 'dashboards/prom-client/overview.json';
+    const l = 'job="mcp", instance="a", tool="idle"';
+    const busyThenQuiet = (n: number): string => `0+${n}x3 ${3 * n}x17`;
+    await evaluate(
+      { [`mcp_tool_invocations_total{${l}, status="ok"}`]: busyThenQuiet(60),
+        ...histogram('mcp_tool_duration_seconds', l, [60, 60, 60], busyThenQuiet) },
+      [1, 3].map((ref) => ({ expr: query(path, 'SLO status per tool', ref), samples: [{ labels: '{job="mcp", tool="idle"}', value: 1 }] })),
+      'prom-client');
   }, 30_000);
 });

@@ -1,0 +1,271 @@
+// `npm run peers`: build the real peer tools used by `npm run test:peers` from pinned
+// Go module versions, cache them under ${XDG_CACHE_HOME:-~/.cache}/mcp-observability/peers/
+// and write peers.json there (read back by scripts/peers-manifest.ts).
+//
+// Each peer is independent: one that fails is reported with its module, version and first
+// error, and the others still install. A second run finds every binary in the cache.
+import { execa } from "execa";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type PeerEntry, type PeerName, type Peers, PEER_NAMES, peersCacheRoot, peersManifestPath } from "./peers-manifest.js";
+
+/** A peer built with `go install module/pkg@version` (its go.mod has no replace directives). */
+interface GoInstallPeer {
+  kind: "go-install";
+  name: PeerName;
+  /** Upstream release the module version corresponds to, as the tool itself reports it. */
+  version: string;
+  module: string;
+  moduleVersion: string;
+  /** Package path inside the module that holds `main`. */
+  pkg: string;
+  ldflags: string[];
+}
+
+/** A peer that this project's machines cannot obtain; kept in the plan so the table and manifest say why. */
+interface UnavailablePeer {
+  kind: "unavailable";
+  name: PeerName;
+  module: string;
+  reason: string;
+}
+
+type PeerPlan = GoInstallPeer | UnavailablePeer;
+
+// Prometheus 3.x is published on the Go module proxy as v0.3XX.Y (3.16.0 -> v0.316.0),
+// because the repository's go.mod has no /v3 suffix. v0.316.0 declares `go 1.26.7`, so it
+// builds with the machine's Go 1.26.8 without fetching a toolchain.
+const PROMETHEUS_MODULE = "github.com/prometheus/prometheus";
+const PROMETHEUS_MODULE_VERSION = "v0.316.0";
+const PROMETHEUS_VERSION = "3.16.0";
+// `version.Version` is normally injected by promu; without it `--version` prints an empty version.
+// -s -w drop the symbol table and DWARF: about a third of the size, and nobody debugs these binaries.
+const PROMETHEUS_LDFLAGS = ["-s", "-w", `-X github.com/prometheus/common/version.Version=${PROMETHEUS_VERSION}`];
+
+// Why three peers of issue #6 are not built here. Both facts were checked on 2026-11-30:
+// - the Go module proxy answers 403 "This module version is not available" for every version
+//   of github.com/grafana/grafana (incl. pseudo-versions and @main) and github.com/grafana/dashboard-linter;
+// - the workplace package policy lists Grafana (and Loki, Tempo) as not-to-use because they are
+//   AGPL-3.0; mimirtool lives in github.com/grafana/mimir, which is AGPL-3.0 as well.
+// A machine that has these tools from elsewhere can use them via MCP_OBS_PEER_<NAME>_BIN.
+const AGPL_POLICY = "AGPL-3.0 licensed: this machine's Go package list marks it not-to-use (AGPL)";
+const PEER_PLANS: readonly PeerPlan[] = [
+  {
+    kind: "unavailable",
+    name: "grafana",
+    module: "github.com/grafana/grafana",
+    reason: `${AGPL_POLICY}; the Go module proxy also refuses it (403 "This module version is not available")`,
+  },
+  {
+    kind: "go-install",
+    name: "prometheus",
+    version: PROMETHEUS_VERSION,
+    module: PROMETHEUS_MODULE,
+    moduleVersion: PROMETHEUS_MODULE_VERSION,
+    // Built without -tags builtinassets: the web UI is then read from disk (absent), the HTTP API works.
+    pkg: "cmd/prometheus",
+    ldflags: PROMETHEUS_LDFLAGS,
+  },
+  {
+    kind: "go-install",
+    name: "promtool",
+    version: PROMETHEUS_VERSION,
+    module: PROMETHEUS_MODULE,
+    moduleVersion: PROMETHEUS_MODULE_VERSION,
+    pkg: "cmd/promtool",
+    ldflags: PROMETHEUS_LDFLAGS,
+  },
+  {
+    kind: "unavailable",
+    name: "dashboard-linter",
+    module: "github.com/grafana/dashboard-linter",
+    reason: 'the Go module proxy lists no version and refuses the ones asked for (403 "This module version is not available")',
+  },
+  {
+    kind: "unavailable",
+    name: "mimirtool",
+    module: "github.com/grafana/mimir",
+    reason: AGPL_POLICY,
+  },
+];
+
+type Status = "built" | "cached" | "failed" | "unavailable";
+
+interface PeerResult {
+  name: PeerName;
+  version: string;
+  status: Status;
+  bin?: string;
+  sizeBytes?: number;
+  buildSeconds?: number;
+  detail?: string;
+}
+
+const HEARTBEAT_MS = 30_000;
+
+function log(peer: string, message: string): void {
+  console.log(`[peers] ${peer.padEnd(16)} ${message}`);
+}
+
+function secondsSince(startMs: number): number {
+  return (Date.now() - startMs) / 1000;
+}
+
+/** Cache directory of one peer; the version in its name makes a version bump a cache miss. */
+function peerDir(plan: GoInstallPeer): string {
+  return join(peersCacheRoot(), `${plan.name}-${plan.version}`);
+}
+
+/** Stamp written after a successful build; a binary without it is a half-finished build. */
+interface BuildStamp {
+  module: string;
+  moduleVersion: string;
+  pkg: string;
+  ldflags: string[];
+  buildSeconds: number;
+}
+
+function stampPath(dir: string): string {
+  return join(dir, "build.json");
+}
+
+function readStamp(dir: string): BuildStamp | undefined {
+  try {
+    return JSON.parse(readFileSync(stampPath(dir), "utf8")) as BuildStamp;
+  } catch {
+    return undefined;
+  }
+}
+
+function isCached(plan: GoInstallPeer, bin: string): boolean {
+  const stamp = readStamp(peerDir(plan));
+  return (
+    existsSync(bin) &&
+    stamp !== undefined &&
+    stamp.moduleVersion === plan.moduleVersion &&
+    stamp.pkg === plan.pkg &&
+    stamp.ldflags.join(" ") === plan.ldflags.join(" ")
+  );
+}
+
+/** First line of Go's stderr that carries the cause (skips "go: downloading ..." chatter). */
+function firstError(stderr: string): string {
+  const lines = stderr.split("\n").map((line) => line.trim()).filter(Boolean);
+  const meaningful = lines.find((line) => !line.startsWith("go: downloading") && !line.startsWith("go: finding"));
+  return meaningful ?? lines[0] ?? "(no output)";
+}
+
+async function goInstall(plan: GoInstallPeer, gobin: string): Promise<void> {
+  const target = `${plan.module}/${plan.pkg}@${plan.moduleVersion}`;
+  await execa("go", ["install", "-trimpath", `-ldflags=${plan.ldflags.join(" ")}`, target], {
+    env: {
+      GOBIN: gobin,
+      // Never switch toolchains behind our back: the pinned version must build with the machine's Go.
+      GOTOOLCHAIN: "local",
+      CGO_ENABLED: "0",
+    },
+    stdin: "ignore",
+  });
+}
+
+async function buildGoPeer(plan: GoInstallPeer): Promise<PeerResult> {
+  const dir = peerDir(plan);
+  const bin = join(dir, "bin", plan.name);
+  const base = { name: plan.name, version: plan.version };
+  if (isCached(plan, bin)) {
+    log(plan.name, `cache hit ${bin}`);
+    return { ...base, status: "cached", bin, sizeBytes: statSync(bin).size, buildSeconds: readStamp(dir)?.buildSeconds };
+  }
+
+  const target = `${plan.module}/${plan.pkg}@${plan.moduleVersion}`;
+  log(plan.name, `building ${target} (go install, CGO_ENABLED=0) ...`);
+  const start = Date.now();
+  const heartbeat = setInterval(() => log(plan.name, `still building (${secondsSince(start).toFixed(0)}s)`), HEARTBEAT_MS);
+  // Install into a per-process staging dir and rename, so a concurrent or interrupted run
+  // never leaves a half-written binary at the path the manifest points to.
+  const staging = join(dir, `staging-${process.pid}`);
+  try {
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    await goInstall(plan, staging);
+    mkdirSync(join(dir, "bin"), { recursive: true });
+    renameSync(join(staging, plan.name), bin);
+    const buildSeconds = secondsSince(start);
+    const stamp: BuildStamp = { module: plan.module, moduleVersion: plan.moduleVersion, pkg: plan.pkg, ldflags: plan.ldflags, buildSeconds };
+    writeFileSync(stampPath(dir), `${JSON.stringify(stamp, null, 2)}\n`);
+    log(plan.name, `built in ${buildSeconds.toFixed(1)}s -> ${bin}`);
+    return { ...base, status: "built", bin, sizeBytes: statSync(bin).size, buildSeconds };
+  } catch (error) {
+    const stderr = (error as { stderr?: unknown }).stderr;
+    const cause = typeof stderr === "string" && stderr ? firstError(stderr) : (error as Error).message;
+    log(plan.name, `FAILED after ${secondsSince(start).toFixed(1)}s: ${plan.module}@${plan.moduleVersion}: ${cause}`);
+    return { ...base, status: "failed", buildSeconds: secondsSince(start), detail: `${plan.module}@${plan.moduleVersion}: ${cause}` };
+  } finally {
+    clearInterval(heartbeat);
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function reportUnavailable(plan: UnavailablePeer): PeerResult {
+  log(plan.name, `not built: ${plan.module}: ${plan.reason}`);
+  return { name: plan.name, version: "-", status: "unavailable", detail: `${plan.module}: ${plan.reason}` };
+}
+
+function manifestEntry(result: PeerResult): PeerEntry {
+  if (result.bin) return { version: result.version, bin: result.bin };
+  const reason = result.detail ?? result.status;
+  if (result.status === "unavailable") return { refused: reason };
+  return { ...(result.version !== "-" ? { version: result.version } : {}), unavailable: reason };
+}
+
+function writeManifest(results: readonly PeerResult[]): string {
+  const manifest = {} as Peers;
+  for (const name of PEER_NAMES) {
+    const result = results.find((r) => r.name === name);
+    manifest[name] = result ? manifestEntry(result) : {};
+  }
+  const path = peersManifestPath();
+  mkdirSync(peersCacheRoot(), { recursive: true });
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
+  return path;
+}
+
+function formatMiB(bytes: number | undefined): string {
+  return bytes === undefined ? "-" : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function printTable(results: readonly PeerResult[]): void {
+  const header = ["peer", "version", "status", "size", "build s", "binary"];
+  const rows = results.map((r) => [
+    r.name,
+    r.version,
+    r.status,
+    formatMiB(r.sizeBytes),
+    r.buildSeconds === undefined ? "-" : r.buildSeconds.toFixed(1),
+    r.bin ?? "-",
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  console.log("");
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+  // Reasons are long sentences; printed under the table so its columns stay readable.
+  for (const r of results.filter((r) => r.detail)) console.log(`  ${r.name} ${r.status}: ${r.detail}`);
+}
+
+async function main(): Promise<void> {
+  const start = Date.now();
+  const results: PeerResult[] = [];
+  for (const plan of PEER_PLANS) {
+    // Sequential on purpose: the machine has 2 cores and `go build` already uses both.
+    results.push(plan.kind === "go-install" ? await buildGoPeer(plan) : reportUnavailable(plan));
+  }
+  printTable(results);
+  const manifestPath = writeManifest(results);
+  console.log(`\n[peers] manifest ${manifestPath} (total ${secondsSince(start).toFixed(1)}s)`);
+  // Unavailable peers are a known property of this machine, not a failure of this run.
+  if (results.some((r) => r.status === "failed")) process.exitCode = 1;
+}
+
+await main();

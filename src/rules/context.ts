@@ -1,0 +1,36 @@
+// Everything a rule generator needs for one profile: the config, the timing (normal or drill) and
+// SignalQueries at the two aggregation levels rules use.
+import type { Profile } from '../catalog/index.js';
+import type { Config } from '../config/schema.js';
+import { SignalQueries } from '../promql/index.js';
+import { NORMAL_TIMING, type Timing } from './timing.js';
+
+/** Labels every per-job aggregation keeps besides config.aggregationLabels. */
+export const JOB_LEVEL = ['job'] as const;
+/** Labels every per-process aggregation keeps besides config.aggregationLabels. */
+export const INSTANCE_LEVEL = ['job', 'instance'] as const;
+
+export interface RuleContext {
+  config: Config;
+  profile: Profile;
+  timing: Timing;
+  /** Aggregates to job (+ roles such as tool or transport). */
+  job: SignalQueries;
+  /** Aggregates to job + instance (one process). */
+  instance: SignalQueries;
+}
+
+export function ruleContext(config: Config, profile: Profile, timing: Timing = NORMAL_TIMING): RuleContext {
+  const scope = [config.selector];
+  return {
+    config,
+    profile,
+    timing,
+    job: new SignalQueries(profile, scope, [...config.aggregationLabels, ...JOB_LEVEL]),
+    instance: new SignalQueries(profile, scope, [...config.aggregationLabels, ...INSTANCE_LEVEL]),
+  };
+}
+
+export function runbookUrl(config: Config, alert: string): string {
+  return `${config.runbookBaseUrl}#${alert.toLowerCase()}`;
+}

@@ -1,0 +1,87 @@
+// Names of the series our recording rules write, for dashboards and for the rules that read them.
+// Names are level:metric:operation and keep the nominal window (also in the drill variant), so a
+// dashboard reads the same names whatever the profile or timing; label names still follow the
+// profile (ask SignalQueries.label for the tool label). A field is undefined when the profile
+// lacks the signals behind it (the rule is not generated).
+import { hasSignals, type Profile } from '../catalog/index.js';
+
+/** Window of the recorded rates and ratios. */
+export const RATE_WINDOW = '5m';
+export const RECORDED_QUANTILES = [0.5, 0.95, 0.99] as const;
+export type RecordedQuantile = (typeof RECORDED_QUANTILES)[number];
+
+/** Windows of the SLO error-ratio series (SRE workbook: short and long windows of the four burn-rate alerts). */
+export const SLO_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
+export type SloWindow = (typeof SLO_WINDOWS)[number];
+/** Label telling the availability and latency SLO series apart. */
+export const SLO_LABEL = 'slo';
+export const SLO_NAMES = { availability: 'mcp-tool-availability', latency: 'mcp-tool-latency' } as const;
+
+export const NAMES = {
+  toolLatency: (q: RecordedQuantile) => `job_tool:mcp_tool_duration_seconds:p${Math.round(q * 100)}_rate5m`,
+  toolCallRate: 'job_tool:mcp_tool_calls:rate5m',
+  toolCallShare: 'job_tool:mcp_tool_calls:share_rate5m',
+  toolErrorRatio: 'job_tool:mcp_tool_errors:ratio_rate5m',
+  toolServerErrorRatio: 'job_tool:mcp_tool_server_errors:ratio_rate5m',
+  toolValidationErrorRatio: 'job_tool:mcp_tool_validation_errors:ratio_rate5m',
+  handshakeRate: 'job_transport:mcp_handshakes:rate5m',
+  handshakeSuccessRatio: 'job_transport:mcp_handshakes:success_ratio_rate5m',
+  hallucinationRatio: 'job:mcp_tool_hallucinations:ratio_rate5m',
+  sloErrorRatio: (window: SloWindow) => `slo:sli_error:ratio_rate${window}`,
+  sloObjective: 'slo:objective:ratio',
+  sloErrorBudget: 'slo:error_budget:ratio',
+  sloPeriodErrorRatio: 'slo:sli_error:ratio_period',
+  sloBudgetRemaining: 'slo:period_error_budget_remaining:ratio',
+  callRateBaselineMean: 'job_tool:mcp_tool_calls:rate5m_baseline_avg',
+  callRateBaselineStddev: 'job_tool:mcp_tool_calls:rate5m_baseline_stddev',
+  callRateZScore: 'job_tool:mcp_tool_calls:rate5m_zscore',
+} as const;
+
+export interface RecordedSeries {
+  toolLatency?: (q: RecordedQuantile) => string;
+  toolCallRate?: string;
+  toolCallShare?: string;
+  toolErrorRatio?: string;
+  toolServerErrorRatio?: string;
+  toolValidationErrorRatio?: string;
+  handshakeRate?: string;
+  handshakeSuccessRatio?: string;
+  hallucinationRatio?: string;
+  /** SLO error ratio per window; select one SLO with {slo="<SLO_NAMES.x>"}. */
+  sloErrorRatio?: (window: SloWindow) => string;
+  sloObjective?: string;
+  sloErrorBudget?: string;
+  sloPeriodErrorRatio?: string;
+  sloBudgetRemaining?: string;
+  callRateBaselineMean?: string;
+  callRateBaselineStddev?: string;
+  callRateZScore?: string;
+}
+
+const when = <T>(condition: boolean, value: T): T | undefined => (condition ? value : undefined);
+
+/** The recorded series a profile gets. */
+export function recordedSeries(profile: Profile): RecordedSeries {
+  const has = (...ids: Parameters<typeof hasSignals>[1][]) => hasSignals(profile, ...ids);
+  const calls = has('toolCalls');
+  const slo = has('toolCalls', 'toolErrors', 'toolDuration');
+  return {
+    toolLatency: when(has('toolDuration'), NAMES.toolLatency),
+    toolCallRate: when(calls, NAMES.toolCallRate),
+    toolCallShare: when(calls, NAMES.toolCallShare),
+    toolErrorRatio: when(calls, NAMES.toolErrorRatio),
+    toolServerErrorRatio: when(has('toolCalls', 'toolErrors'), NAMES.toolServerErrorRatio),
+    toolValidationErrorRatio: when(has('toolCalls', 'toolErrors'), NAMES.toolValidationErrorRatio),
+    handshakeRate: when(has('handshakes'), NAMES.handshakeRate),
+    handshakeSuccessRatio: when(has('handshakes'), NAMES.handshakeSuccessRatio),
+    hallucinationRatio: when(has('toolCalls', 'hallucinations'), NAMES.hallucinationRatio),
+    sloErrorRatio: when(slo, NAMES.sloErrorRatio),
+    sloObjective: when(slo, NAMES.sloObjective),
+    sloErrorBudget: when(slo, NAMES.sloErrorBudget),
+    sloPeriodErrorRatio: when(slo, NAMES.sloPeriodErrorRatio),
+    sloBudgetRemaining: when(slo, NAMES.sloBudgetRemaining),
+    callRateBaselineMean: when(calls, NAMES.callRateBaselineMean),
+    callRateBaselineStddev: when(calls, NAMES.callRateBaselineStddev),
+    callRateZScore: when(calls, NAMES.callRateZScore),
+  };
+}

@@ -1,0 +1,14 @@
+// One McpServer with the sample tools; Streamable HTTP builds one per session (an McpServer
+// serves exactly one transport), stdio builds one per process.
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { FaultState } from './faults/fault-state.js';
+import type { ToolDefinitions } from './tool-definitions.js';
+import { SAMPLE_TOOLS, type ToolContext } from './tools/index.js';
+
+export const SERVER_INFO = { name: 'mcp-observability-sample', version: '0.1.0' };
+
+export function buildMcpServer(faults: FaultState, definitions: ToolDefinitions, context: ToolContext): McpServer {
+  const server = new McpServer(SERVER_INFO, { capabilities: { tools: {} } });
+  definitions.attach(server, new Map(SAMPLE_TOOLS.map((tool) => [tool.name, tool.register(server, faults.gate, context)])));
+  return server;
+}

@@ -1,0 +1,46 @@
+// The shape every sample tool module exports: a name plus a function that registers it on an
+// McpServer, with the fault gate wrapped around its handler so injected faults hit every tool alike.
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+
+import type { Instrumentation } from '../../instrument/index.js';
+
+/** What a tool may call back into: the instrumentation's usage reporting (inside a handler it knows the tool). */
+export type ToolContext = Pick<Instrumentation, 'reportTokens'>;
+
+/** Runs before a tool's handler; may delay it or throw (fault injection). */
+export type ToolGate = (tool: string) => Promise<void>;
+
+export interface SampleTool {
+  name: string;
+  /** The description as shipped (the admin API can override it to drill definition drift). */
+  description: string;
+  register(server: McpServer, gate: ToolGate, context: ToolContext): RegisteredTool;
+}
+
+export function defineTool<Shape extends z.ZodRawShape>(def: {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: Shape;
+  run(args: z.infer<z.ZodObject<Shape>>, context: ToolContext): Promise<CallToolResult> | CallToolResult;
+}): SampleTool {
+  return {
+    name: def.name,
+    description: def.description,
+    register(server, gate, context) {
+      // Widened to ZodRawShape: the SDK's conditional callback type does not resolve on a generic shape.
+      const inputSchema: z.ZodRawShape = def.inputSchema;
+      return server.registerTool(def.name, { title: def.title, description: def.description, inputSchema },
+        async (args: unknown) => {
+          await gate(def.name);
+          return def.run(args as z.infer<z.ZodObject<Shape>>, context);
+        });
+    },
+  };
+}
+
+export const text = (body: string): CallToolResult => ({ content: [{ type: 'text', text: body }] });
+/** A tool-level failure the caller can see and react to (CallToolResult.isError), not a protocol error. */
+export const toolError = (message: string): CallToolResult => ({ content: [{ type: 'text', text: message }], isError: true });

@@ -1,0 +1,122 @@
+// One simulated agent session: initialize, list tools, then run multi-turn tasks until the
+// deadline. Each turn calls a tool from the skewed mix; some turns invent a tool name or send
+// broken arguments. Failed calls are retried (bounded, with exponential backoff) after the agent
+// "self-corrects"; a task fails when its retries run out. Task outcome and turns are reported
+// with the instrumentation library's MCP-level convention.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { invalidArguments, validArguments } from './arguments.js';
+import { classifyResult, classifyThrown } from './call-result.js';
+import { plausibleUnknownTool } from './hallucinations.js';
+import { between, type Random } from './random.js';
+import type { CallResultKind, SimulationStats, TaskOutcome } from './stats.js';
+import { reportTask, taskMeta } from './task-report.js';
+import { skewedMix } from './tool-mix.js';
+
+export const MAX_RETRIES = 2;
+export const BACKOFF_BASE_MS = 100;
+/** Share of turns at which the agent gives up on its task (the user moved on). */
+export const ABANDON_RATE = 0.03;
+export const MAX_TURNS_PER_TASK = 5;
+
+export interface AgentPlan {
+  id: number;
+  connect: () => Transport;
+  /** Milliseconds between this agent's calls (the run's rate split across sessions). */
+  intervalMs: number;
+  deadline: () => number;
+  hallucinationRate: number;
+  invalidArgsRate: number;
+  random: Random;
+  stats: SimulationStats;
+}
+
+/** What is wrong with a call on purpose. */
+type Flaw = 'hallucinated' | 'invalid_args' | undefined;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Hands out call slots at a fixed interval; returns false once the deadline has passed. */
+function pacer(intervalMs: number, deadline: () => number): () => Promise<boolean> {
+  let next = Date.now();
+  return async () => {
+    const wait = next - Date.now();
+    if (wait > 0) await sleep(Math.min(wait, Math.max(0, deadline() - Date.now())));
+    // No catch-up burst after slow calls: the next slot counts from now at the earliest.
+    next = Math.max(next, Date.now()) + intervalMs;
+    return Date.now() < deadline();
+  };
+}
+
+export async function runAgent(plan: AgentPlan): Promise<void> {
+  const { stats, random } = plan;
+  const client = new Client({ name: `simulated-agent-${plan.id}`, version: '0.1.0' });
+  const transport = plan.connect();
+  await client.connect(transport);
+  stats.sessionsOpened++;
+  try {
+    const { tools } = await client.listTools();
+    const byName = new Map(tools.map((t) => [t.name, t]));
+    const mix = skewedMix(tools.map((t) => t.name));
+    const nextSlot = pacer(plan.intervalMs, plan.deadline);
+
+    async function call(name: string, args: Record<string, unknown>, flaw: Flaw, taskId: string, turn: number): Promise<CallResultKind> {
+      const known = byName.has(name);
+      if (flaw === 'hallucinated') stats.hallucinatedCalls++;
+      if (flaw === 'invalid_args') stats.invalidArgCalls++;
+      let kind: CallResultKind;
+      try {
+        kind = classifyResult(await client.callTool({ name, arguments: args, _meta: taskMeta(taskId, turn) }) as CallToolResult);
+      } catch (err) {
+        kind = classifyThrown(err);
+      }
+      stats.call(known ? name : undefined, kind);
+      return kind;
+    }
+
+    async function runTask(taskId: string): Promise<{ outcome: TaskOutcome; turns: number }> {
+      let turns = 0;
+      const planned = between(1, MAX_TURNS_PER_TASK, random);
+      for (let step = 0; step < planned; step++) {
+        if (random() < ABANDON_RATE) return { outcome: 'abandoned', turns };
+        const intended: Tool = byName.get(mix.pick(random))!;
+        const roll = random();
+        let name = intended.name;
+        let args = validArguments(intended, random);
+        let flaw: Flaw;
+        if (roll < plan.hallucinationRate) {
+          name = plausibleUnknownTool(new Set(byName.keys()), random);
+          flaw = 'hallucinated';
+        } else if (roll < plan.hallucinationRate + plan.invalidArgsRate) {
+          args = invalidArguments(intended, random);
+          flaw = 'invalid_args';
+        }
+        for (let attempt = 0; ; attempt++) {
+          if (!(await nextSlot())) return { outcome: 'abandoned', turns };
+          turns++;
+          const kind = await call(name, args, flaw, taskId, turns);
+          if (kind === 'ok') break;
+          if (kind === 'transport_error' || attempt === MAX_RETRIES) return { outcome: 'failure', turns };
+          stats.retries++;
+          await sleep(BACKOFF_BASE_MS * 2 ** attempt);
+          // Self-correction: the error text names the problem, so the retry uses the real tool and valid arguments.
+          name = intended.name;
+          args = validArguments(intended, random);
+          flaw = undefined;
+        }
+      }
+      return { outcome: 'success', turns };
+    }
+
+    for (let n = 1; Date.now() < plan.deadline(); n++) {
+      const taskId = `sim-${process.pid}-${plan.id}-${n}`;
+      const { outcome, turns } = await runTask(taskId);
+      stats.task(outcome);
+      await reportTask(client, { taskId, outcome, turns });
+    }
+  } finally {
+    if ('terminateSession' in transport) await (transport as { terminateSession(): Promise<void> }).terminateSession().catch(() => {});
+    await client.close();
+  }
+}

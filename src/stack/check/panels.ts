@@ -1,0 +1,45 @@
+// Every PromQL query of every generated dashboard, as Grafana would send it with "All" selected.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { substituteGrafanaVariables } from '../../promql/index.js';
+
+export interface PanelQuery {
+  /** dashboards/<profile>/<name>.json */
+  dashboard: string;
+  panel: string;
+  refId: string;
+  expr: string;
+}
+
+interface PanelJson {
+  title?: string;
+  targets?: { expr?: string; refId?: string; hide?: boolean }[];
+  panels?: PanelJson[];
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).sort().flatMap((name) => {
+    const full = join(dir, name);
+    return statSync(full).isDirectory() ? walk(full) : name.endsWith('.json') ? [full] : [];
+  });
+}
+
+function panelQueries(dashboard: string, panels: readonly PanelJson[]): PanelQuery[] {
+  return panels.flatMap((p) => [
+    ...(p.targets ?? []).filter((t) => t.expr && !t.hide).map((t) => ({
+      dashboard, panel: p.title ?? '(untitled)', refId: t.refId ?? 'A', expr: substituteGrafanaVariables(t.expr as string),
+    })),
+    // Collapsed rows carry their panels inside the row.
+    ...panelQueries(dashboard, p.panels ?? []),
+  ]);
+}
+
+/** The generated dashboard files (dashboards/<profile>/<name>.json). */
+export const dashboardFiles = (root: string): string[] => walk(join(root, 'dashboards'));
+
+export function dashboardQueries(root: string): PanelQuery[] {
+  return dashboardFiles(root).flatMap((file) => {
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { panels?: PanelJson[] };
+    return panelQueries(relative(root, file), json.panels ?? []);
+  });
+}

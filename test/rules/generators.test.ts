@@ -1,0 +1,151 @@
+// Pure generator checks (Sloth/Pyrra style): expected rules for a given config, conventions,
+// PromQL syntax, and the contract with the catalogue.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { PROFILE_NAMES, getProfile, seriesNames } from '../../src/catalog/index.js';
+import { validateConfig } from '../../src/config/load.js';
+import { generate } from '../../src/build/index.js';
+import { parsePromQL } from '../../src/promql/index.js';
+import { ruleAreas } from '../../src/rules/index.js';
+import { SCRAPE_HEALTH_SERIES } from '../../src/rules/alerts/availability.js';
+import { formatDuration, seconds } from '../../src/rules/duration.js';
+import { NAMES, recordedSeries } from '../../src/rules/recorded.js';
+import { renderRunbook } from '../../src/rules/runbook.js';
+import { burnFactor, BURN_WINDOWS } from '../../src/rules/slo.js';
+import { drillTiming } from '../../src/rules/timing.js';
+import { SEVERITIES, type AlertingRule, type RecordingRule, type Rule } from '../../src/rules/types.js';
+
+const defaults = validateConfig({});
+const clustered = validateConfig({ aggregationLabels: ['cluster'] });
+const rulesOf = (config = defaults, profile = getProfile('prom-client'), timing?: ReturnType<typeof drillTiming>): Rule[] =>
+  ruleAreas(config, profile, timing).flatMap((a) => a.groups.flatMap((g) => g.rules));
+const isAlert = (r: Rule): r is AlertingRule => 'alert' in r;
+const isRecord = (r: Rule): r is RecordingRule => 'record' in r;
+
+describe('recording rules per profile (table)', () => {
+  it.each([
+    ['prom-client', NAMES.toolCallRate, 'sum by (cluster, job, tool) (rate(mcp_tool_invocations_total{job=~"mcp.*"}[5m]))'],
+    ['otel', NAMES.toolCallRate, 'sum by (cluster, job, gen_ai_tool_name) (rate(mcp_server_operation_duration_seconds_count{job=~"mcp.*", mcp_method_name="tools/call"}[5m]))'],
+    ['prom-client', NAMES.toolLatency(0.95), 'histogram_quantile(0.95, sum by (cluster, job, tool, le) (rate(mcp_tool_duration_seconds_bucket{job=~"mcp.*"}[5m])))'],
+    ['prom-client', NAMES.toolValidationErrorRatio,
+      '(sum by (cluster, job, tool) (rate(mcp_tool_errors_total{job=~"mcp.*", error_type="invalid_params"}[5m])) or 0 * job_tool:mcp_tool_calls:rate5m) / (job_tool:mcp_tool_calls:rate5m > 0)'],
+    ['otel', NAMES.toolValidationErrorRatio,
+      '(sum by (cluster, job, gen_ai_tool_name) (rate(mcp_server_operation_duration_seconds_count{job=~"mcp.*", mcp_method_name="tools/call", error_type!="", error_type="-32602"}[5m])) or 0 * job_tool:mcp_tool_calls:rate5m) / (job_tool:mcp_tool_calls:rate5m > 0)'],
+  ] as const)('%s %s', (profile, record, expr) => {
+    const rule = rulesOf(clustered, getProfile(profile)).filter(isRecord).find((r) => r.record === record);
+    expect(rule?.expr).toBe(expr);
+  });
+
+  it('records the hallucination ratio only where the profile has the signal', () => {
+    expect(recordedSeries(getProfile('prom-client')).hallucinationRatio).toBe(NAMES.hallucinationRatio);
+    expect(recordedSeries(getProfile('otel')).hallucinationRatio).toBeUndefined();
+    expect(rulesOf(defaults, getProfile('otel')).filter(isRecord).map((r) => r.record)).not.toContain(NAMES.hallucinationRatio);
+  });
+
+  it('keeps an extra aggregation label through every sum by and every on()', () => {
+    for (const profile of PROFILE_NAMES) {
+      for (const rule of rulesOf(clustered, getProfile(profile))) {
+        for (const m of rule.expr.matchAll(/\b(?:by|on) \(([^)]*)\)/g)) expect(m[1], rule.expr).toMatch(/\bcluster\b/);
+      }
+    }
+  });
+});
+
+describe('SLO burn rates', () => {
+  it('uses the SRE workbook factors for 30d', () => {
+    expect(BURN_WINDOWS.map((w) => burnFactor(w, '30d'))).toEqual([14.4, 6, 3, 1]);
+    expect(BURN_WINDOWS.map((w) => `${w.short}/${w.long}`)).toEqual(['5m/1h', '30m/6h', '2h/1d', '6h/3d']);
+  });
+
+  it('gives one availability and one latency alert per window, paging only on the fast windows', () => {
+    const alerts = rulesOf().filter(isAlert).filter((r) => r.alert === 'McpToolErrorBudgetBurn');
+    expect(alerts.map((a) => [a.labels.severity, a.labels.burn_factor])).toEqual([['critical', '14.4'], ['critical', '6'], ['warning', '3'], ['warning', '1']]);
+    expect(alerts[0]?.expr).toContain('rate(mcp_tool_invocations_total{job=~"mcp.*"}[5m])) >= 0.05');
+  });
+
+  it('refuses a latency threshold that is not a bucket boundary', () => {
+    expect(() => rulesOf(validateConfig({ slo: { period: '30d', availability: 0.995, latency: { objective: 0.99, thresholdSeconds: 0.75 } } })))
+      .toThrow(/bucket boundary/);
+  });
+});
+
+describe('drill variant', () => {
+  const drill = drillTiming(1 / 15);
+  it.each([['5m', '20s'], ['1h', '4m'], ['3d', '4h48m'], ['1m', '20s']])('scales window %s to %s (floored at 20s)', (nominal, scaled) => {
+    expect(drill.window(nominal)).toBe(scaled);
+  });
+  it('scales every for and keeps recorded names', () => {
+    const normal = rulesOf();
+    const drilled = rulesOf(defaults, getProfile('prom-client'), drill);
+    expect(drilled.map((r) => (isRecord(r) ? r.record : r.alert))).toEqual(normal.map((r) => (isRecord(r) ? r.record : r.alert)));
+    normal.forEach((r, i) => {
+      const d = drilled[i] as Rule;
+      if (isAlert(r) && isAlert(d) && r.for) expect(seconds(d.for as string)).toBe(Math.round(seconds(r.for) / 15));
+    });
+    expect(drilled.filter(isRecord).find((r) => r.record === NAMES.toolCallRate)?.expr).toContain('[20s]');
+  });
+  it('formats durations in the largest units', () => {
+    expect(formatDuration(5400)).toBe('1h30m');
+    expect(seconds('1h30m')).toBe(5400);
+  });
+});
+
+describe.each(PROFILE_NAMES)('conventions and contract (%s)', (name) => {
+  const profile = getProfile(name);
+  const rules = rulesOf(defaults, profile);
+  const alerts = rules.filter(isAlert);
+  const records = rules.filter(isRecord);
+  const runbook = renderRunbook(defaults);
+  const anchors = new Set([...runbook.matchAll(/^## (\S+)$/gm)].map((m) => (m[1] as string).toLowerCase()));
+
+  it('names alerts Mcp + CamelCase with a known severity, static summary, templated description, runbook anchor', () => {
+    expect(alerts.length).toBeGreaterThan(10);
+    for (const a of alerts) {
+      expect(a.alert).toMatch(/^Mcp[A-Z][a-zA-Z]+$/);
+      expect(SEVERITIES).toContain(a.labels.severity);
+      expect(a.annotations.summary).not.toContain('{{');
+      expect(a.annotations.description).toMatch(/\{\{[^}]*\$(labels|value)/);
+      const anchor = a.annotations.runbook_url?.split('#')[1];
+      expect(a.annotations.runbook_url).toBe(`${defaults.runbookBaseUrl}#${a.alert.toLowerCase()}`);
+      expect(anchors.has(anchor as string), `runbook section for ${a.alert}`).toBe(true);
+    }
+  });
+
+  it('names recording rules level:metric:operation (two colons)', () => {
+    for (const r of records) expect(r.record.split(':'), r.record).toHaveLength(3);
+  });
+
+  it('writes only expressions the PromQL grammar accepts', () => {
+    for (const r of rules) expect(parsePromQL(r.expr).errors, r.expr).toEqual([]);
+  });
+
+  it('reads only catalogue series of the profile, our own recorded series, or Prometheus\'s up and ALERTS', () => {
+    const known = new Set([...profile.families.flatMap(seriesNames), ...records.map((r) => r.record), SCRAPE_HEALTH_SERIES]);
+    for (const r of rules) {
+      for (const metric of parsePromQL(r.expr).metrics) expect(known.has(metric), `${metric} in ${r.expr}`).toBe(true);
+    }
+  });
+
+  it('has, for every alert, a promtool test where it fires and one where it stays silent', () => {
+    const checks = ruleAreas(defaults, profile).flatMap((a) => a.tests.flatMap((t) => t.alerts));
+    for (const a of new Set(alerts.map((x) => x.alert))) {
+      expect(checks.some((c) => c.alert === a && c.expect.length > 0), `${a} fires`).toBe(true);
+      expect(checks.some((c) => c.alert === a && c.expect.length === 0), `${a} silent`).toBe(true);
+    }
+  });
+});
+
+describe('committed output', () => {
+  it('alerts/ and docs/runbook.md on disk are what generate() produces (run npm run build)', () => {
+    for (const a of generate(defaults).filter((x) => x.path.startsWith('alerts/') || x.path === 'docs/runbook.md')) {
+      expect(readFileSync(a.path, 'utf8'), a.path).toBe(a.content);
+    }
+  });
+
+  it('writes Mimir files with the namespace and the same groups', () => {
+    const plain = generate(defaults).find((a) => a.path === 'alerts/prom-client/tools.rules.yaml')?.content ?? '';
+    const mimir = generate(defaults).find((a) => a.path === 'alerts/prom-client/mimir/tools.yaml')?.content ?? '';
+    expect(mimir).toContain(`namespace: ${defaults.mimirNamespace}\n`);
+    expect(mimir.slice(mimir.indexOf('groups:'))).toBe(plain.slice(plain.indexOf('groups:')));
+  });
+});

@@ -1,0 +1,13 @@
+// Separate suite for the real peer tools (`npm run test:peers`); `npm test` never runs these.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/peers/**/*.peers.test.ts"],
+    // Peer servers take seconds to start; each file starts at most one Prometheus and one Grafana.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Two cores: running the server tests one file at a time keeps start-up times predictable.
+    fileParallelism: false,
+  },
+});
