@@ -81,8 +81,8 @@ export interface InstrumentationOptions {
   /**
    * Run each request in an AsyncLocalStorage context (default true), so tool handlers can call
    * `reportTokens()` without `tool` and `currentCall()`. On Node 20/22 an entered ALS runs a hook
-   * for every promise the process creates (~1.2-2.4 µs per SDK request); false saves that, and
-   * then `reportTokens()` needs `tool` (its tokens reach the metrics, not the call's log line)
+   * for every promise the process creates (~10-18 µs per SDK request measured); false saves that,
+   * and then `reportTokens()` needs `tool` (its tokens reach the metrics, not the call's log line)
    * and `currentCall()` returns undefined.
    */
   asyncContext?: boolean;
