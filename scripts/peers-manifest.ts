@@ -4,7 +4,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
-export const PEER_NAMES = ["grafana", "prometheus", "promtool", "dashboard-linter", "mimirtool"] as const;
+export const PEER_NAMES = [
+  "grafana", "prometheus", "promtool", "dashboard-linter", "mimirtool", "jaeger", "victoria-logs",
+] as const;
 export type PeerName = (typeof PEER_NAMES)[number];
 
 export interface PeerEntry {

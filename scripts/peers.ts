@@ -30,7 +30,16 @@ interface UnavailablePeer {
   reason: string;
 }
 
-type PeerPlan = GoInstallPeer | UnavailablePeer;
+/**
+ * A peer built inside its own downloaded module (`go mod download`, then `go build` there), for
+ * modules whose go.mod has replace directives: `go install pkg@version` refuses those.
+ */
+interface GoModuleBuildPeer extends Omit<GoInstallPeer, "kind"> {
+  kind: "go-build-module";
+}
+
+type BuiltPeer = GoInstallPeer | GoModuleBuildPeer;
+type PeerPlan = BuiltPeer | UnavailablePeer;
 
 // Prometheus 3.x is published on the Go module proxy as v0.3XX.Y (3.16.0 -> v0.316.0),
 // because the repository's go.mod has no /v3 suffix. v0.316.0 declares `go 1.26.7`, so it
@@ -49,6 +58,11 @@ const PROMETHEUS_LDFLAGS = ["-s", "-w", `-X github.com/prometheus/common/version
 //   AGPL-3.0; mimirtool lives in github.com/grafana/mimir, which is AGPL-3.0 as well.
 // A machine that has these tools from elsewhere can use them via MCP_OBS_PEER_<NAME>_BIN.
 const AGPL_POLICY = "AGPL-3.0 licensed: this machine's Go package list marks it not-to-use (AGPL)";
+// Traces and logs peers (issue #8), Apache-2.0 both; Tempo and Loki are AGPL-3.0 (see above).
+// Jaeger v1.76.0 is the module version of Jaeger v2.13.0 (one tag pair per release); its go.mod
+// replaces sarama, hence the in-module build.
+const JAEGER_VERSION = "2.13.0";
+const VICTORIALOGS_VERSION = "1.52.1";
 const PEER_PLANS: readonly PeerPlan[] = [
   {
     kind: "unavailable",
@@ -87,6 +101,24 @@ const PEER_PLANS: readonly PeerPlan[] = [
     module: "github.com/grafana/mimir",
     reason: AGPL_POLICY,
   },
+  {
+    kind: "go-build-module",
+    name: "jaeger",
+    version: JAEGER_VERSION,
+    module: "github.com/jaegertracing/jaeger",
+    moduleVersion: "v1.76.0",
+    pkg: "cmd/jaeger",
+    ldflags: ["-s", "-w", `-X github.com/jaegertracing/jaeger/internal/version.latestVersion=v${JAEGER_VERSION}`],
+  },
+  {
+    kind: "go-install",
+    name: "victoria-logs",
+    version: VICTORIALOGS_VERSION,
+    module: "github.com/VictoriaMetrics/VictoriaLogs",
+    moduleVersion: `v${VICTORIALOGS_VERSION}`,
+    pkg: "app/victoria-logs",
+    ldflags: ["-s", "-w", `-X github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=victoria-logs-v${VICTORIALOGS_VERSION}`],
+  },
 ];
 
 type Status = "built" | "cached" | "failed" | "unavailable";
@@ -112,7 +144,7 @@ function secondsSince(startMs: number): number {
 }
 
 /** Cache directory of one peer; the version in its name makes a version bump a cache miss. */
-function peerDir(plan: GoInstallPeer): string {
+function peerDir(plan: BuiltPeer): string {
   return join(peersCacheRoot(), `${plan.name}-${plan.version}`);
 }
 
@@ -137,7 +169,7 @@ function readStamp(dir: string): BuildStamp | undefined {
   }
 }
 
-function isCached(plan: GoInstallPeer, bin: string): boolean {
+function isCached(plan: BuiltPeer, bin: string): boolean {
   const stamp = readStamp(peerDir(plan));
   return (
     existsSync(bin) &&
@@ -155,20 +187,29 @@ function firstError(stderr: string): string {
   return meaningful ?? lines[0] ?? "(no output)";
 }
 
+// Never switch toolchains behind our back: the pinned version must build with the machine's Go.
+const GO_ENV = { GOTOOLCHAIN: "local", CGO_ENABLED: "0" };
+
 async function goInstall(plan: GoInstallPeer, gobin: string): Promise<void> {
   const target = `${plan.module}/${plan.pkg}@${plan.moduleVersion}`;
   await execa("go", ["install", "-trimpath", `-ldflags=${plan.ldflags.join(" ")}`, target], {
-    env: {
-      GOBIN: gobin,
-      // Never switch toolchains behind our back: the pinned version must build with the machine's Go.
-      GOTOOLCHAIN: "local",
-      CGO_ENABLED: "0",
-    },
+    env: { ...GO_ENV, GOBIN: gobin },
     stdin: "ignore",
   });
 }
 
-async function buildGoPeer(plan: GoInstallPeer): Promise<PeerResult> {
+/** Builds in the module's own (read-only) download directory, so its go.mod and go.sum apply as released. */
+async function goBuildInModule(plan: GoModuleBuildPeer, outDir: string): Promise<void> {
+  const { stdout } = await execa("go", ["mod", "download", "-json", `${plan.module}@${plan.moduleVersion}`], { env: GO_ENV, stdin: "ignore" });
+  const { Dir: moduleDir } = JSON.parse(stdout) as { Dir: string };
+  await execa("go", ["build", "-trimpath", `-ldflags=${plan.ldflags.join(" ")}`, "-o", join(outDir, plan.name), `./${plan.pkg}`], {
+    cwd: moduleDir,
+    env: GO_ENV,
+    stdin: "ignore",
+  });
+}
+
+async function buildGoPeer(plan: BuiltPeer): Promise<PeerResult> {
   const dir = peerDir(plan);
   const bin = join(dir, "bin", plan.name);
   const base = { name: plan.name, version: plan.version };
@@ -178,7 +219,7 @@ async function buildGoPeer(plan: GoInstallPeer): Promise<PeerResult> {
   }
 
   const target = `${plan.module}/${plan.pkg}@${plan.moduleVersion}`;
-  log(plan.name, `building ${target} (go install, CGO_ENABLED=0) ...`);
+  log(plan.name, `building ${target} (${plan.kind === "go-install" ? "go install" : "go build in the module"}, CGO_ENABLED=0) ...`);
   const start = Date.now();
   const heartbeat = setInterval(() => log(plan.name, `still building (${secondsSince(start).toFixed(0)}s)`), HEARTBEAT_MS);
   // Install into a per-process staging dir and rename, so a concurrent or interrupted run
@@ -187,7 +228,8 @@ async function buildGoPeer(plan: GoInstallPeer): Promise<PeerResult> {
   try {
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
-    await goInstall(plan, staging);
+    if (plan.kind === "go-install") await goInstall(plan, staging);
+    else await goBuildInModule(plan, staging);
     mkdirSync(join(dir, "bin"), { recursive: true });
     renameSync(join(staging, plan.name), bin);
     const buildSeconds = secondsSince(start);
@@ -259,7 +301,7 @@ async function main(): Promise<void> {
   const results: PeerResult[] = [];
   for (const plan of PEER_PLANS) {
     // Sequential on purpose: the machine has 2 cores and `go build` already uses both.
-    results.push(plan.kind === "go-install" ? await buildGoPeer(plan) : reportUnavailable(plan));
+    results.push(plan.kind === "unavailable" ? reportUnavailable(plan) : await buildGoPeer(plan));
   }
   printTable(results);
   const manifestPath = writeManifest(results);

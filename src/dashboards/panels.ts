@@ -18,6 +18,11 @@ export const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 export interface Query {
   expr: string;
   legend: string;
+  /**
+   * Ask Prometheus for exemplars too: only a query over raw histogram buckets has them (recording
+   * rules drop exemplars); Grafana draws each as a point linking to its trace_id.
+   */
+  exemplar?: boolean;
 }
 
 export interface PanelSpec {
@@ -35,11 +40,12 @@ const refId = (index: number): string => String.fromCharCode(65 + index);
 
 /** A Prometheus range query (time series). */
 export function prometheusQuery(q: Query, index: number): prometheus.DataqueryBuilder {
-  return new prometheus.DataqueryBuilder()
+  const query = new prometheus.DataqueryBuilder()
     .datasource(DATASOURCE)
     .expr(q.expr)
     .legendFormat(q.legend)
     .refId(refId(index));
+  return q.exemplar ? query.exemplar(true) : query;
 }
 
 /** A Prometheus instant query in table format: one row per series at the end of the range. */

@@ -12,6 +12,7 @@ import { TOOL_FILTER } from './variables.js';
 const TOOL_CALL_RATE_TITLE = 'Tool call rate by tool';
 const latencyTitle = (quantile: string): string => `Tool latency ${quantile} by tool`;
 const SERVER_ERROR_RATIO_TITLE = 'Server-caused tool error ratio by tool';
+export const EXEMPLAR_LATENCY_TITLE = 'Slow tool calls: P99 with trace exemplars';
 
 const QUANTILES = [
   { q: 0.5, name: 'P50', span: 8 },
@@ -42,13 +43,26 @@ function traffic({ q, recorded: r }: DashboardContext): RowSpec {
 function latency({ q, recorded: r, config }: DashboardContext): RowSpec {
   return {
     title: 'Tool latency',
-    panels: QUANTILES.map(({ q: quantile, name, span }) => q.has('toolDuration') && timeseriesWithLimit({
-      title: latencyTitle(name),
-      description: `${name} of tools/call duration per job and tool over 5-minute windows, recorded from the latency histogram ` +
-        `(quantiles of different jobs do not add up, so each job's tool is its own line). The dashed line is the default latency alert threshold.`,
-      unit: units.Seconds,
-      queries: [{ expr: r.latency(quantile), legend: legend(r.toolLabel, 'job', ...config.aggregationLabels) }],
-    }, upperLimit(config.defaultToolLatency.thresholdSeconds)).span(span)),
+    panels: [
+      ...QUANTILES.map(({ q: quantile, name, span }) => q.has('toolDuration') && timeseriesWithLimit({
+        title: latencyTitle(name),
+        description: `${name} of tools/call duration per job and tool over 5-minute windows, recorded from the latency histogram ` +
+          `(quantiles of different jobs do not add up, so each job's tool is its own line). The dashed line is the default latency alert threshold.`,
+        unit: units.Seconds,
+        queries: [{ expr: r.latency(quantile), legend: legend(r.toolLabel, 'job', ...config.aggregationLabels) }],
+      }, upperLimit(config.defaultToolLatency.thresholdSeconds)).span(span)),
+      // Recorded series carry no exemplars, so this one panel reads the raw buckets: each exemplar
+      // point is one real call, and its trace_id opens the trace (docs/tracing.md).
+      q.has('toolDuration') && timeseriesWithLimit({
+        title: EXEMPLAR_LATENCY_TITLE,
+        description: 'P99 of tools/call duration per tool over 5-minute windows, from the raw histogram, with exemplars: ' +
+          'each point is one sampled call; hover it and follow trace_id to the trace (Jaeger) and its log lines (VictoriaLogs). ' +
+          'Needs Prometheus with exemplar storage scraping OpenMetrics.',
+        unit: units.Seconds,
+        queries: [{ expr: q.quantile(0.99, 'toolDuration', RATE_INTERVAL, { by: ['tool'], where: TOOL_FILTER }),
+          legend: legend(q.label('toolDuration', 'tool')), exemplar: true }],
+      }, upperLimit(config.defaultToolLatency.thresholdSeconds)).span(24),
+    ],
   };
 }
 

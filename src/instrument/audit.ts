@@ -4,8 +4,9 @@
 // deleting or reordering lines breaks `seq`/`prev`. An attacker who can rewrite the whole tail
 // can re-chain it, and truncating the last lines leaves a valid chain: ship lines off the host
 // (or anchor the last hash elsewhere) when that matters.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { isoTime } from './iso-time.js';
 import { LineSink } from './line-sink.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -25,9 +26,16 @@ export interface AuditEntry {
   latency_ms: number;
   trace_id: string;
   span_id: string;
+  /** LLM usage the tool reported with reportTokens(), when it did. */
+  input_tokens?: number;
+  output_tokens?: number;
+  cost_usd?: number;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+// One-shot crypto.hash (Node >= 20.12) skips the Hash object createHash() builds per line.
+const sha256: (text: string) => string = typeof crypto.hash === 'function'
+  ? (text) => crypto.hash('sha256', text, 'hex')
+  : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** Appends chained lines to a file, continuing the chain of lines already there. */
 export class AuditTrail {
@@ -63,7 +71,7 @@ export class AuditTrail {
 
   private chain(ts: number, entry: AuditEntry): string {
     this.seq++;
-    const body = JSON.stringify({ seq: this.seq, ts: new Date(ts).toISOString(), prev: this.prev, ...entry,
+    const body = JSON.stringify({ seq: this.seq, ts: isoTime(ts), prev: this.prev, ...entry,
       arguments: this.redact(entry.arguments) });
     const hash = sha256(body);
     this.prev = hash;

@@ -21,7 +21,9 @@ import { promClientRecorder } from './prom-client-recorder.js';
 import { Redactor } from './redact.js';
 import { registerRuntimeMetrics } from './runtime-metrics.js';
 import { SessionTracker } from './sessions.js';
+import { ServerSpans } from './spans.js';
 import { TaskTracker } from './tasks.js';
+import { createTracing, type TracingOptions } from './tracing.js';
 import { ToolDefinitionTracker, type ServedDefinitions } from './tool-definitions.js';
 import { applyToolResultPolicy, type ToolResultLike } from './tool-results.js';
 import { wrapTransport, type CallContext } from './transport.js';
@@ -33,6 +35,8 @@ export type { LogLevel, LogFields, Logger } from './logger.js';
 export type { LineDestination } from './line-sink.js';
 export type { MetricsServer } from './http.js';
 export { formatTraceparent, parseTraceparent } from './trace.js';
+export { TASK_ID_ATTRIBUTE, TASK_TURN_ATTRIBUTE } from './spans.js';
+export { createTracing, DEFAULT_OTLP_ENDPOINT, type Tracing, type TracingOptions } from './tracing.js';
 export { canonicalJson, toolFingerprint, type ServedDefinitions, type ToolDefinition } from './tool-definitions.js';
 export { OVERFLOW_VALUE } from '../catalog/index.js';
 
@@ -62,12 +66,26 @@ export interface InstrumentationOptions {
   /** Log lines per second before the rate limit drops (and counts) them. Default 1000. */
   maxLogLinesPerSecond?: number;
   /**
+   * OpenTelemetry spans, one SERVER span per JSON-RPC request, exported over OTLP/HTTP. Off when
+   * omitted (trace ids are still made for logs, audit and exemplars). `{}` uses
+   * OTEL_EXPORTER_OTLP_ENDPOINT, else http://127.0.0.1:4318.
+   */
+  tracing?: TracingOptions;
+  /**
    * tools/call result text beyond this many UTF-8 bytes is cut (with a marker line) and counted in
    * mcp_tool_responses_truncated_total. Default: no limit.
    */
   maxToolResponseBytes?: number;
   /** Redact secrets and personal data in tools/call results before they are sent (location="output"). Default false. */
   redactToolResults?: boolean;
+  /**
+   * Run each request in an AsyncLocalStorage context (default true), so tool handlers can call
+   * `reportTokens()` without `tool` and `currentCall()`. On Node 20/22 an entered ALS runs a hook
+   * for every promise the process creates (~10-18 µs per SDK request measured); false saves that,
+   * and then `reportTokens()` needs `tool` (its tokens reach the metrics, not the call's log line)
+   * and `currentCall()` returns undefined.
+   */
+  asyncContext?: boolean;
 }
 
 /** How often tool registries are re-read besides list-change announcements and scrapes. */
@@ -122,7 +140,7 @@ export interface Instrumentation {
   currentCall(): CallContext | undefined;
   /** Runs the idle sweep now (idle gauge and reaper); it also runs on a timer. */
   sweepSessions(): void;
-  /** Flushes logs and audit, closes open sessions, stops timers. */
+  /** Flushes logs, audit and queued spans, closes open sessions, stops timers. */
   close(): Promise<void>;
 }
 
@@ -175,7 +193,9 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
     reapAfterSeconds: options.idleSessionLimitSeconds ?? 3600,
   }, recorder, logger);
   const tasks = new TaskTracker(recorder, logger);
-  const calls = new AsyncLocalStorage<CallContext>();
+  const calls = options.asyncContext === false ? undefined : new AsyncLocalStorage<CallContext>();
+  const tracing = options.tracing ? createTracing(options.tracing, 'mcp-server') : undefined;
+  const spans = tracing ? new ServerSpans(tracing.tracer, (text) => redactor.redactString(text)) : undefined;
   const exposition = new MetricsExposition(registry);
   let transports = 0;
   let closed = false;
@@ -211,7 +231,7 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
       }
       transports++;
       return wrapTransport(transport, kind, {
-        recorder, names, clients, logger, audit, sessions, tasks, calls,
+        recorder, names, clients, logger, audit, sessions, tasks, calls, spans,
         toolResult: (tool: string, result: ToolResultLike) => {
           const { bytes, truncated } = applyToolResultPolicy(result, toolResultPolicy);
           recorder.toolResponse(tool, bytes, truncated);
@@ -227,7 +247,7 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
       return listenMetrics(metricsHandler, port, host);
     },
     reportTokens({ inputTokens = 0, outputTokens = 0, costUsd = 0, tool }) {
-      const call = calls.getStore();
+      const call = calls?.getStore();
       if (call && call.method === 'tools/call') {
         const t = (call.tokens ??= { input: 0, output: 0, costUsd: 0 });
         t.input += inputTokens;
@@ -235,7 +255,9 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
         t.costUsd += costUsd;
         return;
       }
-      if (tool === undefined) throw new Error('reportTokens: call it inside a tool handler, or pass `tool`');
+      if (tool === undefined) {
+        throw new Error(calls ? 'reportTokens: call it inside a tool handler, or pass `tool`' : 'reportTokens: pass `tool` (asyncContext is off)');
+      }
       recorder.tokens(names.toolLabel(tool), inputTokens, outputTokens, costUsd);
     },
     recordTask({ outcome, taskId, turns }) {
@@ -250,12 +272,13 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
       definitions.scan();
       return definitions.current();
     },
-    currentCall: () => calls.getStore(),
+    currentCall: () => calls?.getStore(),
     sweepSessions: () => sessions.sweep(),
     async close() {
       closed = true;
       clearInterval(definitionTimer);
       await sessions.closeAll();
+      await tracing?.shutdown();
       stopRuntime();
       logger.close();
       audit?.close();

@@ -2,6 +2,7 @@
 // request context (trace_id, span_id, session_id, request_id, method, tool, duration_ms, status,
 // error_code). Every other field (arguments, results, error text) passes through the redactor. A per-second budget bounds bursts;
 // what it drops is counted and reported in the next window's first line.
+import { isoTime } from './iso-time.js';
 import { LineSink, type LineDestination } from './line-sink.js';
 import type { Redactor } from './redact.js';
 
@@ -87,7 +88,7 @@ export class Logger {
 
   private format(e: Entry): string {
     const fields = e.fields;
-    const record: LogFields = { timestamp: new Date(e.time).toISOString(), level: e.level, message: e.message };
+    const record: LogFields = { timestamp: isoTime(e.time), level: e.level, message: e.message };
     for (const k in fields) {
       const v = fields[k];
       if (v === undefined) continue;

@@ -5,9 +5,11 @@ import type { Histogram } from 'prom-client';
 import { OTEL_OPERATION_FAMILY, spelling } from '../catalog/index.js';
 import type { CatalogMetrics } from './families.js';
 import type { OperationEvent, Recorder, TransportKind } from './events.js';
+import { HistogramSeries } from './series.js';
 
 export function otelRecorder(m: CatalogMetrics): Recorder {
-  const operations = m.maybe<Histogram<string>>(OTEL_OPERATION_FAMILY)!;
+  const operationFamily = m.maybe<Histogram<string>>(OTEL_OPERATION_FAMILY)!;
+  const operations = new HistogramSeries(operationFamily);
   const sessions = m.maybe<Histogram<string>>(spelling(m.profile, 'sessionDuration')!.family)!;
   // semconv network.transport spelling of our transport kinds (pipe / tcp), from the catalogue.
   const networkTransport = spelling(m.profile, 'requests')!.values!.transport!;
@@ -21,14 +23,10 @@ export function otelRecorder(m: CatalogMetrics): Recorder {
       const callerToolError = e.toolError === 'unknown_tool' || e.toolError === 'invalid_params';
       const errorType = e.code ?? (callerToolError ? '-32602' : e.toolError ? 'tool_error' : '');
       operations.observe({
-        labels: {
-          mcp_method_name: e.method, gen_ai_tool_name: e.tool ?? '', gen_ai_prompt_name: e.prompt ?? '',
-          error_type: errorType, rpc_response_status_code: e.code ?? '', network_transport: nt(e.transport),
-          mcp_protocol_version: e.protocolVersion,
-        },
-        value: e.seconds,
-        exemplarLabels: { trace_id: e.traceId, span_id: e.spanId },
-      });
+        mcp_method_name: e.method, gen_ai_tool_name: e.tool ?? '', gen_ai_prompt_name: e.prompt ?? '',
+        error_type: errorType, rpc_response_status_code: e.code ?? '', network_transport: nt(e.transport),
+        mcp_protocol_version: e.protocolVersion,
+      }, e.seconds, { trace_id: e.traceId, span_id: e.spanId });
     },
     sessionClosed(transport, seconds, protocolVersion, reaped) {
       sessions.observe(
@@ -38,7 +36,7 @@ export function otelRecorder(m: CatalogMetrics): Recorder {
     },
     rejected(_reason, code, method, seconds) {
       if (code === undefined) return;
-      operations.observe({
+      operationFamily.observe({
         labels: { mcp_method_name: method, gen_ai_tool_name: '', gen_ai_prompt_name: '', error_type: code,
           rpc_response_status_code: code, network_transport: 'tcp', mcp_protocol_version: '' },
         value: seconds,

@@ -1,7 +1,9 @@
-// Records observations into the prom-client profile's families.
+// Records observations into the prom-client profile's families. Per-request writes go through
+// CounterSeries/HistogramSeries (label sets resolved once); rare events use prom-client directly.
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { CatalogMetrics } from './families.js';
 import type { OperationEvent, Recorder, TransportKind } from './events.js';
+import { CounterSeries, HistogramSeries } from './series.js';
 
 export function promClientRecorder(m: CatalogMetrics): Recorder {
   const c = (name: string) => m.maybe<Counter<string>>(name)!;
@@ -12,27 +14,27 @@ export function promClientRecorder(m: CatalogMetrics): Recorder {
   const active = g('mcp_active_connections');
   const idle = g('mcp_idle_sessions');
   const reaped = c('mcp_sessions_reaped_total');
-  const requests = c('mcp_requests_total');
+  const requests = new CounterSeries(c('mcp_requests_total'));
   const rpcErrors = c('mcp_jsonrpc_errors_total');
-  const messageSize = h('mcp_message_size_bytes');
-  const invocations = c('mcp_tool_invocations_total');
-  const toolDuration = h('mcp_tool_duration_seconds');
+  const messageSize = new HistogramSeries(h('mcp_message_size_bytes'));
+  const invocations = new CounterSeries(c('mcp_tool_invocations_total'));
+  const toolDuration = new HistogramSeries(h('mcp_tool_duration_seconds'));
   const toolErrors = c('mcp_tool_errors_total');
-  const tokens = c('mcp_tool_tokens_total');
-  const cost = c('mcp_tool_cost_usd_total');
+  const tokens = new CounterSeries(c('mcp_tool_tokens_total'));
+  const cost = new CounterSeries(c('mcp_tool_cost_usd_total'));
   const tasks = c('mcp_agent_tasks_total');
   const turns = h('mcp_agent_task_turns');
   const hallucinations = c('mcp_tool_hallucinations_total');
   const authFailures = c('mcp_auth_failures_total');
   const rejected = c('mcp_rejected_requests_total');
-  const redactions = c('mcp_redactions_total');
-  const audit = c('mcp_audit_records_total');
+  const redactions = new CounterSeries(c('mcp_redactions_total'));
+  const audit = new CounterSeries(c('mcp_audit_records_total'));
   const unknown = c('mcp_unknown_requests_total');
   const definitions = g('mcp_tool_definition_info');
   const definitionChanges = c('mcp_tool_definition_changes_total');
   const registered = g('mcp_registered_tools');
-  const responseSize = h('mcp_tool_response_size_bytes');
-  const truncated = c('mcp_tool_responses_truncated_total');
+  const responseSize = new HistogramSeries(h('mcp_tool_response_size_bytes'));
+  const truncated = new CounterSeries(c('mcp_tool_responses_truncated_total'));
 
   return {
     operation(e: OperationEvent) {
@@ -42,7 +44,7 @@ export function promClientRecorder(m: CatalogMetrics): Recorder {
       if (e.code !== undefined) rpcErrors.inc({ method: e.method, code: e.code });
       if (e.method !== 'tools/call' || e.tool === undefined) return;
       invocations.inc({ tool: e.tool, status: failed ? 'error' : 'ok' });
-      toolDuration.observe({ labels: { tool: e.tool }, value: e.seconds, exemplarLabels: { trace_id: e.traceId, span_id: e.spanId } });
+      toolDuration.observe({ tool: e.tool }, e.seconds, { trace_id: e.traceId, span_id: e.spanId });
       if (e.toolError) toolErrors.inc({ tool: e.tool, error_type: e.toolError });
     },
     message(direction, type, bytes) {

@@ -36,7 +36,19 @@ const VALUE_DETECTORS: readonly ValueDetector[] = [
 
 export const REDACTION_DETECTORS = ['key', ...VALUE_DETECTORS.map((d) => d.name)] as const;
 
+/** Entries per memo before it is cleared (keeps memory bounded whatever clients send). */
+const MEMO_CAPACITY = 1000;
+/** Longer strings are scanned each time (rare; memoising them would hold large text). */
+const MEMO_MAX_LENGTH = 256;
+
 export class Redactor {
+  // Log and audit lines carry the same short client-supplied strings and keys call after call
+  // (client name, task and request ids, argument names); scanning each with every pattern is
+  // most of a line's cost, so results are memoised and their detectors replayed, keeping the
+  // mcp_redactions_total counts exact.
+  private readonly stringMemo = new Map<string, { out: string; detectors: readonly string[] }>();
+  private readonly keyMemo = new Map<string, boolean>();
+
   constructor(private readonly onRedact: (detector: string) => void) {}
 
   /** A copy of `value` with sensitive keys and values replaced; depth-limited so cycles cannot hang it. */
@@ -46,8 +58,10 @@ export class Redactor {
     if (depth > 8) return '[TRUNCATED]';
     if (Array.isArray(value)) return value.map((v) => this.redact(v, depth + 1));
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      if (SENSITIVE_KEY.test(k) && v !== null && v !== undefined && v !== '') {
+    for (const k in value) {
+      if (!Object.hasOwn(value, k)) continue;
+      const v = (value as Record<string, unknown>)[k];
+      if (this.isSensitiveKey(k) && v !== null && v !== undefined && v !== '') {
         this.onRedact('key');
         out[k] = '[REDACTED:key]';
       } else {
@@ -69,13 +83,37 @@ export class Redactor {
   }
 
   redactString(s: string): string {
+    if (s.length > MEMO_MAX_LENGTH) return this.scan(s, (d) => this.onRedact(d));
+    let memo = this.stringMemo.get(s);
+    if (memo === undefined) {
+      const detectors: string[] = [];
+      memo = { out: this.scan(s, (d) => detectors.push(d)), detectors };
+      if (this.stringMemo.size >= MEMO_CAPACITY) this.stringMemo.clear();
+      this.stringMemo.set(s, memo);
+    }
+    for (const d of memo.detectors) this.onRedact(d);
+    return memo.out;
+  }
+
+  private isSensitiveKey(key: string): boolean {
+    let sensitive = this.keyMemo.get(key);
+    if (sensitive === undefined) {
+      sensitive = SENSITIVE_KEY.test(key);
+      if (this.keyMemo.size >= MEMO_CAPACITY) this.keyMemo.clear();
+      this.keyMemo.set(key, sensitive);
+    }
+    return sensitive;
+  }
+
+  /** Replaces every detected secret in `s`, reporting each replacement's detector. */
+  private scan(s: string, report: (detector: string) => void): string {
     let out = s;
     for (const d of VALUE_DETECTORS) {
       d.pattern.lastIndex = 0;
       if (!d.pattern.test(out)) continue;
       out = out.replace(d.pattern, (match) => {
         if (d.accept && !d.accept(match)) return match;
-        this.onRedact(d.name);
+        report(d.name);
         return `[REDACTED:${d.name}]`;
       });
     }

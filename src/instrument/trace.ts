@@ -9,7 +9,8 @@ export interface TraceContext {
   sampled: boolean;
 }
 
-const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+// Fixed layout (version-traceid-spanid-flags, 55 chars): one capture-free test, then slices.
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 const ZERO_TRACE = '0'.repeat(32);
 const ZERO_SPAN = '0'.repeat(16);
 
@@ -28,16 +29,19 @@ function randomHex(bytes: number): string {
 
 export function parseTraceparent(value: unknown): Omit<TraceContext, 'spanId'> & { parentSpanId: string } | undefined {
   if (typeof value !== 'string') return undefined;
-  const m = TRACEPARENT.exec(value.trim());
-  if (!m || m[1] === 'ff' || m[2] === ZERO_TRACE || m[3] === ZERO_SPAN) return undefined;
-  return { traceId: m[2]!, parentSpanId: m[3]!, sampled: (parseInt(m[4]!, 16) & 1) === 1 };
+  const v = value.length === 55 ? value : value.trim(); // a valid value of length 55 has nothing to trim
+  if (!TRACEPARENT.test(v)) return undefined;
+  const traceId = v.slice(3, 35);
+  const parentSpanId = v.slice(36, 52);
+  if (v.startsWith('ff') || traceId === ZERO_TRACE || parentSpanId === ZERO_SPAN) return undefined;
+  return { traceId, parentSpanId, sampled: (parseInt(v.slice(53), 16) & 1) === 1 };
 }
 
 /** The server span for one request: a child of `_meta.traceparent` when valid, else a new root. */
 export function serverSpan(meta: unknown): TraceContext {
   const parent = parseTraceparent((meta as Record<string, unknown> | undefined)?.traceparent);
   return parent
-    ? { ...parent, spanId: randomHex(8) }
+    ? { traceId: parent.traceId, spanId: randomHex(8), parentSpanId: parent.parentSpanId, sampled: parent.sampled }
     : { traceId: randomHex(16), spanId: randomHex(8), sampled: true };
 }
 

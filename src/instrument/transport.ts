@@ -15,7 +15,9 @@ import { codeLabel, methodLabel, type ClientNames, type RegisteredNames } from '
 import type { Logger } from './logger.js';
 import type { SessionHandle, SessionTracker } from './sessions.js';
 import type { TaskTracker } from './tasks.js';
+import type { ServerSpans } from './spans.js';
 import { serverSpan, type TraceContext } from './trace.js';
+import type { Span } from '@opentelemetry/api';
 
 /** One request between receipt and response: what tool handlers can see via `currentCall()`. */
 export interface CallContext {
@@ -36,6 +38,8 @@ interface Pending extends CallContext {
   readonly start: number;
   readonly args: unknown;
   readonly identity: Identity;
+  /** The request's OpenTelemetry span, when tracing is on. */
+  readonly span?: Span;
 }
 
 /** Who the HTTP layer authenticated (authInfo from the bearer check), for audit and log lines. */
@@ -52,7 +56,10 @@ export interface WrapperDeps {
   audit?: AuditTrail;
   sessions: SessionTracker;
   tasks: TaskTracker;
-  calls: AsyncLocalStorage<CallContext>;
+  /** Absent when the asyncContext option is off. */
+  calls?: AsyncLocalStorage<CallContext>;
+  /** Set only when tracing is on; otherwise ids come from serverSpan() and no span is made. */
+  spans?: ServerSpans;
   /** Measures (and, by policy, redacts or truncates) a tools/call result before it is sent. */
   toolResult(tool: string, result: Record<string, unknown>): void;
 }
@@ -124,10 +131,9 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     }
     const params = msg.params;
     const label = methodLabel(method);
-    const trace = serverSpan(params?._meta);
     if (msg.id === undefined) {
       recorder.message('in', 'notification', sizeOf(msg));
-      onNotification(method, params, label, trace);
+      onNotification(method, params, label, serverSpan(params?._meta));
       return undefined;
     }
     recorder.message('in', 'request', sizeOf(msg));
@@ -139,10 +145,17 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     }
     const task = isToolCall ? readTaskMeta(params?._meta) : undefined;
     if (task) deps.tasks.turn(task.id);
+    const tool = isToolCall ? names.toolLabel(rawTool) : undefined;
+    const rawPrompt = method === 'prompts/get' && typeof params?.name === 'string' ? params.name : undefined;
+    const prompt = method === 'prompts/get' ? names.promptLabel(params?.name) : undefined;
+    const started = deps.spans?.start({
+      method, methodLabel: label, requestId: msg.id, targetLabel: tool ?? prompt, tool: rawTool, prompt: rawPrompt,
+      sessionId: transport.sessionId, protocolVersion, transport: kind, task, meta: params?._meta,
+    });
     const call: Pending = {
-      requestId: msg.id, method: label, rawMethod: method, trace, sessionId: transport.sessionId, task, rawTool,
-      tool: isToolCall ? names.toolLabel(rawTool) : undefined,
-      prompt: method === 'prompts/get' ? names.promptLabel(params?.name) : undefined,
+      requestId: msg.id, method: label, rawMethod: method, sessionId: transport.sessionId, task, rawTool, tool, prompt,
+      trace: started ? started.trace : serverSpan(params?._meta),
+      span: started?.span,
       start: performance.now(),
       args: isToolCall ? params?.arguments : undefined,
       identity: identityOf(extra),
@@ -158,6 +171,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       if (p) {
         pending.delete(id!);
         if (p.rawMethod === 'tools/call') finishToolCall(p, 'timeout', undefined);
+        else if (p.span) deps.spans!.end(p.span, { toolError: 'timeout', protocolVersion });
       }
     } else if (method === TASK_NOTIFICATION_METHOD) {
       deps.tasks.finish(params, transport.sessionId);
@@ -166,8 +180,9 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       traceId: trace.traceId, spanId: trace.spanId });
   };
 
-  const finishToolCall = (p: Pending, toolError: ToolErrorType | undefined, code: string | undefined) => {
+  const finishToolCall = (p: Pending, toolError: ToolErrorType | undefined, code: string | undefined, msg?: AnyMessage) => {
     const seconds = (performance.now() - p.start) / 1000;
+    if (p.span) deps.spans!.end(p.span, { error: msg?.error, toolError, message: toolError ? firstText(msg?.result) : undefined, protocolVersion });
     recorder.operation({ transport: kind, method: p.method, tool: p.tool, protocolVersion, seconds, isRequest: true,
       code, toolError, traceId: p.trace.traceId, spanId: p.trace.spanId });
     if (toolError === 'unknown_tool' || toolError === 'invalid_params') recorder.hallucination(p.tool!, toolError);
@@ -175,7 +190,9 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     if (p.tokens) recorder.tokens(p.tool!, p.tokens.input, p.tokens.output, p.tokens.costUsd);
     const durationMs = seconds * 1000;
     const failed = toolError !== undefined;
-    logger.log(failed ? 'warning' : 'info', 'tools/call', {
+    const level = failed ? 'warning' : 'info';
+    // The fields object is built only when the line will be written (logs above info are common in production).
+    if (logger.enabled(level)) logger.log(level, 'tools/call', {
       trace_id: p.trace.traceId, span_id: p.trace.spanId, parent_span_id: p.trace.parentSpanId,
       session_id: transport.sessionId, request_id: p.requestId, method: p.method, tool: p.tool,
       duration_ms: round3(durationMs), status: failed ? 'error' : 'ok', error_type: toolError, error_code: code,
@@ -188,6 +205,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       client_id: p.identity.clientId, tool: p.rawTool ?? '',
       arguments: p.args, outcome: failed ? 'error' : 'ok', error_type: toolError, latency_ms: round3(durationMs),
       trace_id: p.trace.traceId, span_id: p.trace.spanId,
+      input_tokens: p.tokens?.input, output_tokens: p.tokens?.output, cost_usd: p.tokens?.costUsd,
     });
   };
 
@@ -196,7 +214,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     if (p.rawMethod === 'tools/call') {
       if (msg.result) deps.toolResult(p.tool!, msg.result);
       const toolError = classifyToolFailure(msg, p.rawTool !== undefined && names.hasTool(p.rawTool));
-      finishToolCall(p, toolError, code);
+      finishToolCall(p, toolError, code, msg);
       return;
     }
     if (code === METHOD_NOT_FOUND) recorder.unknownRequest(clientName, 'method');
@@ -204,9 +222,11 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     if (p.rawMethod === 'tools/list') learnNames(msg.result?.tools, (n) => names.addTools(n));
     if (p.rawMethod === 'prompts/list') learnNames(msg.result?.prompts, (n) => names.addPrompts(n));
     const seconds = (performance.now() - p.start) / 1000;
+    if (p.span) deps.spans!.end(p.span, { error: msg.error, protocolVersion });
     recorder.operation({ transport: kind, method: p.method, prompt: p.prompt, protocolVersion, seconds, isRequest: true,
       code, traceId: p.trace.traceId, spanId: p.trace.spanId });
-    logger.log(code ? 'warning' : 'info', p.rawMethod, {
+    const level = code ? 'warning' : 'info';
+    if (logger.enabled(level)) logger.log(level, p.rawMethod, {
       trace_id: p.trace.traceId, span_id: p.trace.spanId, parent_span_id: p.trace.parentSpanId,
       session_id: transport.sessionId, request_id: p.requestId, method: p.method, duration_ms: round3(seconds * 1000),
       status: code ? 'error' : 'ok', error_code: code, error: msg.error?.message, transport: kind,
@@ -231,6 +251,10 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
   };
 
   const onClose = () => {
+    // Requests the session never answered: their spans end here, failed, instead of leaking.
+    for (const p of pending.values()) {
+      if (p.span) deps.spans!.end(p.span, { toolError: 'internal_error', message: 'session closed before the response', protocolVersion });
+    }
     pending.clear();
     if (openedAt === 0) return;
     const seconds = (performance.now() - openedAt) / 1000;
@@ -262,7 +286,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     const inner = transport.onmessage;
     transport.onmessage = (message, extra) => {
       const call = onInbound(message as AnyMessage, extra as MessageExtra | undefined);
-      if (call) deps.calls.run(call, () => inner?.(message, extra));
+      if (call && deps.calls) deps.calls.run(call, () => inner?.(message, extra));
       else inner?.(message, extra);
     };
     const innerClose = transport.onclose;

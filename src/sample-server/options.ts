@@ -13,6 +13,8 @@ export interface ServerOptions {
   idleTimeoutSeconds: number;
   auditFile: string | undefined;
   logFile: string | undefined;
+  /** OTLP/HTTP base URL for spans; tracing is off when undefined. */
+  otlpEndpoint: string | undefined;
   /** Bearer JWT validation on /mcp; undefined = open. */
   jwt: JwtPolicy | undefined;
   /** tools/call result text beyond this many bytes is truncated. */
@@ -34,6 +36,8 @@ export const SERVER_USAGE = `Usage: npm run sample-server -- [options]
   --idle-timeout S         close HTTP sessions silent for S seconds; 0 = never (default 300)
   --audit-file PATH        append one JSON audit line per tool call
   --log-file PATH          write JSON logs here instead of stderr
+  --otlp-endpoint URL      export a span per request over OTLP/HTTP to URL (e.g. http://127.0.0.1:4318);
+                           default $OTEL_EXPORTER_OTLP_ENDPOINT, tracing off when neither is set
   --max-response-bytes N   truncate tool result text beyond N bytes (default ${DEFAULT_MAX_RESPONSE_BYTES})
   --jwt-secret S           HTTP mode: require an HS256 JWT bearer token signed with S (prefer MCP_JWT_SECRET)
   --jwt-public-key PATH    HTTP mode: require an RS256 or ES256 JWT verified with this PEM public key
@@ -55,6 +59,15 @@ function port(flag: string, value: string | undefined): number | undefined {
   return n;
 }
 
+function otlpEndpoint(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new UsageError(`--otlp-endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT): expected an http(s) URL such as http://127.0.0.1:4318, got "${raw}"`);
+  }
+  return raw;
+}
+
 /** Parses argv; returns undefined when --help was asked for. */
 export function parseServerOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerOptions | undefined {
   let values;
@@ -70,6 +83,7 @@ export function parseServerOptions(argv: readonly string[], env: NodeJS.ProcessE
         'idle-timeout': { type: 'string', default: '300' },
         'audit-file': { type: 'string' },
         'log-file': { type: 'string' },
+        'otlp-endpoint': { type: 'string' },
         'max-response-bytes': { type: 'string', default: String(DEFAULT_MAX_RESPONSE_BYTES) },
         'jwt-secret': { type: 'string' },
         'jwt-public-key': { type: 'string' },
@@ -110,6 +124,7 @@ export function parseServerOptions(argv: readonly string[], env: NodeJS.ProcessE
     idleTimeoutSeconds: idle,
     auditFile: values['audit-file'],
     logFile: values['log-file'],
+    otlpEndpoint: otlpEndpoint(values['otlp-endpoint'] ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined)),
     jwt: jwtPolicy(values, env),
     maxResponseBytes,
   };

@@ -36,6 +36,7 @@ export async function runSampleServer(options: ServerOptions): Promise<void> {
     idleSessionLimitSeconds: idle > 0 ? idle : Number.POSITIVE_INFINITY,
     auditFile: options.auditFile,
     log: options.logFile ? { file: options.logFile } : 'stderr',
+    tracing: options.otlpEndpoint ? { endpoint: options.otlpEndpoint, serviceName: 'mcp-sample-server' } : undefined,
     maxToolResponseBytes: options.maxResponseBytes,
     redactToolResults: true,
   });

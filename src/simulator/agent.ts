@@ -6,6 +6,9 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { SpanKind } from '@opentelemetry/api';
+import { TASK_ID_ATTRIBUTE, TASK_TURN_ATTRIBUTE } from '../instrument/index.js';
+import type { AgentSpans, TraceScope } from './agent-spans.js';
 import { invalidArguments, validArguments } from './arguments.js';
 import { classifyResult, classifyThrown } from './call-result.js';
 import { plausibleUnknownTool } from './hallucinations.js';
@@ -30,6 +33,8 @@ export interface AgentPlan {
   invalidArgsRate: number;
   random: Random;
   stats: SimulationStats;
+  /** Session → task → turn → tools/call spans, and the traceparent sent in each call's `_meta`. */
+  spans: AgentSpans;
 }
 
 /** What is wrong with a call on purpose. */
@@ -50,7 +55,12 @@ function pacer(intervalMs: number, deadline: () => number): () => Promise<boolea
 }
 
 export async function runAgent(plan: AgentPlan): Promise<void> {
-  const { stats, random } = plan;
+  await plan.spans.within('agent.session', undefined, { 'dev.mcp_observability.agent.id': plan.id },
+    (session) => runSession(plan, session.scope));
+}
+
+async function runSession(plan: AgentPlan, sessionScope: TraceScope): Promise<void> {
+  const { stats, random, spans } = plan;
   const client = new Client({ name: `simulated-agent-${plan.id}`, version: '0.1.0' });
   const transport = plan.connect();
   await client.connect(transport);
@@ -61,21 +71,32 @@ export async function runAgent(plan: AgentPlan): Promise<void> {
     const mix = skewedMix(tools.map((t) => t.name));
     const nextSlot = pacer(plan.intervalMs, plan.deadline);
 
-    async function call(name: string, args: Record<string, unknown>, flaw: Flaw, taskId: string, turn: number): Promise<CallResultKind> {
-      const known = byName.has(name);
-      if (flaw === 'hallucinated') stats.hallucinatedCalls++;
-      if (flaw === 'invalid_args') stats.invalidArgCalls++;
-      let kind: CallResultKind;
-      try {
-        kind = classifyResult(await client.callTool({ name, arguments: args, _meta: taskMeta(taskId, turn) }) as CallToolResult);
-      } catch (err) {
-        kind = classifyThrown(err);
-      }
-      stats.call(known ? name : undefined, kind);
-      return kind;
-    }
+    // A tools/call CLIENT span (OpenTelemetry MCP conventions) inside the turn's span.
+    const call = (name: string, args: Record<string, unknown>, flaw: Flaw, taskId: string, turn: number, parent: TraceScope) =>
+      spans.within(`tools/call ${name}`, parent, {
+        'mcp.method.name': 'tools/call', 'gen_ai.tool.name': name, 'gen_ai.operation.name': 'execute_tool',
+        ...(transport.sessionId ? { 'mcp.session.id': transport.sessionId } : {}),
+      }, async (span): Promise<CallResultKind> => {
+        const known = byName.has(name);
+        if (flaw === 'hallucinated') stats.hallucinatedCalls++;
+        if (flaw === 'invalid_args') stats.invalidArgCalls++;
+        let kind: CallResultKind;
+        try {
+          const _meta = { ...taskMeta(taskId, turn), ...spans.meta(span.scope) };
+          kind = classifyResult(await client.callTool({ name, arguments: args, _meta }) as CallToolResult);
+        } catch (err) {
+          kind = classifyThrown(err);
+        }
+        if (kind !== 'ok') span.fail(kind);
+        stats.call(known ? name : undefined, kind);
+        return kind;
+      }, SpanKind.CLIENT);
 
-    async function runTask(taskId: string): Promise<{ outcome: TaskOutcome; turns: number }> {
+    // One turn = one call attempt: the agent decided, called a tool and read the result.
+    const turnSpan = (taskId: string, turn: number, parent: TraceScope, fn: (scope: TraceScope) => Promise<CallResultKind>) =>
+      spans.within('agent.turn', parent, { [TASK_ID_ATTRIBUTE]: taskId, [TASK_TURN_ATTRIBUTE]: turn }, (span) => fn(span.scope));
+
+    async function runTask(taskId: string, taskScope: TraceScope): Promise<{ outcome: TaskOutcome; turns: number }> {
       let turns = 0;
       const planned = between(1, MAX_TURNS_PER_TASK, random);
       for (let step = 0; step < planned; step++) {
@@ -95,7 +116,7 @@ export async function runAgent(plan: AgentPlan): Promise<void> {
         for (let attempt = 0; ; attempt++) {
           if (!(await nextSlot())) return { outcome: 'abandoned', turns };
           turns++;
-          const kind = await call(name, args, flaw, taskId, turns);
+          const kind = await turnSpan(taskId, turns, taskScope, (scope) => call(name, args, flaw, taskId, turns, scope));
           if (kind === 'ok') break;
           if (kind === 'transport_error' || attempt === MAX_RETRIES) return { outcome: 'failure', turns };
           stats.retries++;
@@ -111,9 +132,13 @@ export async function runAgent(plan: AgentPlan): Promise<void> {
 
     for (let n = 1; Date.now() < plan.deadline(); n++) {
       const taskId = `sim-${process.pid}-${plan.id}-${n}`;
-      const { outcome, turns } = await runTask(taskId);
-      stats.task(outcome);
-      await reportTask(client, { taskId, outcome, turns });
+      await spans.within('agent.task', sessionScope, { [TASK_ID_ATTRIBUTE]: taskId }, async (task) => {
+        const { outcome, turns } = await runTask(taskId, task.scope);
+        task.annotate({ 'dev.mcp_observability.task.outcome': outcome, 'dev.mcp_observability.task.turns': turns });
+        if (outcome === 'failure') task.fail('task_failure');
+        stats.task(outcome);
+        await reportTask(client, { taskId, outcome, turns });
+      });
     }
   } finally {
     if ('terminateSession' in transport) await (transport as { terminateSession(): Promise<void> }).terminateSession().catch(() => {});

@@ -1,6 +1,7 @@
 // Command-line options of the load simulator. Loopback only: it is a load generator, and must
 // never be pointed at someone else's server.
 import { parseArgs } from 'node:util';
+import type { TracingOptions } from '../instrument/index.js';
 
 export interface SimulatorOptions {
   /** Streamable HTTP endpoint, or undefined when a stdio command is given. */
@@ -16,6 +17,8 @@ export interface SimulatorOptions {
   invalidArgsRate: number;
   unknownToolBurst: number;
   seed: number;
+  /** Agent spans (session → task → turn → tools/call) and a traceparent in each call's `_meta`; off when undefined. */
+  tracing?: TracingOptions;
 }
 
 export const SIMULATOR_USAGE = `Usage: npm run simulate -- [options] [-- <stdio server command...>]
@@ -29,6 +32,9 @@ export const SIMULATOR_USAGE = `Usage: npm run simulate -- [options] [-- <stdio 
   --invalid-args-rate P      share of turns sending schema-violating arguments, 0-0.5 (default 0.03)
   --unknown-tool-burst N     first send N calls with random unknown tool names, 0-10000 (default 0)
   --seed N                   random seed, for repeatable runs (default: time-based)
+  --trace                    send a W3C traceparent in each tools/call's _meta and export the agent's
+                             session/task/turn/tools/call spans over OTLP/HTTP
+  --otlp-endpoint URL        OTLP/HTTP base URL for --trace (default $OTEL_EXPORTER_OTLP_ENDPOINT or http://127.0.0.1:4318)
   --help                     show this help
 
 MCP_AUTH_TOKEN in the environment is sent as a bearer token (e.g. from npm run mint-token, for a server started with --jwt-secret).
@@ -47,18 +53,25 @@ function numberIn(flag: string, raw: string, min: number, max: number, integer =
   return n;
 }
 
-export function parseLoopbackUrl(raw: string): URL {
+export function parseLoopbackUrl(raw: string, flag = '--url'): URL {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`--url: not a URL: "${raw}"`);
+    throw new UsageError(`${flag}: not a URL: "${raw}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url: expected http(s), got ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag}: expected http(s), got ${url.protocol}`);
   if (!LOOPBACK.has(url.hostname)) {
-    throw new UsageError(`--url: the simulator only targets loopback hosts (127.0.0.1, localhost, [::1]); got ${url.hostname}`);
+    throw new UsageError(`${flag}: the simulator only targets loopback hosts (127.0.0.1, localhost, [::1]); got ${url.hostname}`);
   }
   return url;
+}
+
+function tracingOption(trace: boolean, endpoint: string | undefined): TracingOptions | undefined {
+  if (endpoint !== undefined && !trace) throw new UsageError('--otlp-endpoint: only meaningful with --trace');
+  if (!trace) return undefined;
+  if (endpoint !== undefined) parseLoopbackUrl(endpoint, '--otlp-endpoint');
+  return { endpoint };
 }
 
 /** Parses argv; returns undefined when --help was asked for. */
@@ -77,6 +90,8 @@ export function parseSimulatorOptions(argv: readonly string[]): SimulatorOptions
         'invalid-args-rate': { type: 'string', default: '0.03' },
         'unknown-tool-burst': { type: 'string', default: '0' },
         seed: { type: 'string' },
+        trace: { type: 'boolean', default: false },
+        'otlp-endpoint': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -99,5 +114,6 @@ export function parseSimulatorOptions(argv: readonly string[]): SimulatorOptions
     invalidArgsRate: numberIn('--invalid-args-rate', values['invalid-args-rate'], 0, 0.5),
     unknownToolBurst: numberIn('--unknown-tool-burst', values['unknown-tool-burst'], 0, 10_000, true),
     seed: values.seed === undefined ? Date.now() % 2 ** 31 : numberIn('--seed', values.seed, 0, 2 ** 31 - 1, true),
+    tracing: tracingOption(values.trace, values['otlp-endpoint']),
   };
 }

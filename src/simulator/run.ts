@@ -5,7 +5,9 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { createTracing } from '../instrument/index.js';
 import { runAgent } from './agent.js';
+import { AgentSpans } from './agent-spans.js';
 import { classifyResult, classifyThrown } from './call-result.js';
 import { randomUnknownTool } from './hallucinations.js';
 import type { SimulatorOptions } from './options.js';
@@ -50,6 +52,8 @@ export async function simulate(options: SimulatorOptions, log: (line: string) =>
   const stats = new SimulationStats();
   const random = seededRandom(options.seed);
   const connect = transportFactory(options);
+  const tracing = options.tracing ? createTracing(options.tracing, 'mcp-agent-simulator') : undefined;
+  const spans = new AgentSpans(tracing?.tracer);
   const describeError = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
   let deadline = Date.now() + options.durationSeconds * 1000;
@@ -75,10 +79,12 @@ export async function simulate(options: SimulatorOptions, log: (line: string) =>
       // One stream per agent, derived from the run's seed, so agents do not move in lockstep.
       random: seededRandom(options.seed + 7919 * (i + 1)),
       stats,
+      spans,
     }).catch((err) => stats.sessionFailures.push(`session ${i + 1}: ${describeError(err)}`))));
   } finally {
     clearInterval(progress);
     process.removeListener('SIGINT', stop);
+    await tracing?.shutdown();
   }
   return stats;
 }

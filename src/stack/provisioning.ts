@@ -1,5 +1,6 @@
 // Grafana file provisioning for the local stack: the Prometheus datasource with the uid every
-// generated dashboard references, and one dashboard provider per profile. Paths and URLs are
+// generated dashboard references (its exemplars' trace_id opening Jaeger), the Jaeger and
+// VictoriaLogs datasources (log lines' trace_id opening Jaeger), and one dashboard provider per profile. Paths and URLs are
 // Grafana env interpolations, so the same files serve docker-compose and native processes.
 import type { Artifact } from '../build/artifact.js';
 import type { Config } from '../config/schema.js';
@@ -11,7 +12,18 @@ export const PROVISIONING_DIR = 'stack/grafana/provisioning';
 export const PROVISIONING_ENV = {
   prometheusUrl: 'PROMETHEUS_URL',
   dashboardsDir: 'MCP_DASHBOARDS_DIR',
+  jaegerUrl: 'JAEGER_URL',
+  victoriaLogsUrl: 'VICTORIALOGS_URL',
 } as const;
+
+/** Datasource uids the trace links point at. */
+export const JAEGER_DATASOURCE_UID = 'jaeger';
+export const VICTORIALOGS_DATASOURCE_UID = 'victorialogs';
+/** The VictoriaLogs plugin (Apache-2.0); Grafana installs it from GF_INSTALL_PLUGINS. */
+export const VICTORIALOGS_PLUGIN = 'victoriametrics-logs-datasource';
+
+// `$$` is a literal `$` in Grafana provisioning files (a single `$` is an environment interpolation).
+const TRACE_LINK = '$${__value.raw}';
 
 const yamlArtifact = (path: string, doc: unknown): Artifact => ({ path, content: renderYaml(doc) });
 
@@ -26,8 +38,44 @@ export function provisioningArtifacts(config: Config): Artifact[] {
       url: `\${${PROVISIONING_ENV.prometheusUrl}}`,
       isDefault: true,
       editable: false,
-      jsonData: { httpMethod: 'POST', timeInterval: '15s' },
+      jsonData: {
+        httpMethod: 'POST',
+        timeInterval: '15s',
+        // Exemplars on the latency histogram carry trace_id: a click opens that trace in Jaeger.
+        exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: JAEGER_DATASOURCE_UID, urlDisplayLabel: 'Trace in Jaeger' }],
+      },
     }],
+  };
+  const tracesAndLogs = {
+    apiVersion: 1,
+    datasources: [
+      {
+        name: 'Jaeger',
+        uid: JAEGER_DATASOURCE_UID,
+        type: 'jaeger',
+        access: 'proxy',
+        url: `\${${PROVISIONING_ENV.jaegerUrl}}`,
+        editable: false,
+        jsonData: {
+          // From a span to its log lines: LogsQL on the same trace id.
+          tracesToLogsV2: { datasourceUid: VICTORIALOGS_DATASOURCE_UID, customQuery: true, query: 'trace_id:"$${__trace.traceId}"',
+            spanStartTimeShift: '-5m', spanEndTimeShift: '5m' },
+        },
+      },
+      {
+        name: 'VictoriaLogs',
+        uid: VICTORIALOGS_DATASOURCE_UID,
+        type: VICTORIALOGS_PLUGIN,
+        access: 'proxy',
+        url: `\${${PROVISIONING_ENV.victoriaLogsUrl}}`,
+        editable: false,
+        jsonData: {
+          // The library's log lines have a trace_id field: a link from each line to its trace.
+          derivedFields: [{ name: 'trace_id', matcherType: 'label', matcherRegex: 'trace_id', url: TRACE_LINK,
+            datasourceUid: JAEGER_DATASOURCE_UID, urlDisplayLabel: 'Trace in Jaeger' }],
+        },
+      },
+    ],
   };
   const dashboards = {
     apiVersion: 1,
@@ -46,6 +94,7 @@ export function provisioningArtifacts(config: Config): Artifact[] {
   };
   return [
     yamlArtifact(`${PROVISIONING_DIR}/datasources/prometheus.yaml`, datasource),
+    yamlArtifact(`${PROVISIONING_DIR}/datasources/traces-logs.yaml`, tracesAndLogs),
     yamlArtifact(`${PROVISIONING_DIR}/dashboards/mcp-observability.yaml`, dashboards),
   ];
 }

@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import { alertmanagerBinary, findGrafana, prometheusBinary, type GrafanaInstall } from './binaries.js';
 import { PROVISIONING_DIR, PROVISIONING_ENV } from './provisioning.js';
 import { STACK_JWT_SECRET, stackToken } from './auth.js';
+import { DEFAULT_JAEGER_PORTS, DEFAULT_VICTORIALOGS_PORT } from './traces-logs.js';
 import { PORT_ENV, serverJob, serverPort, STACK_IDLE_TIMEOUT_SECONDS, type StackPorts, type StackSettings } from './settings.js';
 
 export interface ServiceSpec {
@@ -129,7 +130,9 @@ export function nativePlan(config: Config, settings: StackSettings, layout: Nati
       name: 'prometheus',
       argv: [prometheusBinary(), `--config.file=${join(layout.configDir, 'prometheus.yml')}`,
         `--storage.tsdb.path=${join(layout.dataDir, 'prometheus')}`, `--web.listen-address=${local(ports.prometheus)}`,
-        '--web.enable-lifecycle', `--web.external-url=${http(ports.prometheus)}`],
+        '--web.enable-lifecycle', `--web.external-url=${http(ports.prometheus)}`,
+        // Keeps the trace_id exemplars of OpenMetrics scrapes (docs/tracing.md).
+        '--enable-feature=exemplar-storage'],
       port: portOf(ports, 'prometheus'), readyUrl: http(ports.prometheus, '/-/ready'), readyTimeoutMs: 60_000, phase: 1,
     },
     ...config.profiles.map((profile): ServiceSpec => ({
@@ -166,6 +169,8 @@ function grafanaService(grafana: GrafanaInstall, settings: StackSettings, layout
       GF_NEWS_NEWS_FEED_ENABLED: 'false',
       [PROVISIONING_ENV.prometheusUrl]: http(ports.prometheus),
       [PROVISIONING_ENV.dashboardsDir]: join(layout.root, 'dashboards'),
+      [PROVISIONING_ENV.jaegerUrl]: http(DEFAULT_JAEGER_PORTS.query),
+      [PROVISIONING_ENV.victoriaLogsUrl]: http(DEFAULT_VICTORIALOGS_PORT),
     },
     port: portOf(ports, 'grafana'), readyUrl: http(ports.grafana, '/api/health'), readyTimeoutMs: 180_000, phase: 1,
   };

@@ -11,24 +11,27 @@ import { scrape, value } from './scrape.js';
 
 describe('idle sessions', () => {
   it('counts an idle session, then reaps it past the limit', async () => {
-    const fx = await startHttpFixture({ log: { stream: new PassThrough() }, idleAfterSeconds: 0.05, idleSessionLimitSeconds: 0.4 });
+    // The limit leaves room for connect + listTools + the first scrape on a loaded machine
+    // (0.4 s once reaped the session before its idle scrape).
+    const limitSeconds = 2;
+    const fx = await startHttpFixture({ log: { stream: new PassThrough() }, idleAfterSeconds: 0.2, idleSessionLimitSeconds: limitSeconds });
     try {
       const client = new Client({ name: 'sleepy', version: '1' });
       const transport = new StreamableHTTPClientTransport(fx.url);
       await client.connect(transport);
       await client.listTools();
-      await new Promise((r) => setTimeout(r, 150));
+      await new Promise((r) => setTimeout(r, 400));
       const idle = await scrape(fx.base);
       expect(value(idle, 'mcp_idle_sessions', { transport: 'http' })).toBe(1);
       expect(value(idle, 'mcp_active_connections', { transport: 'http' })).toBe(1);
 
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, limitSeconds * 1000 + 200));
       const reaped = await scrape(fx.base);
       expect(value(reaped, 'mcp_sessions_reaped_total', { transport: 'http' })).toBe(1);
       expect(value(reaped, 'mcp_active_connections', { transport: 'http' })).toBe(0);
       expect(value(reaped, 'mcp_idle_sessions', { transport: 'http' })).toBe(0);
       expect(value(reaped, 'mcp_session_duration_seconds_count', { transport: 'http' })).toBe(1);
-      expect(value(reaped, 'mcp_session_duration_seconds_sum', { transport: 'http' })).toBeGreaterThan(0.4);
+      expect(value(reaped, 'mcp_session_duration_seconds_sum', { transport: 'http' })).toBeGreaterThan(limitSeconds);
       expect(fx.sessions.size).toBe(0);
       // The server forgot the session: the client's next request is rejected.
       await expect(client.listTools()).rejects.toThrow();

@@ -93,7 +93,8 @@ describe('stack/docker-compose.yml', () => {
     expect(grafana.environment?.[PROVISIONING_ENV.prometheusUrl]).toBe(`http://${POD_SERVICE}:${COMPOSE_PORTS.prometheus}`);
     const provisioning = generate(config).filter((a) => a.path.startsWith(PROVISIONING_DIR));
     expect(provisioning.map((a) => a.path).sort()).toEqual([
-      `${PROVISIONING_DIR}/dashboards/mcp-observability.yaml`, `${PROVISIONING_DIR}/datasources/prometheus.yaml`]);
+      `${PROVISIONING_DIR}/dashboards/mcp-observability.yaml`, `${PROVISIONING_DIR}/datasources/prometheus.yaml`,
+      `${PROVISIONING_DIR}/datasources/traces-logs.yaml`]);
     for (const a of provisioning) {
       expect(readFileSync(join(root, a.path), 'utf8'), `${a.path} is stale: npm run build`).toBe(a.content);
       for (const [, name] of a.content.matchAll(/\$\{(\w+)\}/g)) {

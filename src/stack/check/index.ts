@@ -2,12 +2,16 @@
 import type { Config } from '../../config/schema.js';
 import { serverJob, serverPort, type StackSettings } from '../settings.js';
 import type { StackState } from '../state.js';
+import { stackToken } from '../auth.js';
 import { runDrills, type DrillTimeouts } from './drills.js';
 import { checkEndpoint, checkGrafana, checkPanels, checkRecordingRules, checkTargets, type Progress } from './live.js';
 import { dashboardFiles } from './panels.js';
 import { PrometheusApi } from './prometheus-api.js';
 import { probeServer } from './probes.js';
 import { churnSessions } from './simulator-run.js';
+import { traceDrill } from './trace-drill.js';
+import { answers } from '../readiness.js';
+import { DEFAULT_JAEGER_PORTS, DEFAULT_VICTORIALOGS_PORT, JAEGER_HEALTH_PATH } from '../traces-logs.js';
 import type { CheckRow } from './report.js';
 
 export interface CheckOptions {
@@ -59,6 +63,23 @@ export async function runCheck(o: CheckOptions): Promise<CheckRow[]> {
   } else if (!o.state.drill) {
     o.progress('drills skipped: the stack runs the real rules (start it with `npm run up -- --drill` for drills)');
   }
+  rows.push(...await runTraceDrill(o));
+  return rows;
+}
+
+/** The exemplar → Jaeger → VictoriaLogs drill, when Jaeger and VictoriaLogs run beside the stack (docs/tracing.md). */
+async function runTraceDrill(o: CheckOptions): Promise<CheckRow[]> {
+  const jaegerUrl = http(DEFAULT_JAEGER_PORTS.query);
+  const victoriaLogsUrl = http(DEFAULT_VICTORIALOGS_PORT);
+  if (!(await answers(`${http(DEFAULT_JAEGER_PORTS.health)}${JAEGER_HEALTH_PATH}`) && await answers(`${victoriaLogsUrl}/health`))) {
+    o.progress('trace drill skipped: Jaeger and VictoriaLogs are not running (npm run traces-logs; docs/tracing.md)');
+    return [];
+  }
+  const profile = o.config.profiles.includes('prom-client') ? 'prom-client' : 'otel';
+  const { rows } = await traceDrill({
+    serverUrl: http(serverPort(o.state.ports, profile)), authToken: stackToken('stack-check', 600), profile, job: serverJob(profile),
+    prometheusUrl: http(o.state.ports.prometheus), jaegerUrl, victoriaLogsUrl,
+  }, { slowMs: 1_500, stepTimeoutMs: 60_000, progress: o.progress });
   return rows;
 }
 

@@ -1,0 +1,312 @@
+// Fleet scale: a synthetic TSDB per fleet size (N servers × 20 tools, every catalogue family of
+// the profile, 30 s scrapes over 65 minutes) loaded into a local Prometheus; every dashboard panel
+// query (query_range over the dashboards' default last hour), every template variable and every
+// rule expression (instant query) is timed. Prometheus runs on 127.0.0.1 and is stopped by PID.
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import * as yaml from 'js-yaml';
+import type { ProfileName } from '../src/catalog/index.js';
+import { parsePromQL, substituteGrafanaVariables } from '../src/promql/parse.js';
+import { benchmark, BENCH_DIR, fmt, OUT_DIR, progress, REPO_DIR, spread, type BenchOptions, type BenchResult, type Row } from './harness.js';
+import { writeFleetOpenMetrics, type FleetShape } from './fleet-data.js';
+import { readPeers } from '../scripts/peers-manifest.js';
+
+export interface FleetOptions extends BenchOptions {
+  /** Fleet sizes (servers); default 10, 100, 1000. */
+  servers?: readonly number[];
+  profiles?: readonly ProfileName[];
+  /** Where dashboards/ and alerts/ are read from (default: this repository). */
+  artifactsDir?: string;
+}
+
+const TOOLS = 20;
+const INTERVAL_S = 30;
+/** Dashboards default to the last hour; 5 more minutes feed the first rate windows. */
+const RANGE_S = 3600;
+const HISTORY_S = RANGE_S + 300;
+const PANEL_BUDGET_MS = 1000;
+/** Each query runs this many times; the median is reported (the first run is cold). */
+const REPEATS = 3;
+/** A query slower than this once is not repeated: it has missed the budget either way. */
+const NO_REPEAT_MS = 2 * PANEL_BUDGET_MS;
+/** Prometheus gives up on a query after this (reported as an error). */
+const QUERY_TIMEOUT = '30s';
+
+interface Query {
+  source: string;
+  /** Dashboard/panel title, rule name or variable name. */
+  name: string;
+  kind: 'panel' | 'variable' | 'record' | 'alert';
+  expr: string;
+  /** Recorded series (level:metric:operation) the expression reads. */
+  recorded: string[];
+}
+
+interface Timing extends Query {
+  ms: number[];
+  series: number;
+  samples: number;
+  error?: string;
+}
+
+// ---------------------------------------------------------------- queries from the artifacts
+
+interface Panel { title?: string; type?: string; panels?: Panel[]; targets?: { expr?: string }[] }
+interface Variable { name: string; type: string; query?: string | { query?: string } }
+
+function* panelsOf(panels: readonly Panel[]): Generator<Panel> {
+  for (const p of panels) {
+    yield p;
+    yield* panelsOf(p.panels ?? []);
+  }
+}
+
+const recordedIn = (expr: string) => parsePromQL(expr).metrics.filter((m) => m.includes(':'));
+
+function dashboardQueries(dir: string): Query[] {
+  if (!existsSync(dir)) return [];
+  const out: Query[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const d = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { title: string; panels: Panel[]; templating?: { list: Variable[] } };
+    for (const v of d.templating?.list ?? []) {
+      const q = typeof v.query === 'string' ? v.query : v.query?.query;
+      const m = v.type === 'query' && q ? /^label_values\((.+),\s*(\w+)\)$/.exec(q) : null;
+      if (m) out.push({ source: d.title, name: `$${v.name}`, kind: 'variable', expr: `${m[2]}|${substituteGrafanaVariables(m[1]!)}`, recorded: [] });
+    }
+    for (const p of panelsOf(d.panels)) {
+      (p.targets ?? []).forEach((t, i) => {
+        if (!t.expr) return;
+        const expr = substituteGrafanaVariables(t.expr);
+        const name = (p.targets!.length > 1 ? `${p.title} #${i + 1}` : p.title) ?? '(untitled)';
+        out.push({ source: d.title, name, kind: 'panel', expr, recorded: recordedIn(expr) });
+      });
+    }
+  }
+  return out;
+}
+
+interface RuleFile { groups: { name: string; rules: { record?: string; alert?: string; expr: string }[] }[] }
+
+function ruleQueries(dir: string): Query[] {
+  if (!existsSync(dir)) return [];
+  const out: Query[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.rules.yaml')).sort()) {
+    const doc = yaml.load(readFileSync(join(dir, file), 'utf8')) as RuleFile;
+    for (const g of doc.groups) {
+      for (const r of g.rules) {
+        out.push({ source: file, name: r.record ?? r.alert!, kind: r.record ? 'record' : 'alert', expr: r.expr, recorded: recordedIn(r.expr) });
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- TSDB build (cached)
+
+/**
+ * Prometheus 3's promtool from `npm run peers` when installed (it backfills faster), else Debian's.
+ * Its blocks are read by the Debian Prometheus 2.42 that serves the queries (same block format).
+ */
+function promtoolBin(): string {
+  return readPeers().promtool.bin ?? 'promtool';
+}
+
+/** Same generator and catalogue, same shape → same data: reuse the TSDB. */
+function generatorHash(): string {
+  const h = createHash('sha256');
+  for (const f of [join(BENCH_DIR, 'fleet-data.ts'), ...readdirSync(join(REPO_DIR, 'src/catalog'))
+    .map((f) => join(REPO_DIR, 'src/catalog', f))]) h.update(readFileSync(f));
+  return h.digest('hex').slice(0, 12);
+}
+
+/** Prometheus's default block length; the history is placed inside one block so promtool reads the file once. */
+const BLOCK_S = 7200;
+
+async function ensureTsdb(profile: ProfileName, servers: number, tools: number): Promise<{ dir: string; shape: FleetShape; series: number }> {
+  const dir = join(OUT_DIR, 'fleet', `${profile}-${servers}x${tools}`);
+  const manifestPath = join(dir, 'manifest.json');
+  const hash = generatorHash();
+  if (existsSync(manifestPath)) {
+    const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as { hash: string; shape: FleetShape; series: number };
+    if (m.hash === hash) return { dir, shape: m.shape, series: m.series };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  // The last completed 2 h block window, ending a minute before its boundary.
+  const end = Math.floor(Date.now() / 1000 / BLOCK_S) * BLOCK_S - 60;
+  const shape: FleetShape = { profile, servers, tools, start: end - HISTORY_S, end, intervalSeconds: INTERVAL_S };
+  const text = join(OUT_DIR, 'fleet', `${profile}-${servers}x${tools}.om`);
+  let t0 = performance.now();
+  const series = await writeFleetOpenMetrics(createWriteStream(text), shape);
+  const samples = series * (Math.floor(HISTORY_S / INTERVAL_S) + 1);
+  progress(`fleet: ${profile} × ${servers} servers: ${fmt(series)} series, ${fmt(samples)} samples written as OpenMetrics in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+  t0 = performance.now();
+  const promtool = promtoolBin();
+  try {
+    await execa(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', text, dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  } finally {
+    rmSync(text, { force: true });
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  progress(`fleet: ${promtool} backfilled it in ${fmt(seconds, 1)} s (${fmt(samples / seconds)} samples/s)`);
+  writeFileSync(manifestPath, JSON.stringify({ hash, shape, series, promtool, backfillSeconds: seconds }, null, 2));
+  return { dir, shape, series };
+}
+
+// ---------------------------------------------------------------- Prometheus
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startPrometheus(tsdbDir: string) {
+  const port = await freePort();
+  const config = join(tsdbDir, 'prometheus.yml');
+  writeFileSync(config, 'global:\n  scrape_interval: 30s\nscrape_configs: []\n');
+  const child = execa('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${tsdbDir}`,
+    `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=3650d', '--log.level=warn'], { reject: false, stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}) on ${tsdbDir}`);
+    try {
+      if ((await fetch(`${url}/-/ready`)).ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error('prometheus not ready after 120 s');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await child;
+    },
+  };
+}
+
+interface ApiResult { status: string; error?: string; data?: { result?: unknown[]; stats?: { samples?: { totalQueryableSamples?: number } } } | string[] }
+
+async function timeQuery(url: string, q: Query, shape: FleetShape): Promise<Timing> {
+  let path: string;
+  if (q.kind === 'variable') {
+    const [label, match] = q.expr.split('|') as [string, string];
+    path = `/api/v1/label/${label}/values?${new URLSearchParams({ 'match[]': match, start: String(shape.end - RANGE_S), end: String(shape.end) })}`;
+  } else if (q.kind === 'panel') {
+    path = `/api/v1/query_range?${new URLSearchParams({ query: q.expr, start: String(shape.end - RANGE_S), end: String(shape.end),
+      step: String(INTERVAL_S), stats: 'all', timeout: QUERY_TIMEOUT })}`;
+  } else {
+    path = `/api/v1/query?${new URLSearchParams({ query: q.expr, time: String(shape.end), stats: 'all', timeout: QUERY_TIMEOUT })}`;
+  }
+  const ms: number[] = [];
+  let body: ApiResult = { status: 'error' };
+  for (let i = 0; i < REPEATS; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url + path);
+    body = (await res.json()) as ApiResult;
+    ms.push(performance.now() - t0);
+    if (body.status !== 'success' || ms[0]! > NO_REPEAT_MS) break;
+  }
+  const data = body.data;
+  const series = Array.isArray(data) ? data.length : data?.result?.length ?? 0;
+  const samples = Array.isArray(data) ? 0 : data?.stats?.samples?.totalQueryableSamples ?? 0;
+  return { ...q, ms, series, samples, error: body.status === 'success' ? undefined : body.error };
+}
+
+// ---------------------------------------------------------------- the benchmark
+
+export function run(opts: FleetOptions): Promise<BenchResult> {
+  const sizes = opts.servers ?? (opts.quick ? [2] : [10, 100, 1000]);
+  const profiles = opts.profiles ?? ['prom-client', 'otel'];
+  const tools = opts.quick ? 3 : TOOLS;
+  const artifacts = opts.artifactsDir ?? REPO_DIR;
+  const params: Record<string, unknown> = { sizes, tools, profiles, scrapeIntervalSeconds: INTERVAL_S, panelRangeSeconds: RANGE_S, panelStepSeconds: INTERVAL_S,
+    repeats: REPEATS, noRepeatAboveMs: NO_REPEAT_MS, queryTimeout: QUERY_TIMEOUT, artifacts, variablesSubstitutedAs: 'All (.+), $__rate_interval = 5m' };
+  return benchmark('fleet', params, async () => {
+    params.prometheus = (await execa('prometheus', ['--version'])).stdout.split('\n')[0]!;
+    const table: Row[] = [];
+    const budgets: BenchResult['budgets'] = [];
+    const raw: Record<string, unknown> = {};
+    for (const profile of profiles) {
+      const queries = [...dashboardQueries(join(artifacts, 'dashboards', profile)), ...ruleQueries(join(artifacts, 'alerts', profile))];
+      if (queries.length === 0) throw new Error(`no dashboards or rules for ${profile} under ${artifacts}; run npm run build`);
+      for (const servers of sizes) {
+        const { dir, shape, series } = await ensureTsdb(profile, servers, tools);
+        const prom = await startPrometheus(dir);
+        let timings: Timing[];
+        try {
+          progress(`fleet: ${profile} × ${servers}: timing ${queries.length} queries`);
+          timings = [];
+          for (const q of queries) {
+            const t = await timeQuery(prom.url, q, shape);
+            timings.push(t);
+            if (t.error || t.ms[0]! > NO_REPEAT_MS) progress(`fleet: ${profile} × ${servers}: ${t.kind} ${t.source}: ${t.name}: ${t.error ?? `${fmt(t.ms[0]!)} ms`}`);
+          }
+        } finally {
+          await prom.stop();
+        }
+        raw[`${profile}/${servers}`] = { series, timings };
+        const median = (t: Timing) => spread(t.ms).median;
+        for (const kind of ['panel', 'variable', 'record', 'alert'] as const) {
+          const ts = timings.filter((t) => t.kind === kind);
+          if (ts.length === 0) continue;
+          const slowest = ts.reduce((a, b) => (median(b) > median(a) ? b : a));
+          const errors = ts.filter((t) => t.error);
+          table.push({
+            profile, servers, series, kind, queries: ts.length,
+            'median ms': fmt(spread(ts.map(median)).median, 1),
+            'p90 ms': fmt(quantile90(ts.map(median)), 1),
+            'slowest ms': fmt(median(slowest), 1),
+            slowest: `${slowest.source}: ${slowest.name}`,
+            'empty': ts.filter((t) => !t.error && t.series === 0).length,
+            errors: errors.length ? `${errors.length}: ${errors[0]!.error}` : 0,
+          });
+        }
+        if (servers === Math.max(...sizes)) {
+          const panels = timings.filter((t) => t.kind === 'panel');
+          const slow = panels.filter((t) => t.error || median(t) > PANEL_BUDGET_MS);
+          for (const t of slow) {
+            table.push({ profile, servers, series, kind: 'over budget', queries: 1, 'median ms': t.error ? 'error' : fmt(median(t), 0),
+              slowest: `${t.source}: ${t.name}`, 'read instead': recordedCandidates(t, queries).join(', ') || '(no recording rule reads these series)' });
+          }
+          budgets.push({
+            budget: `${profile}: every dashboard panel ≤ ${PANEL_BUDGET_MS} ms at ${servers} servers`,
+            figure: slow.length === 0
+              ? `slowest ${fmt(Math.max(...panels.map(median)), 0)} ms`
+              : `${slow.length} over: ${slow.map((t) => `${t.source}/${t.name} ${t.error ?? `${fmt(median(t))} ms`}`).join('; ')}`,
+            met: slow.length === 0,
+          });
+        }
+      }
+    }
+    return { table, budgets, raw };
+  });
+}
+
+/**
+ * Recording rules that pre-aggregate what a slow panel reads: no recorded inputs of their own,
+ * the same series selectors once scope matchers (job, instance, tool: dashboard variables or the
+ * rules' selector) are set aside, and the same quantile for a histogram_quantile.
+ */
+function recordedCandidates(panel: Query, queries: readonly Query[]): string[] {
+  const selectors = (expr: string) => [...new Set([...expr.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\{([^}]*)\}/g)].map(([, name, body]) =>
+    `${name}{${body!.split(/,\s*/).filter((m) => m && !/^(job|instance|tool|gen_ai_tool_name)\b/.test(m)).sort().join(',')}}`))].sort().join(' ');
+  const quantileOf = (expr: string) => /histogram_quantile\(([\d.]+)/.exec(expr)?.[1];
+  const wanted = selectors(panel.expr);
+  return [...new Set(queries.filter((q) => q.kind === 'record' && q.recorded.length === 0 && wanted !== ''
+    && selectors(q.expr) === wanted && quantileOf(q.expr) === quantileOf(panel.expr)).map((q) => q.name))];
+}
+
+function quantile90(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(0.9 * (s.length - 1)))]!;
+}

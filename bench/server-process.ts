@@ -1,0 +1,137 @@
+// Starts bench/server.ts as a child process (one per variant and transport) and drives it:
+// HTTP sessions are initialised here for autocannon; stdio gets a pipelined JSON-RPC driver.
+import { createInterface } from 'node:readline';
+import { execa } from 'execa';
+import { BENCH_DIR, REPO_DIR } from './harness.js';
+import type { TransportKind, Variant } from './variants.js';
+import { isGoodAnswer, toolCall } from './workload.js';
+
+export const PROTOCOL_VERSION = '2025-11-25';
+const READY_TIMEOUT_MS = 30_000;
+
+const INITIALIZE = JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize',
+  params: { protocolVersion: PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'mcp-bench', version: '1.0.0' } } });
+const INITIALIZED = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' });
+
+function spawnServer(variant: Variant, transport: TransportKind) {
+  return execa('node', ['--import', 'tsx', `${BENCH_DIR}/server.ts`, '--variant', variant, '--transport', transport], {
+    cwd: REPO_DIR, buffer: false, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', reject: false,
+  });
+}
+
+export class ServerProcess {
+  private constructor(
+    readonly variant: Variant,
+    readonly transport: TransportKind,
+    private readonly child: ReturnType<typeof spawnServer>,
+    /** HTTP port, or 0 on stdio. */
+    readonly port: number,
+  ) {}
+
+  get pid(): number {
+    if (this.child.pid === undefined) throw new Error(`bench server ${this.variant}/${this.transport} has no pid`);
+    return this.child.pid;
+  }
+
+  static async start(variant: Variant, transport: TransportKind): Promise<ServerProcess> {
+    const child = spawnServer(variant, transport);
+    const stderrLines = createInterface({ input: child.stderr });
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`bench server ${variant}/${transport} not ready after ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      const seen: string[] = [];
+      stderrLines.on('line', (line) => {
+        seen.push(line);
+        if (line.startsWith('{"ready":')) {
+          clearTimeout(timer);
+          const ready = (JSON.parse(line) as { ready: number | 'stdio' }).ready;
+          resolve(ready === 'stdio' ? 0 : ready);
+        }
+      });
+      void child.then((r) => reject(new Error(`bench server ${variant}/${transport} exited (${r.exitCode}): ${seen.join('\n')}`)));
+    });
+    return new ServerProcess(variant, transport, child, port);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/mcp`;
+  }
+
+  /** initialize + notifications/initialized over HTTP; returns the headers every later request needs. */
+  async httpSession(): Promise<Record<string, string>> {
+    const base = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const init = await fetch(this.url, { method: 'POST', headers: base, body: INITIALIZE });
+    const sid = init.headers.get('mcp-session-id');
+    await init.text();
+    if (!init.ok || !sid) throw new Error(`initialize on ${this.url} failed: HTTP ${init.status}`);
+    const headers = { ...base, 'mcp-session-id': sid, 'mcp-protocol-version': PROTOCOL_VERSION };
+    const ack = await fetch(this.url, { method: 'POST', headers, body: INITIALIZED });
+    await ack.text();
+    if (ack.status !== 202) throw new Error(`notifications/initialized on ${this.url} answered HTTP ${ack.status}`);
+    // One real call, checked, so a benchmark never counts fast failures as throughput.
+    const call = await fetch(this.url, { method: 'POST', headers, body: toolCall(1) });
+    const text = await call.text();
+    if (!call.ok || !isGoodAnswer(text)) throw new Error(`tools/call on ${this.url} failed: ${text.slice(0, 300)}`);
+    return headers;
+  }
+
+  async metrics(): Promise<string> {
+    const res = await fetch(`http://127.0.0.1:${this.port}/metrics`);
+    return res.text();
+  }
+
+  async stop(): Promise<void> {
+    this.child.kill('SIGTERM');
+    await this.child;
+  }
+
+  /** A pipelined JSON-RPC driver over the child's stdin/stdout (stdio transport only). */
+  async stdioDriver(): Promise<StdioDriver> {
+    const driver = new StdioDriver(this.child.stdin, createInterface({ input: this.child.stdout }));
+    await driver.initialize();
+    return driver;
+  }
+}
+
+/** Keeps `window` tools/call requests in flight for a duration and counts correct answers. */
+export class StdioDriver {
+  private nextId = 1;
+  private waiter: ((line: string) => void) | undefined;
+
+  constructor(private readonly stdin: NodeJS.WritableStream, lines: ReturnType<typeof createInterface>) {
+    lines.on('line', (line) => this.waiter?.(line));
+  }
+
+  async initialize(): Promise<void> {
+    const answer = new Promise<string>((resolve) => { this.waiter = resolve; });
+    this.stdin.write(INITIALIZE + '\n');
+    const line = await answer;
+    if (!line.includes('"protocolVersion"')) throw new Error(`stdio initialize failed: ${line.slice(0, 300)}`);
+    this.stdin.write(INITIALIZED + '\n');
+  }
+
+  /** Runs for `seconds`; returns correct answers, wrong answers and the exact elapsed seconds. */
+  run(seconds: number, window: number): Promise<{ ok: number; failed: number; seconds: number }> {
+    return new Promise((resolve) => {
+      const started = performance.now();
+      const deadline = started + seconds * 1000;
+      let inFlight = 0;
+      let ok = 0;
+      let failed = 0;
+      const sendOne = () => {
+        inFlight++;
+        this.stdin.write(toolCall(this.nextId++) + '\n');
+      };
+      this.waiter = (line) => {
+        inFlight--;
+        if (isGoodAnswer(line)) ok++;
+        else failed++;
+        if (performance.now() < deadline) sendOne();
+        else if (inFlight === 0) {
+          this.waiter = undefined;
+          resolve({ ok, failed, seconds: (performance.now() - started) / 1000 });
+        }
+      };
+      for (let i = 0; i < window; i++) sendOne();
+    });
+  }
+}

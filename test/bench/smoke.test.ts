@@ -1,0 +1,71 @@
+// Smoke run of every benchmark at tiny sizes: each runs end to end against its real peers
+// (server processes, autocannon, Prometheus, npm run build) and returns well-formed figures.
+// Timing thresholds are not asserted here; that is what `npm run bench` and bench/RESULTS.md are for.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BENCHMARKS } from '../../bench/index.js';
+import { writeResult, type BenchResult } from '../../bench/harness.js';
+
+const out = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+/** "1,234.5 [1,000.0..2,000.0]": a median with its [min..max] spread. */
+const SPREAD = /^-?[\d,]+(\.\d+)? \[-?[\d,]+(\.\d+)?\.\.-?[\d,]+(\.\d+)?\]$/;
+
+function expectWellFormed(r: BenchResult, name: string, spreadColumns: string[]): void {
+  expect(r.bench).toBe(name);
+  expect(r.machine.nproc).toBeGreaterThan(0);
+  expect(r.load.max).toBeGreaterThanOrEqual(r.load.min);
+  expect(r.table.length).toBeGreaterThan(0);
+  for (const row of r.table) {
+    for (const col of spreadColumns) expect(String(row[col]), `${name} ${col} in ${JSON.stringify(row)}`).toMatch(SPREAD);
+  }
+  for (const b of r.budgets) {
+    expect(b.budget).not.toBe('');
+    expect(typeof b.met).toBe('boolean');
+  }
+  const text = writeResult(r, out);
+  expect(text).toContain(`## ${name}`);
+  const saved = JSON.parse(readFileSync(join(out, `${name}.json`), 'utf8')) as BenchResult;
+  expect(saved.table).toEqual(r.table);
+}
+
+describe('benchmarks run at smoke sizes', () => {
+  it('throughput: baseline and full over HTTP and stdio, every round answered correctly', async () => {
+    const r = await BENCHMARKS.throughput({ quick: true, variants: ['baseline', 'full'], seconds: 1 });
+    expectWellFormed(r, 'throughput', ['calls/s', 'ratio vs baseline', 'server µs/call']);
+    expect(r.table.map((row) => `${row.transport}/${row.variant}`)).toEqual(['http/baseline', 'http/full', 'stdio/baseline', 'stdio/full']);
+    for (const row of r.table) expect(row.failed).toBe(0);
+    expect(r.budgets.map((b) => b.budget)).toEqual([expect.stringContaining('http throughput'), expect.stringContaining('stdio throughput')]);
+  }, 180_000);
+
+  it('inprocess: CPU per call for every variant and the metric primitives', async () => {
+    const r = await BENCHMARKS.inprocess({ quick: true });
+    expectWellFormed(r, 'inprocess', ['µs per call']);
+    expect(r.table.some((row) => row.measure === 'tools/call CPU, full')).toBe(true);
+    expect(r.budgets).toHaveLength(1);
+  }, 120_000);
+
+  it('render: /metrics text for every variant, with size', async () => {
+    const r = await BENCHMARKS.render({ quick: true });
+    expectWellFormed(r, 'render', ['render ms']);
+    for (const row of r.table) expect(Number(row.series)).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('build: npm run build in a fresh tree', async () => {
+    const r = await BENCHMARKS.build({ quick: true });
+    expectWellFormed(r, 'build', ['wall s']);
+    expect(String(r.table[0]!.output)).toMatch(/^build: \d+ written/);
+  }, 120_000);
+
+  it('fleet: a two-server TSDB in Prometheus, every panel and rule query answered', async () => {
+    const r = await BENCHMARKS.fleet({ quick: true, profiles: ['prom-client'] });
+    expectWellFormed(r, 'fleet', []);
+    const panels = r.table.find((row) => row.kind === 'panel');
+    expect(Number(panels?.queries)).toBeGreaterThan(0);
+    for (const row of r.table) expect(row.errors).toBe(0);
+    expect(r.budgets).toHaveLength(1);
+  }, 600_000);
+});

@@ -1,0 +1,77 @@
+// CounterSeries/HistogramSeries write into prom-client's own series entries; the exposition must
+// be exactly what prom-client's public inc()/observe() produce, in both formats, across reset().
+import { Counter, Histogram, Registry, type RegistryContentType } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { CounterSeries, HistogramSeries } from '../../src/instrument/series.js';
+
+type Writes = {
+  inc(labels: Record<string, string>, value?: number): void;
+  observe(labels: Record<string, string>, value: number, exemplar?: Record<string, string>): void;
+};
+
+function registryWith(kind: 'public' | 'series') {
+  const registry = new Registry<RegistryContentType>();
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  const counter = new Counter({ name: 'c_total', help: 'c', labelNames: ['tool', 'status'], registers: [registry] });
+  const histogram = new Histogram({ name: 'h_seconds', help: 'h', labelNames: ['tool'], buckets: [0.1, 1, 5],
+    enableExemplars: true, registers: [registry] });
+  const counterSeries = new CounterSeries(counter);
+  const histogramSeries = new HistogramSeries(histogram);
+  const writes: Writes = kind === 'public'
+    ? {
+      inc: (labels, value) => counter.inc(labels, value),
+      observe: (labels, value, exemplar) => histogram.observe({ labels, value, exemplarLabels: exemplar }),
+    }
+    : {
+      inc: (labels, value) => counterSeries.inc(labels, value),
+      observe: (labels, value, exemplar) => histogramSeries.observe(labels, value, exemplar),
+    };
+  return { registry, writes };
+}
+
+function play(w: Writes) {
+  w.inc({ tool: 'add', status: 'ok' });
+  w.inc({ status: 'ok', tool: 'add' }, 2.5);
+  w.inc({ tool: 'add', status: 'error' }, 0);
+  w.inc({ tool: '_OTHER', status: 'error' });
+  // Exact bounds, between bounds, above the last bound (+Inf only), zero.
+  for (const [i, v] of [0, 0.1, 0.3, 1, 4.2, 5, 7.5, 0.1].entries()) {
+    w.observe({ tool: i % 2 ? 'add' : 'echo' }, v, { trace_id: `t${i}`, span_id: `s${i}` });
+  }
+}
+
+const noTimestamps = (text: string) => text.replace(/(# \{[^}]*\} \S+) \d+(\.\d+)?/g, '$1 TS');
+
+async function expositions(registry: Registry<RegistryContentType>) {
+  const open = noTimestamps(await registry.metrics());
+  registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
+  const text = await registry.metrics();
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  return { open, text };
+}
+
+describe('CounterSeries and HistogramSeries', () => {
+  it('expose exactly what prom-client inc()/observe() expose, exemplars included', async () => {
+    const viaPublic = registryWith('public');
+    const viaSeries = registryWith('series');
+    play(viaPublic.writes);
+    play(viaSeries.writes);
+    const expected = await expositions(viaPublic.registry);
+    expect(expected.open).toContain('h_seconds_bucket{le="+Inf",tool="echo"} 4 # {trace_id="t6",span_id="s6"} 7.5 TS');
+    expect(await expositions(viaSeries.registry)).toEqual(expected);
+  });
+
+  it('keep counting after resetMetrics() and reject what prom-client rejects', async () => {
+    const viaPublic = registryWith('public');
+    const viaSeries = registryWith('series');
+    for (const { registry, writes } of [viaPublic, viaSeries]) {
+      play(writes);
+      registry.resetMetrics();
+      play(writes);
+    }
+    expect(await expositions(viaSeries.registry)).toEqual(await expositions(viaPublic.registry));
+    expect(() => viaSeries.writes.inc({ tool: 'add', status: 'ok' }, -1)).toThrow(/decrease/);
+    expect(() => viaSeries.writes.inc({ tool: 'add', status: 'ok' }, Infinity)).toThrow(/not a valid number/);
+    expect(() => viaSeries.writes.observe({ tool: 'add' }, NaN)).toThrow(/not a valid number/);
+  });
+});
