@@ -5,6 +5,8 @@
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { getProfile, OTEL_OPERATION_FAMILY, type MetricFamily, type ProfileName } from '../src/catalog/index.js';
+// Same deterministic PRNG as the simulator: same shape, same bytes.
+import { seededRandom } from '../src/simulator/random.js';
 
 export interface FleetShape {
   profile: ProfileName;
@@ -26,17 +28,6 @@ interface Series {
   a: number;
 }
 
-/** Small deterministic PRNG (mulberry32): same shape, same bytes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function toolName(i: number): string {
   return `tool_${String(i).padStart(2, '0')}`;
@@ -148,7 +139,7 @@ export async function writeFleetOpenMetrics(out: Writable, shape: FleetShape): P
   for (const [fi, f] of profile.families.entries()) {
     const byName = new Map<string, Series[]>();
     instances.forEach((instance, s) => {
-      const rand = prng((s + 1) * 1009 + fi);
+      const rand = seededRandom((s + 1) * 1009 + fi);
       for (const labels of labelSets(f, tools)) {
         for (const series of familySeries(f, { job: 'mcp', instance, ...labels }, rand, shape.intervalSeconds)) {
           const list = byName.get(series.name) ?? [];
