@@ -225,13 +225,11 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
     logger,
     audit,
     instrumentTransport(transport, { kind, server }) {
-      if (server) {
-        names.addServer(server);
-        definitions.addServer(server);
-      }
+      const release = server ? names.addServer(server) : undefined;
+      if (server) definitions.addServer(server);
       transports++;
       return wrapTransport(transport, kind, {
-        recorder, names, clients, logger, audit, sessions, tasks, calls, spans,
+        recorder, names, clients, logger, audit, sessions, tasks, calls, spans, closed: release,
         toolResult: (tool: string, result: ToolResultLike) => {
           const { bytes, truncated } = applyToolResultPolicy(result, toolResultPolicy);
           recorder.toolResponse(tool, bytes, truncated);

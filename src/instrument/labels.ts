@@ -52,8 +52,14 @@ export class RegisteredNames {
   private readonly tools = new Set<string>();
   private readonly prompts = new Set<string>();
 
-  addServer(server: McpServer): void {
-    this.servers.add(registryOf(server));
+  /**
+   * Returns the release to call when the server's session ends: an HTTP server builds one McpServer
+   * per session, and keeping them all would leak memory and slow every lookup.
+   */
+  addServer(server: McpServer): () => void {
+    const registry = registryOf(server);
+    this.servers.add(registry);
+    return () => this.servers.delete(registry);
   }
 
   addTools(names: Iterable<string>): void {

@@ -62,6 +62,8 @@ export interface WrapperDeps {
   spans?: ServerSpans;
   /** Measures (and, by policy, redacts or truncates) a tools/call result before it is sent. */
   toolResult(tool: string, result: Record<string, unknown>): void;
+  /** Runs once when the transport closes (releases the session's server from the name registry). */
+  closed?: () => void;
 }
 
 type MessageExtra = { authInfo?: { clientId?: string; extra?: Record<string, unknown> } };
@@ -256,6 +258,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       if (p.span) deps.spans!.end(p.span, { toolError: 'internal_error', message: 'session closed before the response', protocolVersion });
     }
     pending.clear();
+    deps.closed?.();
     if (openedAt === 0) return;
     const seconds = (performance.now() - openedAt) / 1000;
     openedAt = 0;
