@@ -1,40 +1,24 @@
 // The loopback-only fault-injection API: GET (current faults), POST (merge), DELETE (clear all).
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../instrument/index.js';
 import type { FaultState } from './faults/fault-state.js';
-import { FaultSpecError, parseFaultJson } from './faults/fault-spec.js';
-import { isLoopbackPeer } from './http-guards.js';
-import { BodyTooLarge, readBody, sendJson } from './http-io.js';
+import { FaultSpecError, parseFaultJson, type FaultSpec } from './faults/fault-spec.js';
+import type { AdminResource } from './admin-resource.js';
 import { SAMPLE_TOOL_NAMES } from './tools/index.js';
 
-export async function handleAdminFaults(req: IncomingMessage, res: ServerResponse, faults: FaultState, logger: Logger): Promise<void> {
-  if (!isLoopbackPeer(req)) {
-    sendJson(res, 403, { error: 'the fault admin API only answers loopback peers' });
-    return;
-  }
-  switch (req.method) {
-    case 'GET':
-      sendJson(res, 200, faults.snapshot());
-      return;
-    case 'DELETE':
-      faults.clear();
-      logger.notice('faults cleared', { faults: faults.snapshot() });
-      sendJson(res, 200, faults.snapshot());
-      return;
-    case 'POST': {
+export function faultsResource(faults: FaultState): AdminResource<FaultSpec[]> {
+  return {
+    subject: 'fault',
+    snapshot: () => faults.snapshot(),
+    reset: () => faults.clear(),
+    parse(body) {
       try {
-        const specs = parseFaultJson(await readBody(req), 'request body', SAMPLE_TOOL_NAMES);
-        faults.apply(specs);
-        logger.notice('faults applied', { specs, faults: faults.snapshot() });
-        sendJson(res, 200, faults.snapshot());
+        return { change: parseFaultJson(body, 'request body', SAMPLE_TOOL_NAMES) };
       } catch (err) {
-        if (!(err instanceof FaultSpecError || err instanceof BodyTooLarge)) throw err;
-        sendJson(res, err instanceof BodyTooLarge ? 413 : 400, { error: err.message });
+        if (err instanceof FaultSpecError) return { error: err.message };
+        throw err;
       }
-      return;
-    }
-    default:
-      res.setHeader('allow', 'GET, POST, DELETE');
-      sendJson(res, 405, { error: `method ${req.method} not allowed; use GET, POST or DELETE` });
-  }
+    },
+    apply: (specs) => faults.apply(specs),
+    resetLog: (snapshot) => ['faults cleared', { faults: snapshot }],
+    applyLog: (specs, snapshot) => ['faults applied', { specs, faults: snapshot }],
+  };
 }

@@ -8,8 +8,9 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Instrumentation } from '../instrument/index.js';
-import { handleAdminFaults } from './admin-faults.js';
-import { handleAdminTools } from './admin-tools.js';
+import { faultsResource } from './admin-faults.js';
+import { handleAdmin } from './admin-resource.js';
+import { toolsResource } from './admin-tools.js';
 import { checkBearer } from './auth/bearer.js';
 import type { JwtPolicy } from './auth/jwt.js';
 import type { FaultState } from './faults/fault-state.js';
@@ -42,6 +43,8 @@ const isInitializeAttempt = (body: unknown): boolean =>
   messagesOf(body).some((m) => typeof m === 'object' && m !== null && (m as { method?: unknown }).method === 'initialize');
 
 export function createHttpApp({ faults, tools, instrumentation, newMcpServer, jwt }: HttpAppOptions): HttpApp {
+  const faultsAdmin = faultsResource(faults);
+  const toolsAdmin = toolsResource(tools);
   const { logger } = instrumentation;
   const sessions = new Map<string, StreamableHTTPServerTransport>();
 
@@ -107,8 +110,8 @@ export function createHttpApp({ faults, tools, instrumentation, newMcpServer, jw
     }
     if (onMcp) return handleMcp(req, res);
     if (METRICS_PATHS.has(path)) return instrumentation.metricsHandler(req, res);
-    if (path === '/admin/faults') return handleAdminFaults(req, res, faults, logger);
-    if (path === '/admin/tools') return handleAdminTools(req, res, tools, logger);
+    if (path === '/admin/faults') return handleAdmin(req, res, faultsAdmin, logger);
+    if (path === '/admin/tools') return handleAdmin(req, res, toolsAdmin, logger);
     sendJson(res, 404, { error: `no route for ${path}; paths: ${newMcpServer ? '/mcp, ' : ''}/metrics, /health, /ready, /admin/faults, /admin/tools` });
   }
 
