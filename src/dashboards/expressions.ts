@@ -6,6 +6,8 @@ import { grouping, increase, ratioOrZero, sumBy, type AggregateOptions, type Sig
 export const RATE_INTERVAL = '$__rate_interval';
 /** The dashboard's whole time range, for totals and shares over what the user is looking at. */
 export const RANGE = '$__range';
+/** The same range in seconds, as a number. */
+export const RANGE_SECONDS = '$__range_s';
 
 /** `sum by (keep, roles) (increase(signal[window]))`: totals over a range (rates are for per-second views). */
 export function sumIncrease(q: SignalQueries, id: SignalId, window: string, opts: AggregateOptions = {}): string {

@@ -6,8 +6,8 @@ import { buildDashboard, type DashboardJson, type DashboardSpec } from './dashbo
 import { OVERVIEW_LINT_EXCLUSIONS, overview } from './overview.js';
 import { PERFORMANCE_LINT_EXCLUSIONS, performance } from './performance.js';
 import { QUALITY_LINT_EXCLUSIONS, quality } from './quality.js';
-import { resources } from './resources.js';
-import { security } from './security.js';
+import { RESOURCES_LINT_EXCLUSIONS, resources } from './resources.js';
+import { SECURITY_LINT_EXCLUSIONS, security } from './security.js';
 import type { LintExclusion } from './lint.js';
 
 export const DASHBOARDS: readonly DashboardSpec[] = [overview, performance, resources, quality, security];
@@ -17,6 +17,8 @@ export const LINT_EXCLUSIONS: Readonly<Record<string, readonly LintExclusion[]>>
   overview: OVERVIEW_LINT_EXCLUSIONS,
   performance: PERFORMANCE_LINT_EXCLUSIONS,
   quality: QUALITY_LINT_EXCLUSIONS,
+  resources: RESOURCES_LINT_EXCLUSIONS,
+  security: SECURITY_LINT_EXCLUSIONS,
 };
 
 export interface GeneratedDashboard {

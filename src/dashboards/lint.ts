@@ -147,10 +147,10 @@ export function targetPromqlRule(d: LintDashboard, report: Report): void {
 
 /**
  * Parses a target with its label matchers intact ("$job" stays a string) and only the interval
- * variables, which sit where the grammar wants a duration, replaced.
+ * variables, which sit where the grammar wants a duration (or a number: `$__range_s`), replaced.
  */
 function syntaxTree(expr: string): { text: string; top: SyntaxNode } {
-  const text = expr.replace(/\$__rate_interval/g, RATE_INTERVAL_SENTINEL).replace(/\$__interval|\$__range/g, '5m');
+  const text = expr.replace(/\$__rate_interval/g, RATE_INTERVAL_SENTINEL).replace(/\$__range_s\b/g, '300').replace(/\$__interval|\$__range/g, '5m');
   return { text, top: parser.parse(text).topNode };
 }
 

@@ -1,7 +1,7 @@
 // Performance & reliability: traffic, tool latency quantiles, errors split by who caused them,
 // JSON-RPC error codes, handshakes and message sizes.
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { ratioOrZero, sumBy } from '../promql/index.js';
+import { sumBy } from '../promql/index.js';
 import type { DashboardContext, DashboardSpec, RowSpec } from './dashboard.js';
 import { RATE_INTERVAL, successRatio } from './expressions.js';
 import type { LintExclusion } from './lint.js';
@@ -12,6 +12,9 @@ import { TOOL_FILTER } from './variables.js';
 const TOOL_CALL_RATE_TITLE = 'Tool call rate by tool';
 const latencyTitle = (quantile: string): string => `Tool latency ${quantile} by tool`;
 const SERVER_ERROR_RATIO_TITLE = 'Server-caused tool error ratio by tool';
+const CALLER_ERROR_RATIO_TITLE = 'Caller-caused tool error ratio by tool';
+const MESSAGE_SIZE_TITLE = 'Message size P95 by direction and type';
+const MESSAGE_RATE_TITLE = 'Messages per second by direction and type';
 export const EXEMPLAR_LATENCY_TITLE = 'Slow tool calls: P99 with trace exemplars';
 
 const QUANTILES = [
@@ -80,16 +83,11 @@ function errors({ q, recorded: r, config }: DashboardContext): RowSpec {
         queries: [{ expr: r.perCall('toolServerErrorRatio', 'tool'), legend: tool }],
       }, upperLimit(config.errorRatio.max)),
       hasToolErrors && timeseries({
-        title: 'Caller-caused tool error ratio by tool',
-        description: 'Share of tool calls that failed through the caller\'s fault (invalid arguments, unknown tool): ' +
-          'a client or agent problem, not counted against the server\'s SLO.',
+        title: CALLER_ERROR_RATIO_TITLE,
+        description: 'Share of tool calls that failed through the caller\'s fault (invalid arguments, unknown tool) over 5-minute windows: ' +
+          'a client or agent problem, not counted against the server\'s SLO (recorded per job and tool, weighted by calls).',
         unit: units.PercentUnit,
-        queries: [{
-          expr: ratioOrZero(
-            q.rate('toolErrors', RATE_INTERVAL, { by: ['tool'], subset: 'callerFailed', where: TOOL_FILTER }),
-            q.rate('toolCalls', RATE_INTERVAL, { by: ['tool'], where: TOOL_FILTER })),
-          legend: tool,
-        }],
+        queries: [{ expr: r.perCall('toolCallerErrorRatio', 'tool'), legend: tool }],
       }),
       q.has('jsonrpcErrors') && timeseries({
         title: 'JSON-RPC errors by code',
@@ -114,22 +112,24 @@ function errors({ q, recorded: r, config }: DashboardContext): RowSpec {
   };
 }
 
-function messages({ q }: DashboardContext): RowSpec {
-  const labels = q.has('messageSize') ? legend(...q.labels('messageSize', ['direction', 'messageType'])) : '';
+function messages({ q, recorded: r }: DashboardContext): RowSpec {
+  const by = q.has('messageSize') ? q.labels('messageSize', ['direction', 'messageType']) : [];
+  const labels = legend(...by);
   return {
     title: 'Messages',
     panels: [
       q.has('messageSize') && timeseries({
-        title: 'Message size P95 by direction and type',
-        description: 'P95 size of JSON-RPC messages, by direction (in/out) and type (request, response, notification, error).',
+        title: MESSAGE_SIZE_TITLE,
+        description: 'P95 size of JSON-RPC messages over 5-minute windows, by direction (in/out) and type (request, response, notification, error), ' +
+          'across the selected jobs (from the size histogram\'s bucket rates, recorded per job).',
         unit: units.BytesIEC,
-        queries: [{ expr: q.quantile(0.95, 'messageSize', RATE_INTERVAL, { by: ['direction', 'messageType'] }), legend: labels }],
+        queries: [{ expr: r.quantile(0.95, 'messageSizeBuckets', by), legend: labels }],
       }),
       q.has('messageSize') && timeseries({
-        title: 'Messages per second by direction and type',
-        description: 'JSON-RPC messages per second, by direction (in/out) and type.',
+        title: MESSAGE_RATE_TITLE,
+        description: 'JSON-RPC messages per second over 5-minute windows, by direction (in/out) and type (recorded per job).',
         unit: units.OpsPerSecond,
-        queries: [{ expr: q.rate('messageSize', RATE_INTERVAL, { by: ['direction', 'messageType'], part: 'count' }), legend: labels }],
+        queries: [{ expr: r.count('messageSizeBuckets', by), legend: labels }],
       }),
     ],
   };
@@ -144,5 +144,6 @@ export const performance: DashboardSpec = {
 
 /** Panels reading recorded series, which carry no instance label (dashboard-linter exclusions, with reasons). */
 export const PERFORMANCE_LINT_EXCLUSIONS: readonly LintExclusion[] =
-  [TOOL_CALL_RATE_TITLE, ...QUANTILES.map((q) => latencyTitle(q.name)), SERVER_ERROR_RATIO_TITLE]
+  [TOOL_CALL_RATE_TITLE, ...QUANTILES.map((q) => latencyTitle(q.name)), SERVER_ERROR_RATIO_TITLE, CALLER_ERROR_RATIO_TITLE,
+    MESSAGE_SIZE_TITLE, MESSAGE_RATE_TITLE]
     .map((panel) => ({ rule: 'target-instance-rule', panel, reason: RECORDED_EXCLUSION_REASON }));

@@ -1,27 +1,37 @@
 // Application quality: how tools are used (including how concentrated use is), sessions, and the
 // agentic view: task success, turns per task, hallucinated calls, validation errors, tokens and cost.
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { ratio } from '../promql/index.js';
+import { ratio, sumBy } from '../promql/index.js';
 import type { DashboardContext, DashboardSpec, RowSpec } from './dashboard.js';
 import type { LintExclusion } from './lint.js';
-import { RANGE, RATE_INTERVAL, sumIncrease } from './expressions.js';
+import { RATE_INTERVAL } from './expressions.js';
 import { barGauge, legend, lowerLimit, stat, timeseries, timeseriesWithLimit, upperLimit } from './panels.js';
 import { RECORDED_EXCLUSION_REASON } from './recorded.js';
 import { TOOL_FILTER } from './variables.js';
 
 const VALIDATION_ERROR_RATIO_TITLE = 'Validation error ratio by tool';
+const TOP_TOOL_SHARE_TITLE = 'Share of calls served by the busiest 20% of tools';
+const TOOLS_CALLED_TITLE = 'Tools called';
+const CALL_SHARE_TITLE = 'Share of calls by tool';
+const TURNS_TITLE = 'Turns per task P50 / P95';
+const HALLUCINATED_RATIO_TITLE = 'Hallucinated call ratio';
+const HALLUCINATED_BY_KIND_TITLE = 'Hallucinated calls by kind';
+const TOKEN_RATE_TITLE = 'Tokens per second by tool and type';
+const TOKENS_PER_CALL_TITLE = 'Tokens per call by tool';
+const COST_OVER_RANGE_TITLE = 'Cost by tool over the time range';
+const COST_PER_CALL_TITLE = 'Cost per call by tool';
 /** The Pareto check: what share of calls the busiest fifth of tools serves. */
 const TOP_TOOL_SHARE = 0.2;
 
-function usage({ q }: DashboardContext): RowSpec {
+function usage({ q, recorded: r }: DashboardContext): RowSpec {
   const has = q.has('toolCalls');
-  const perTool = has ? sumIncrease(q, 'toolCalls', RANGE, { by: ['tool'], where: TOOL_FILTER }) : '';
-  const total = has ? sumIncrease(q, 'toolCalls', RANGE, { where: TOOL_FILTER }) : '';
+  const perTool = has ? r.increaseOverRange('toolCallRate', [r.toolLabel]) : '';
+  const total = has ? r.increaseOverRange('toolCallRate', []) : '';
   return {
     title: 'Tool usage',
     panels: [
       has && stat({
-        title: 'Share of calls served by the busiest 20% of tools',
+        title: TOP_TOOL_SHARE_TITLE,
         description: 'Calls to the busiest fifth of tools (rounded up) over the time range, as a share of all calls. ' +
           'Near 80% or more, a few tools carry the load: optimise those first and question the long tail.',
         unit: units.PercentUnit,
@@ -32,16 +42,16 @@ function usage({ q }: DashboardContext): RowSpec {
         }],
       }).span(6).height(8),
       has && stat({
-        title: 'Tools called',
+        title: TOOLS_CALLED_TITLE,
         description: 'Distinct tools called at least once over the time range.',
         unit: units.Short,
         queries: [{ expr: `count(${perTool} > 0)`, legend: 'tools' }],
       }).span(6).height(8),
       has && barGauge({
-        title: 'Share of calls by tool',
+        title: CALL_SHARE_TITLE,
         description: 'Each tool\'s share of all tool calls over the time range.',
         unit: units.PercentUnit,
-        queries: [{ expr: `${perTool} / scalar(${total})`, legend: legend(q.label('toolCalls', 'tool')) }],
+        queries: [{ expr: `${perTool} / scalar(${total})`, legend: legend(r.toolLabel) }],
       }).max(1),
     ],
   };
@@ -98,32 +108,27 @@ function agentic({ q, recorded: r, config }: DashboardContext): RowSpec {
         }],
       }, lowerLimit(config.taskSuccess.min)).max(1),
       q.has('agentTurns') && timeseries({
-        title: 'Turns per task P50 / P95',
-        description: 'Tool calls an agent needed per finished task; rising turns mean tools are harder to use.',
+        title: TURNS_TITLE,
+        description: 'Tool calls an agent needed per finished task over 5-minute windows, across the selected jobs (recorded per job); ' +
+          'rising turns mean tools are harder to use.',
         unit: units.Short,
         queries: [0.5, 0.95].map((quantile) => ({
-          expr: q.quantile(quantile, 'agentTurns', RATE_INTERVAL),
+          expr: r.quantile(quantile, 'agentTurnsBuckets', []),
           legend: `P${quantile * 100}`,
         })),
       }),
       q.has('hallucinations', 'toolCalls') && timeseriesWithLimit({
-        title: 'Hallucinated call ratio',
-        description: 'Calls naming an unknown tool or with arguments that fail the tool\'s schema, as a share of all calls. ' +
-          'The dashed line is the hallucination alert threshold.',
+        title: HALLUCINATED_RATIO_TITLE,
+        description: 'Calls naming an unknown tool or with arguments that fail the tool\'s schema, as a share of all calls of the selected jobs ' +
+          '(every tool: an unknown name belongs to no tool) over 5-minute windows, recorded per job. The dashed line is the hallucination alert threshold.',
         unit: units.PercentUnit,
-        queries: [{
-          expr: ratio(q.rate('hallucinations', RATE_INTERVAL, { where: TOOL_FILTER }), q.rate('toolCalls', RATE_INTERVAL, { where: TOOL_FILTER })),
-          legend: 'hallucinated',
-        }],
+        queries: [{ expr: ratio(`sum(${r.perJob('hallucinationRate')})`, `sum(${r.allTools('toolCallRate')})`), legend: 'hallucinated' }],
       }, upperLimit(config.hallucinationRatio.max)),
       q.has('hallucinations') && timeseries({
-        title: 'Hallucinated calls by kind',
-        description: 'Hallucinated calls per second, by kind (unknown tool, schema violation).',
+        title: HALLUCINATED_BY_KIND_TITLE,
+        description: 'Hallucinated calls per second over 5-minute windows, by kind (unknown tool, schema violation), across the selected jobs (recorded per job).',
         unit: units.OpsPerSecond,
-        queries: [{
-          expr: q.rate('hallucinations', RATE_INTERVAL, { by: ['kind'], where: TOOL_FILTER }),
-          legend: legend(q.label('hallucinations', 'kind')),
-        }],
+        queries: [{ expr: sumBy(q.labels('hallucinations', ['kind']), r.perJob('hallucinationRate')), legend: legend(q.label('hallucinations', 'kind')) }],
       }),
       q.has('toolErrors', 'toolCalls') && timeseriesWithLimit({
         title: VALIDATION_ERROR_RATIO_TITLE,
@@ -136,39 +141,38 @@ function agentic({ q, recorded: r, config }: DashboardContext): RowSpec {
   };
 }
 
-function tokensAndCost({ q }: DashboardContext): RowSpec {
-  const perTool = (id: 'toolTokens' | 'toolCost'): string => q.rate(id, RATE_INTERVAL, { by: ['tool'], where: TOOL_FILTER });
-  const callsPerTool = (): string => q.rate('toolCalls', RATE_INTERVAL, { by: ['tool'], where: TOOL_FILTER });
-  const tool = (id: 'toolTokens' | 'toolCost'): string => legend(q.label(id, 'tool'));
+function tokensAndCost({ q, recorded: r }: DashboardContext): RowSpec {
+  const tool = [r.toolLabel];
+  const perCall = (key: 'toolTokenRate' | 'toolCostRate'): string => ratio(sumBy(tool, r.perTool(key)), sumBy(tool, r.perTool('toolCallRate')));
   return {
     title: 'Tokens & cost',
     panels: [
       q.has('toolTokens') && timeseries({
-        title: 'Tokens per second by tool and type',
-        description: 'LLM tokens reported by tools per second, by token type (input/output).',
+        title: TOKEN_RATE_TITLE,
+        description: 'LLM tokens reported by tools per second over 5-minute windows, by token type (input/output), summed over the selected jobs (recorded per job and tool).',
         unit: units.Short,
         queries: [{
-          expr: q.rate('toolTokens', RATE_INTERVAL, { by: ['tool', 'tokenType'], where: TOOL_FILTER }),
+          expr: sumBy(q.labels('toolTokens', ['tool', 'tokenType']), r.perTool('toolTokenRate')),
           legend: legend(...q.labels('toolTokens', ['tool', 'tokenType'])),
         }],
       }),
       q.has('toolTokens', 'toolCalls') && timeseries({
-        title: 'Tokens per call by tool',
-        description: 'LLM tokens reported per tool call (input and output together).',
+        title: TOKENS_PER_CALL_TITLE,
+        description: 'LLM tokens reported per tool call (input and output together) over 5-minute windows (recorded per job and tool).',
         unit: units.Short,
-        queries: [{ expr: ratio(perTool('toolTokens'), callsPerTool()), legend: tool('toolTokens') }],
+        queries: [{ expr: perCall('toolTokenRate'), legend: legend(r.toolLabel) }],
       }),
       q.has('toolCost') && barGauge({
-        title: 'Cost by tool over the time range',
-        description: 'US dollars reported by tools over the dashboard time range.',
+        title: COST_OVER_RANGE_TITLE,
+        description: 'US dollars reported by tools over the dashboard time range (from the recorded 5-minute cost rate).',
         unit: units.Dollars,
-        queries: [{ expr: sumIncrease(q, 'toolCost', RANGE, { by: ['tool'], where: TOOL_FILTER }), legend: tool('toolCost') }],
+        queries: [{ expr: r.increaseOverRange('toolCostRate', tool), legend: legend(r.toolLabel) }],
       }),
       q.has('toolCost', 'toolCalls') && timeseries({
-        title: 'Cost per call by tool',
-        description: 'US dollars reported per tool call.',
+        title: COST_PER_CALL_TITLE,
+        description: 'US dollars reported per tool call over 5-minute windows (recorded per job and tool).',
         unit: units.Dollars,
-        queries: [{ expr: ratio(perTool('toolCost'), callsPerTool()), legend: tool('toolCost') }],
+        queries: [{ expr: perCall('toolCostRate'), legend: legend(r.toolLabel) }],
       }),
     ],
   };
@@ -183,5 +187,7 @@ export const quality: DashboardSpec = {
 };
 
 /** Panels reading recorded series, which carry no instance label (dashboard-linter exclusions, with reasons). */
-export const QUALITY_LINT_EXCLUSIONS: readonly LintExclusion[] =
-  [{ rule: 'target-instance-rule', panel: VALIDATION_ERROR_RATIO_TITLE, reason: RECORDED_EXCLUSION_REASON }];
+export const QUALITY_LINT_EXCLUSIONS: readonly LintExclusion[] = [
+  TOP_TOOL_SHARE_TITLE, TOOLS_CALLED_TITLE, CALL_SHARE_TITLE, TURNS_TITLE, HALLUCINATED_RATIO_TITLE, HALLUCINATED_BY_KIND_TITLE,
+  VALIDATION_ERROR_RATIO_TITLE, TOKEN_RATE_TITLE, TOKENS_PER_CALL_TITLE, COST_OVER_RANGE_TITLE, COST_PER_CALL_TITLE,
+].map((panel) => ({ rule: 'target-instance-rule', panel, reason: RECORDED_EXCLUSION_REASON }));

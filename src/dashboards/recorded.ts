@@ -2,8 +2,9 @@
 // jobs × tools instead of raw series × instances. They are aggregated per job and tool by the rules:
 // panels keep the job and tool filters, but there is no instance label to match (see the lint
 // exclusions of each dashboard).
-import { ratio, selector, sumBy, type MatcherLike, type SignalQueries } from '../promql/index.js';
+import { histogramQuantile, ratio, selector, sumBy, type MatcherLike, type SignalQueries } from '../promql/index.js';
 import { recordedSeries, SLO_LABEL, SLO_NAMES, type RecordedQuantile, type RecordedSeries, type SloWindow } from '../rules/recorded.js';
+import { RANGE, RANGE_SECONDS } from './expressions.js';
 import { SCOPE } from './variables.js';
 
 /** Why a panel reading recorded series skips the instance matcher (dashboard-linter exclusion reason). */
@@ -11,8 +12,15 @@ export const RECORDED_EXCLUSION_REASON = 'Reads series recorded per job and tool
   'and reading them keeps the query cheap on a large fleet.';
 
 export type SloKind = keyof typeof SLO_NAMES;
+const JOB_SERIES: Record<JobSeries, true> = { messageSizeBuckets: true, gcDurationBuckets: true, agentTurnsBuckets: true, hallucinationRate: true };
 /** Recorded series spelled as a plain name (not per quantile or window). */
 type NamedSeries = { [K in keyof RecordedSeries]-?: NonNullable<RecordedSeries[K]> extends string ? K : never }[keyof RecordedSeries];
+/** Recorded bucket rates of histogram signals. */
+type BucketSeries = Extract<NamedSeries, `${string}Buckets`>;
+/** Recorded series aggregated per job without a tool label. */
+type JobSeries = 'messageSizeBuckets' | 'gcDurationBuckets' | 'agentTurnsBuckets' | 'hallucinationRate';
+/** The `le` of the bucket that counts every observation. */
+const ALL_OBSERVATIONS: MatcherLike = { label: 'le', op: '=', value: '+Inf' };
 
 export class RecordedQueries {
   private readonly series: RecordedSeries;
@@ -31,15 +39,49 @@ export class RecordedQueries {
     return value;
   }
 
-  private select(name: string, slo?: SloKind): string {
-    const matchers: MatcherLike[] = [SCOPE[0], { label: this.toolLabel, op: '=~', value: '$tool' }];
+  private select(name: string, slo?: SloKind, extra: readonly MatcherLike[] = []): string {
+    const matchers: MatcherLike[] = [SCOPE[0], { label: this.toolLabel, op: '=~', value: '$tool' }, ...extra];
     if (slo) matchers.push({ label: SLO_LABEL, op: '=', value: SLO_NAMES[slo] });
     return selector(name, matchers);
   }
 
+  /** A series recorded per job and tool for the selected jobs and tools, or per job for the selected jobs. */
+  private named(key: NamedSeries, extra: readonly MatcherLike[] = []): string {
+    const name = this.defined(key, this.series[key]);
+    return (key as string) in JOB_SERIES ? selector(name, [SCOPE[0], ...extra]) : this.select(name, undefined, extra);
+  }
+
   /** A per-job, per-tool recorded series for the selected jobs and tools. */
-  perTool(key: NamedSeries, slo?: SloKind): string {
+  perTool(key: Exclude<NamedSeries, JobSeries>, slo?: SloKind): string {
     return this.select(this.defined(key, this.series[key]), slo);
+  }
+
+  /** A per-job, per-tool recorded series for the selected jobs and every tool (the tool filter left out). */
+  allTools(key: Exclude<NamedSeries, JobSeries>): string {
+    return selector(this.defined(key, this.series[key]), [SCOPE[0]]);
+  }
+
+  /** A series recorded per job (no tool label), for the selected jobs. */
+  perJob(key: JobSeries): string {
+    return this.named(key);
+  }
+
+  /** Quantile of a recorded bucket rate over the selected jobs (and tools), per the given labels. */
+  quantile(q: number, key: BucketSeries, by: readonly string[]): string {
+    return histogramQuantile(q, sumBy([...by, 'le'], this.named(key)));
+  }
+
+  /** Observations per second from a recorded bucket rate (its `+Inf` bucket), per the given labels. */
+  count(key: BucketSeries, by: readonly string[]): string {
+    return sumBy(by, this.named(key, [ALL_OBSERVATIONS]));
+  }
+
+  /**
+   * Increase over the dashboard's time range from a recorded 5m rate: its mean over the range times
+   * the range in seconds, summed per the given labels.
+   */
+  increaseOverRange(key: Exclude<NamedSeries, JobSeries>, by: readonly string[]): string {
+    return sumBy(by, `avg_over_time(${this.perTool(key)}[${RANGE}]) * ${RANGE_SECONDS}`);
   }
 
   /** Tool latency quantile over 5m, per job and tool. */
@@ -57,7 +99,7 @@ export class RecordedQueries {
    * ratio × calls summed over the group / calls of the group, i.e. the group's failures / calls over
    * the same 5m window (not a mean of ratios).
    */
-  perCall(key: 'toolServerErrorRatio' | 'toolValidationErrorRatio', over: 'selection' | 'tool'): string {
+  perCall(key: 'toolServerErrorRatio' | 'toolValidationErrorRatio' | 'toolCallerErrorRatio', over: 'selection' | 'tool'): string {
     const keep = over === 'tool' ? [this.toolLabel] : [];
     const calls = this.perTool('toolCallRate');
     return ratio(sumBy(keep, `${this.perTool(key)} * ${calls}`), sumBy(keep, calls));

@@ -3,10 +3,15 @@
 // count, response sizes and truncation, redactions by detector and location, and the audit trail.
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { OVERFLOW_VALUE } from '../catalog/index.js';
-import { ratioOrZero } from '../promql/index.js';
+import { ratioOrZero, sumBy } from '../promql/index.js';
 import type { DashboardContext, DashboardSpec, MaybePanel, RowSpec } from './dashboard.js';
 import { RANGE, RATE_INTERVAL, sumIncrease } from './expressions.js';
+import type { LintExclusion } from './lint.js';
 import { legend, stat, table, tableColumns, timeseries, timeseriesWithLimit, upperLimit } from './panels.js';
+import { RECORDED_EXCLUSION_REASON } from './recorded.js';
+
+const RESPONSE_SIZE_TITLE = 'Tool response size P95 by tool';
+const TRUNCATED_TITLE = 'Truncated responses by tool';
 
 /** JSON-RPC "method not found": a client trying methods the server does not offer. */
 const METHOD_NOT_FOUND = '-32601';
@@ -145,24 +150,26 @@ function fingerprintTable(q: DashboardContext['q']): MaybePanel {
       }).withTransformation(tableColumns(fingerprints));
 }
 
-function responses({ q }: DashboardContext): RowSpec {
+function responses({ q, recorded: r }: DashboardContext): RowSpec {
+  const tool = [r.toolLabel];
   return {
     title: 'Tool responses (context window)',
     panels: [
       q.has('toolResponseSize') && timeseries({
-        title: 'Tool response size P95 by tool',
-        description: 'P95 of tool result content size, as the tool produced it (before truncation): what each call costs the agent\'s context window.',
+        title: RESPONSE_SIZE_TITLE,
+        description: 'P95 of tool result content size over 5-minute windows, as the tool produced it (before truncation), across the selected jobs: ' +
+          'what each call costs the agent\'s context window (from the size histogram\'s bucket rates, recorded per job and tool).',
         unit: units.BytesIEC,
-        queries: [{ expr: q.quantile(0.95, 'toolResponseSize', RATE_INTERVAL, { by: ['tool'] }), legend: legend(q.label('toolResponseSize', 'tool')) }],
+        queries: [{ expr: r.quantile(0.95, 'toolResponseSizeBuckets', tool), legend: legend(r.toolLabel) }],
       }),
       q.has('toolResponseSize', 'toolResponsesTruncated') && timeseries({
-        title: 'Truncated responses by tool',
-        description: 'Share of tool results the server cut to its maximum response size: context the agent asked for and did not get.',
+        title: TRUNCATED_TITLE,
+        description: 'Share of tool results the server cut to its maximum response size over 5-minute windows (recorded per job and tool): ' +
+          'context the agent asked for and did not get.',
         unit: units.PercentUnit,
         queries: [{
-          expr: ratioOrZero(q.rate('toolResponsesTruncated', RATE_INTERVAL, { by: ['tool'] }),
-            q.rate('toolResponseSize', RATE_INTERVAL, { by: ['tool'], part: 'count' })),
-          legend: legend(q.label('toolResponsesTruncated', 'tool')),
+          expr: ratioOrZero(sumBy(tool, r.perTool('toolTruncatedRate')), r.count('toolResponseSizeBuckets', tool)),
+          legend: legend(r.toolLabel),
         }],
       }),
     ],
@@ -175,3 +182,7 @@ export const security: DashboardSpec = {
   description: 'Authentication failures, rejected requests, probing (-32601 bursts, unknown tool names per client), tool-definition drift, response sizes and truncation, redactions and audit records.',
   rows: (ctx) => [admission(ctx), probing(ctx), toolDefinitions(ctx), responses(ctx), audit(ctx)],
 };
+
+/** Panels reading recorded series, which carry no instance label (dashboard-linter exclusions, with reasons). */
+export const SECURITY_LINT_EXCLUSIONS: readonly LintExclusion[] = [RESPONSE_SIZE_TITLE, TRUNCATED_TITLE]
+  .map((panel) => ({ rule: 'target-instance-rule', panel, reason: RECORDED_EXCLUSION_REASON }));

@@ -2,9 +2,13 @@
 // Grafana would with "All" selected.
 import { parser } from '@prometheus-io/lezer-promql';
 
+/** `$__range_s` as Grafana renders it for the 5m that `$__range` stands for here. */
+const RANGE_SECONDS = '300';
+
 /** Grafana's built-in interval variables and our template variables, replaced the way Grafana renders them. */
 export function substituteGrafanaVariables(expr: string, values: Record<string, string> = {}): string {
   return expr
+    .replace(/\$__range_s\b/g, RANGE_SECONDS)
     .replace(/\$__rate_interval|\$__interval|\$__range/g, '5m')
     .replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => {
       const name = (braced ?? bare) as string;

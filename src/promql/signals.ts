@@ -83,10 +83,15 @@ export class SignalQueries {
     return sumBy(grouping(this.keep, this.labels(id, opts.by)), rate(this.select(id, opts), window));
   }
 
+  /** Per-second rate of a histogram signal's buckets, per kept label, role and `le`: what a quantile is computed from. */
+  bucketRate(id: SignalId, window: string, opts: AggregateOptions = {}): string {
+    const by = grouping(this.keep, this.labels(id, opts.by), ['le']);
+    return sumBy(by, rate(this.select(id, { ...opts, part: 'bucket' }), window));
+  }
+
   /** Quantile of a histogram signal over `window`, per kept label and role. */
   quantile(q: number, id: SignalId, window: string, opts: AggregateOptions = {}): string {
-    const by = grouping(this.keep, this.labels(id, opts.by), ['le']);
-    return histogramQuantile(q, sumBy(by, rate(this.select(id, { ...opts, part: 'bucket' }), window)));
+    return histogramQuantile(q, this.bucketRate(id, window, opts));
   }
 
   /** Aggregate of a gauge signal. */

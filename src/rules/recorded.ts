@@ -18,7 +18,17 @@ export const SLO_LABEL = 'slo';
 export const SLO_NAMES = { availability: 'mcp-tool-availability', latency: 'mcp-tool-latency' } as const;
 
 export const NAMES = {
+  toolLatencyBuckets: 'job_tool_le:mcp_tool_duration_seconds_bucket:rate5m',
   toolLatency: (q: RecordedQuantile) => `job_tool:mcp_tool_duration_seconds:p${Math.round(q * 100)}_rate5m`,
+  toolResponseSizeBuckets: 'job_tool_le:mcp_tool_response_size_bytes_bucket:rate5m',
+  toolTruncatedRate: 'job_tool:mcp_tool_responses_truncated:rate5m',
+  messageSizeBuckets: 'job_direction_type_le:mcp_message_size_bytes_bucket:rate5m',
+  gcDurationBuckets: 'job_kind_le:nodejs_gc_duration_seconds_bucket:rate5m',
+  agentTurnsBuckets: 'job_outcome_le:mcp_agent_task_turns_bucket:rate5m',
+  toolTokenRate: 'job_tool_token_type:mcp_tool_tokens:rate5m',
+  toolCostRate: 'job_tool:mcp_tool_cost_usd:rate5m',
+  toolCallerErrorRatio: 'job_tool:mcp_tool_caller_errors:ratio_rate5m',
+  hallucinationRate: 'job_kind:mcp_tool_hallucinations:rate5m',
   toolCallRate: 'job_tool:mcp_tool_calls:rate5m',
   toolCallShare: 'job_tool:mcp_tool_calls:share_rate5m',
   toolErrorRatio: 'job_tool:mcp_tool_errors:ratio_rate5m',
@@ -38,7 +48,18 @@ export const NAMES = {
 } as const;
 
 export interface RecordedSeries {
+  /** Bucket rates (per `le`) of histogram signals: quantiles and counts (`le="+Inf"`) are computed from them. */
+  toolLatencyBuckets?: string;
   toolLatency?: (q: RecordedQuantile) => string;
+  toolResponseSizeBuckets?: string;
+  toolTruncatedRate?: string;
+  messageSizeBuckets?: string;
+  gcDurationBuckets?: string;
+  agentTurnsBuckets?: string;
+  toolTokenRate?: string;
+  toolCostRate?: string;
+  toolCallerErrorRatio?: string;
+  hallucinationRate?: string;
   toolCallRate?: string;
   toolCallShare?: string;
   toolErrorRatio?: string;
@@ -66,7 +87,17 @@ export function recordedSeries(profile: Profile): RecordedSeries {
   const calls = has('toolCalls');
   const slo = has('toolCalls', 'toolErrors', 'toolDuration');
   return {
+    toolLatencyBuckets: when(has('toolDuration'), NAMES.toolLatencyBuckets),
     toolLatency: when(has('toolDuration'), NAMES.toolLatency),
+    toolResponseSizeBuckets: when(has('toolResponseSize'), NAMES.toolResponseSizeBuckets),
+    toolTruncatedRate: when(has('toolResponsesTruncated'), NAMES.toolTruncatedRate),
+    messageSizeBuckets: when(has('messageSize'), NAMES.messageSizeBuckets),
+    gcDurationBuckets: when(has('gcDuration'), NAMES.gcDurationBuckets),
+    agentTurnsBuckets: when(has('agentTurns'), NAMES.agentTurnsBuckets),
+    toolTokenRate: when(has('toolTokens'), NAMES.toolTokenRate),
+    toolCostRate: when(has('toolCost'), NAMES.toolCostRate),
+    toolCallerErrorRatio: when(has('toolCalls', 'toolErrors'), NAMES.toolCallerErrorRatio),
+    hallucinationRate: when(has('hallucinations'), NAMES.hallucinationRate),
     toolCallRate: when(calls, NAMES.toolCallRate),
     toolCallShare: when(calls, NAMES.toolCallShare),
     toolErrorRatio: when(calls, NAMES.toolErrorRatio),

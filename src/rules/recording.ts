@@ -1,12 +1,18 @@
-// Recording rules: the per-tool and per-transport series that alerts and dashboards read.
-// Expressions read only the profile's own metric families, never a recorded name: both profiles'
-// rules may load into one Prometheus (the local stack does), and a recorded name is shared, so a
-// `0 * job_tool:mcp_tool_calls:rate5m` fallback would write 0 over the other profile's ratios.
-import { sumBy } from '../promql/index.js';
+// Recording rules: the per-tool and per-transport series that alerts and dashboards read, and the
+// bucket rates of histogram signals that fleet-wide panels compute quantiles from.
+// Expressions read the profile's own metric families. Both profiles' rules may load into one
+// Prometheus (the local stack does) and a recorded name is shared, so a
+// `0 * job_tool:mcp_tool_calls:rate5m` fallback would write 0 over the other profile's ratios. The
+// one exception, the latency quantiles, reads this group's own tool-duration bucket rate (so the raw
+// buckets are read once per evaluation, not once per quantile) selected by the profile's tool label,
+// which the other profile's recording of the same name does not carry.
+import { histogramQuantile, selector, sumBy } from '../promql/index.js';
 import { ratioOrZero } from '../promql/expr.js';
+import { getProfile, PROFILE_NAMES } from '../catalog/index.js';
 import type { RuleContext } from './context.js';
 import { NAMES, RATE_WINDOW, RECORDED_QUANTILES } from './recorded.js';
-import type { AreaRules, RecordingRule } from './types.js';
+import { Fixtures, gauge, render } from './tests/fixtures.js';
+import type { AreaRules, ExprCheck, RecordingRule, TestCase } from './types.js';
 
 export const RECORDING_GROUP = 'mcp-recording';
 
@@ -16,10 +22,24 @@ export function recordingRules(ctx: RuleContext): RecordingRule[] {
   const byTool = { by: ['tool'] as const };
   const rules: RecordingRule[] = [];
   if (q.has('toolDuration')) {
-    for (const quantile of RECORDED_QUANTILES) {
-      rules.push({ record: NAMES.toolLatency(quantile), expr: q.quantile(quantile, 'toolDuration', w, byTool) });
-    }
+    rules.push({ record: NAMES.toolLatencyBuckets, expr: q.bucketRate('toolDuration', w, byTool) });
+    const own = selector(NAMES.toolLatencyBuckets, [{ label: q.label('toolDuration', 'tool'), op: '!=', value: '' }]);
+    for (const quantile of RECORDED_QUANTILES) rules.push({ record: NAMES.toolLatency(quantile), expr: histogramQuantile(quantile, own) });
   }
+  const bucketRates = [
+    ['toolResponseSize', NAMES.toolResponseSizeBuckets, ['tool']],
+    ['messageSize', NAMES.messageSizeBuckets, ['direction', 'messageType']],
+    ['gcDuration', NAMES.gcDurationBuckets, ['gcKind']],
+    ['agentTurns', NAMES.agentTurnsBuckets, ['outcome']],
+  ] as const;
+  for (const [id, record, by] of bucketRates) if (q.has(id)) rules.push({ record, expr: q.bucketRate(id, w, { by }) });
+  const rates = [
+    ['toolTokens', NAMES.toolTokenRate, ['tool', 'tokenType']],
+    ['toolCost', NAMES.toolCostRate, ['tool']],
+    ['toolResponsesTruncated', NAMES.toolTruncatedRate, ['tool']],
+    ['hallucinations', NAMES.hallucinationRate, ['kind']],
+  ] as const;
+  for (const [id, record, by] of rates) if (q.has(id)) rules.push({ record, expr: q.rate(id, w, { by }) });
   if (q.has('toolCalls')) {
     const calls = q.rate('toolCalls', w, byTool);
     rules.push(
@@ -33,6 +53,7 @@ export function recordingRules(ctx: RuleContext): RecordingRule[] {
           expr: ratioOrZero(q.rate('toolErrors', w, { ...byTool, subset: 'serverFailed' }), calls) },
         { record: NAMES.toolValidationErrorRatio,
           expr: ratioOrZero(q.rate('toolErrors', w, { ...byTool, where: { errorType: 'invalid_params' } }), calls) },
+        { record: NAMES.toolCallerErrorRatio, expr: ratioOrZero(q.rate('toolErrors', w, { ...byTool, subset: 'callerFailed' }), calls) },
       );
     }
     if (q.has('hallucinations')) {
@@ -51,6 +72,37 @@ export function recordingRules(ctx: RuleContext): RecordingRule[] {
   return rules;
 }
 
+/**
+ * The latency quantiles computed from the recorded bucket rate equal the quantiles over the raw
+ * buckets, per tool, and ignore the other profile's bucket rate of the same name.
+ */
+function quantileTests(ctx: RuleContext): TestCase[] {
+  if (!ctx.job.has('toolDuration', 'toolCalls')) return [];
+  const fx = new Fixtures(ctx);
+  const tool = ctx.job.label('toolDuration', 'tool');
+  const shapes = { search_docs: { 1: 0.5, 2: 1 }, fetch_url: { 0.5: 0.25, 1: 0.75, 5: 1 } };
+  const foreign = PROFILE_NAMES.map((p) => getProfile(p).signals.toolDuration?.labels.tool).find((l) => l && l !== tool);
+  const raw = (q: number) => ctx.job.quantile(q, 'toolDuration', ctx.timing.window(RATE_WINDOW), { by: ['tool'] });
+  const perTool = (value: number) => Object.keys(shapes).map((t) => ({ labels: render('', fx.toolKept(t)), value }));
+  const exprs: ExprCheck[] = RECORDED_QUANTILES.flatMap((q) => [
+    { at: '30m', expr: `abs(${NAMES.toolLatency(q)} - on (${[...ctx.job.keep, tool].join(', ')}) ${raw(q)}) < bool 1e-9`, expect: perTool(1) },
+    { at: '30m', expr: `count(${NAMES.toolLatency(q)})`, expect: [{ labels: '{}', value: Object.keys(shapes).length }] },
+  ]);
+  // P95 of search_docs: half the calls under 1 s, all under 2 s → 1 + (0.95 - 0.5) / 0.5 = 1.9 s.
+  exprs.push({ at: '30m', expr: `round(${NAMES.toolLatency(0.95)}{${tool}="search_docs"} * 100)`,
+    expect: [{ labels: render('', fx.toolKept('search_docs')), value: 190 }] });
+  return [{
+    name: 'latency quantiles from the recorded bucket rate equal the raw quantiles, per tool; another profile\'s bucket rate is ignored',
+    interval: '1m',
+    series: [
+      ...Object.entries(shapes).flatMap(([t, latency]) => fx.toolTraffic(t, { ok: 60, latency })),
+      ...(foreign ? [{ series: render(NAMES.toolLatencyBuckets, { ...fx.kept('job'), [foreign]: 'other_profile_tool', le: '+Inf' }), values: gauge(1) }] : []),
+    ],
+    alerts: [],
+    exprs,
+  }];
+}
+
 export function recordingArea(ctx: RuleContext): AreaRules {
-  return { area: 'recording', groups: [{ name: RECORDING_GROUP, rules: recordingRules(ctx) }], alerts: [], tests: [], reads: [] };
+  return { area: 'recording', groups: [{ name: RECORDING_GROUP, rules: recordingRules(ctx) }], alerts: [], tests: quantileTests(ctx), reads: [] };
 }

@@ -9,7 +9,7 @@ import { toolKey } from './alerts/guards.js';
 import type { RuleContext } from './context.js';
 import { formatDuration, seconds } from './duration.js';
 import { NAMES, SLO_LABEL, SLO_NAMES, SLO_WINDOWS, type SloWindow } from './recorded.js';
-import { Fixtures, TEST_STEPS } from './tests/fixtures.js';
+import { Fixtures, render, TEST_STEPS } from './tests/fixtures.js';
 import { humanizePercentage } from './tests/humanize.js';
 import type { AlertDef, AreaRules, ExpectedAlert, RecordingRule, Severity, TestCase } from './types.js';
 
@@ -134,7 +134,7 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
       exprs: [{ at: '10m', expr: `round(${selector(NAMES.sloErrorRatio('5m'), only(k))} * 100000)`,
         // caller errors (fetch_url: invalid arguments) do not count against availability
         expect: [['search_docs', pageShare * eb], ['list_files', 0], ['rare_tool', 1], ...(k === 'availability' ? [['fetch_url', 0]] : [])].map(([tool, v]) => ({
-          labels: `{${Object.entries({ ...fx.toolKept(tool as string), [SLO_LABEL]: SLO_NAMES[k] }).map(([l, x]) => `${l}="${x}"`).join(', ')}}`,
+          labels: render('', { ...fx.toolKept(tool as string), [SLO_LABEL]: SLO_NAMES[k] }),
           value: Math.round((v as number) * 100000) })) }],
     }, {
       name: `${d.name}: ${humanizePercentage(ticketShare * eb)} bad calls open a ticket on 2h/1d after ${ticket.for}, never a page`,

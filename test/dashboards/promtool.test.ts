@@ -72,7 +72,7 @@ describe('dashboard queries evaluated by promtool', () => {
       [
         { expr: query('dashboards/prom-client/quality.json', 'Share of calls served by the busiest 20% of tools'), samples: [{ labels: '{}', value: 0.8 }] },
         { expr: query('dashboards/prom-client/quality.json', 'Tools called'), samples: [{ labels: '{}', value: 5 }] },
-      ]);
+      ], 'prom-client');
   }, 30_000);
 
   it('the 80/20 stat gives no sample, not a query error, before any tool was called', async () => {
@@ -80,7 +80,7 @@ describe('dashboard queries evaluated by promtool', () => {
     // used to fail the whole query ("Scalar value NaN overflows int64").
     await evaluate(
       { 'up{job="mcp", instance="a"}': '1+0x20' },
-      [{ expr: query('dashboards/prom-client/quality.json', 'Share of calls served by the busiest 20% of tools'), samples: [] }]);
+      [{ expr: query('dashboards/prom-client/quality.json', 'Share of calls served by the busiest 20% of tools'), samples: [] }], 'prom-client');
   }, 30_000);
 
   it('tools with calls but no error series read 0 server-caused errors, not nothing', async () => {
@@ -136,10 +136,27 @@ function histogram(name: string, labels: string, le: [number, number, number], v
   };
 }
 
+/** Cumulative per-minute counts of the other histograms (le 0.5, 1, 2): P50 0.5, P95 1.5, P99 1.9. */
+const SPREAD: [number, number, number] = [15, 27, 30];
+
 const FLEET_INPUT: Record<ProfileName, () => Record<string, string>> = {
-  'prom-client': () => Object.assign({}, ...FLEET.map(([tool, instance, c]) => {
+  'prom-client': () => Object.assign({
+    // instance a only: messages, GC pauses, agent tasks, hallucinated calls (3 a minute)
+    ...histogram('mcp_message_size_bytes', 'job="mcp", instance="a", direction="in", type="request"', SPREAD),
+    ...histogram('nodejs_gc_duration_seconds', 'job="mcp", instance="a", kind="major"', SPREAD),
+    ...histogram('mcp_agent_task_turns', 'job="mcp", instance="a", outcome="success"', SPREAD),
+    'mcp_tool_hallucinations_total{job="mcp", instance="a", tool="search", kind="unknown_tool"}': perMinute(3),
+  }, ...FLEET.map(([tool, instance, c]) => {
     const l = `job="mcp", instance="${instance}", tool="${tool}"`;
+    // search only, per instance: 600 input tokens, $6, 3 truncated responses a minute
+    const search = tool === 'search' ? {
+      [`mcp_tool_tokens_total{${l}, token_type="input"}`]: perMinute(600),
+      [`mcp_tool_cost_usd_total{${l}}`]: perMinute(6),
+      [`mcp_tool_responses_truncated_total{${l}}`]: perMinute(3),
+      ...histogram('mcp_tool_response_size_bytes', l, SPREAD),
+    } : {};
     return {
+      ...search,
       [`mcp_tool_invocations_total{${l}, status="ok"}`]: perMinute(c.ok),
       ...(c.server + c.invalid ? { [`mcp_tool_invocations_total{${l}, status="error"}`]: perMinute(c.server + c.invalid) } : {}),
       ...(c.server ? { [`mcp_tool_errors_total{${l}, error_type="tool_error"}`]: perMinute(c.server) } : {}),
@@ -148,7 +165,7 @@ const FLEET_INPUT: Record<ProfileName, () => Record<string, string>> = {
     };
   })),
   // one histogram per error_type: successes are fast or middling, errors the slow ones
-  otel: () => Object.assign({}, ...FLEET.map(([tool, instance, c]) => {
+  otel: () => Object.assign(histogram('v8js_gc_duration_seconds', 'job="mcp", instance="a", v8js_gc_type="major"', SPREAD), ...FLEET.map(([tool, instance, c]) => {
     const l = `job="mcp", instance="${instance}", mcp_method_name="tools/call", gen_ai_tool_name="${tool}"`;
     const h = (extra: string, le: [number, number, number]) => histogram('mcp_server_operation_duration_seconds', `${l}${extra}`, le);
     return {
@@ -182,7 +199,37 @@ function recordedCases(profile: ProfileName): { path: string; panel: string; ref
     { path: performance, panel: 'Tool latency P95 by tool', samples: per(true, { search: 1.5, list: 0.475 }) },
     { path: performance, panel: 'Tool latency P99 by tool', samples: per(true, { search: 1.9, list: 0.495 }) },
     { path: performance, panel: 'Server-caused tool error ratio by tool', samples: per(false, { search: 4 / 60, list: 0 }) },
+    { path: performance, panel: 'Caller-caused tool error ratio by tool', samples: per(false, { search: 2 / 60, list: 0 }) },
     { path: quality, panel: 'Validation error ratio by tool', samples: per(false, { search: 2 / 60, list: 0 }) },
+    // 60 calls a minute each: search on two instances, list on one
+    { path: quality, panel: 'Share of calls served by the busiest 20% of tools', samples: fleet(0.5) },
+    { path: quality, panel: 'Tools called', samples: fleet(2) },
+    { path: quality, panel: 'Share of calls by tool', samples: per(false, { search: 0.5, list: 0.5 }) },
+    { path: `dashboards/${profile}/resources.json`, panel: 'GC pause P99 by kind',
+      samples: [{ labels: `{job="mcp", ${profile === 'otel' ? 'v8js_gc_type' : 'kind'}="major"}`, value: 1.9 }] },
+    ...(profile === 'prom-client' ? promClientOnlyCases() : []),
+  ];
+}
+
+/** Panels of signals only the prom-client profile has, on FLEET_INPUT's extra series. */
+function promClientOnlyCases(): { path: string; panel: string; ref?: number; samples: Sample[] }[] {
+  const [performance, quality, security] = ['performance', 'quality', 'security'].map((d) => `dashboards/prom-client/${d}.json`) as [string, string, string];
+  const search = (value: number, extra = ''): Sample[] => [{ labels: `{tool="search"${extra}}`, value }];
+  return [
+    { path: performance, panel: 'Message size P95 by direction and type', samples: [{ labels: '{direction="in", type="request"}', value: 1.5 }] },
+    { path: performance, panel: 'Messages per second by direction and type', samples: [{ labels: '{direction="in", type="request"}', value: 0.5 }] },
+    { path: quality, panel: 'Turns per task P50 / P95', ref: 0, samples: [{ labels: '{}', value: 0.5 }] },
+    { path: quality, panel: 'Turns per task P50 / P95', ref: 1, samples: [{ labels: '{}', value: 1.5 }] },
+    // 3 hallucinated a minute against 120 calls a minute
+    { path: quality, panel: 'Hallucinated call ratio', samples: [{ labels: '{}', value: 3 / 120 }] },
+    { path: quality, panel: 'Hallucinated calls by kind', samples: [{ labels: '{kind="unknown_tool"}', value: 3 / 60 }] },
+    { path: quality, panel: 'Tokens per second by tool and type', samples: search(2 * 600 / 60, ', token_type="input"') },
+    { path: quality, panel: 'Tokens per call by tool', samples: search(1200 / 60) },
+    // $12 a minute over the 5 minutes `$__range` stands for here
+    { path: quality, panel: 'Cost by tool over the time range', samples: search(60) },
+    { path: quality, panel: 'Cost per call by tool', samples: search(12 / 60) },
+    { path: security, panel: 'Tool response size P95 by tool', samples: search(1.5) },
+    { path: security, panel: 'Truncated responses by tool', samples: search(6 / 60) },
   ];
 }
 
@@ -198,7 +245,7 @@ describe('queries reading recorded series, evaluated through the generated recor
     expect(recordedCases(profile).map((c) => `${c.path} ${c.panel} #${c.ref ?? 0}`).sort()).toEqual(reading.sort());
   });
 
-  it.each(PROFILE_NAMES)('%s: overview, performance and quality read what the rules record', async (profile) => {
+  it.each(PROFILE_NAMES)('%s: every dashboard reads what the rules record', async (profile) => {
     await evaluate(FLEET_INPUT[profile](),
       recordedCases(profile).map((c) => ({ expr: query(c.path, c.panel, c.ref), samples: c.samples })), profile);
   }, 30_000);

@@ -9,7 +9,7 @@ import { parsePromQL } from '../../src/promql/index.js';
 import { ruleAreas } from '../../src/rules/index.js';
 import { SCRAPE_HEALTH_SERIES } from '../../src/rules/alerts/availability.js';
 import { formatDuration, seconds } from '../../src/rules/duration.js';
-import { NAMES, recordedSeries } from '../../src/rules/recorded.js';
+import { NAMES, RECORDED_QUANTILES, recordedSeries } from '../../src/rules/recorded.js';
 import { renderRunbook } from '../../src/rules/runbook.js';
 import { burnFactor, BURN_WINDOWS } from '../../src/rules/slo.js';
 import { drillTiming } from '../../src/rules/timing.js';
@@ -26,7 +26,13 @@ describe('recording rules per profile (table)', () => {
   it.each([
     ['prom-client', NAMES.toolCallRate, 'sum by (cluster, job, tool) (rate(mcp_tool_invocations_total{job=~"mcp.*"}[5m]))'],
     ['otel', NAMES.toolCallRate, 'sum by (cluster, job, gen_ai_tool_name) (rate(mcp_server_operation_duration_seconds_count{job=~"mcp.*", mcp_method_name="tools/call"}[5m]))'],
-    ['prom-client', NAMES.toolLatency(0.95), 'histogram_quantile(0.95, sum by (cluster, job, tool, le) (rate(mcp_tool_duration_seconds_bucket{job=~"mcp.*"}[5m])))'],
+    ['prom-client', NAMES.toolLatencyBuckets, 'sum by (cluster, job, tool, le) (rate(mcp_tool_duration_seconds_bucket{job=~"mcp.*"}[5m]))'],
+    ['prom-client', NAMES.toolLatency(0.95), 'histogram_quantile(0.95, job_tool_le:mcp_tool_duration_seconds_bucket:rate5m{tool!=""})'],
+    ['otel', NAMES.toolLatency(0.95), 'histogram_quantile(0.95, job_tool_le:mcp_tool_duration_seconds_bucket:rate5m{gen_ai_tool_name!=""})'],
+    ['prom-client', NAMES.messageSizeBuckets, 'sum by (cluster, job, direction, type, le) (rate(mcp_message_size_bytes_bucket{job=~"mcp.*"}[5m]))'],
+    ['prom-client', NAMES.toolCallerErrorRatio,
+      '(sum by (cluster, job, tool) (rate(mcp_tool_errors_total{job=~"mcp.*", error_type=~"invalid_params|unknown_tool"}[5m])) or 0 * sum by (cluster, job, tool) (rate(mcp_tool_invocations_total{job=~"mcp.*"}[5m])))'
+      + ' / (sum by (cluster, job, tool) (rate(mcp_tool_invocations_total{job=~"mcp.*"}[5m])) > 0)'],
     ['prom-client', NAMES.toolValidationErrorRatio,
       '(sum by (cluster, job, tool) (rate(mcp_tool_errors_total{job=~"mcp.*", error_type="invalid_params"}[5m])) or 0 * sum by (cluster, job, tool) (rate(mcp_tool_invocations_total{job=~"mcp.*"}[5m])))'
       + ' / (sum by (cluster, job, tool) (rate(mcp_tool_invocations_total{job=~"mcp.*"}[5m])) > 0)'],
@@ -131,13 +137,22 @@ describe.each(PROFILE_NAMES)('conventions and contract (%s)', (name) => {
 
   // Both profiles' rules may load into one Prometheus (the local stack): a recording rule reading a
   // recorded name would also see the other profile's series and write over them (the error ratio
-  // of one profile then flapped to 0 every other evaluation).
-  it('computes the recording group from the profile\'s own catalogue series, never from a recorded name shared by both profiles', () => {
+  // of one profile then flapped to 0 every other evaluation). The one allowed read, the latency
+  // quantiles from the tool-duration bucket rate, selects the profile's own tool label, which the
+  // other profile's recording of that name does not carry.
+  it('computes the recording group from the profile\'s own catalogue series; a recorded name only through a tool label the other profile lacks', () => {
     const recorded = new Set(records.map((r) => r.record));
     const group = ruleAreas(defaults, profile).filter((a) => a.area === 'recording').flatMap((a) => a.groups.flatMap((g) => g.rules));
     expect(group.length).toBeGreaterThan(5);
-    for (const r of group.filter(isRecord)) {
-      for (const metric of parsePromQL(r.expr).metrics) expect(recorded.has(metric), `${metric} in ${r.record}`).toBe(false);
+    const tool = profile.signals.toolCalls!.labels.tool!;
+    const otherTools = PROFILE_NAMES.filter((p) => p !== name).map((p) => getProfile(p).signals.toolCalls!.labels.tool!);
+    expect(otherTools).not.toContain(tool);
+    const readsRecorded = group.filter(isRecord).filter((r) => parsePromQL(r.expr).metrics.some((m) => recorded.has(m)));
+    expect(readsRecorded.map((r) => r.record).sort()).toEqual(RECORDED_QUANTILES.map((q) => NAMES.toolLatency(q)).sort());
+    for (const r of readsRecorded) {
+      for (const metric of parsePromQL(r.expr).metrics.filter((m) => recorded.has(m))) {
+        expect(r.expr, r.record).toContain(`${metric}{${tool}!=""}`);
+      }
     }
   });
 

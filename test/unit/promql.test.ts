@@ -38,5 +38,7 @@ describe('promql builders', () => {
   it('substitutes Grafana variables as Grafana renders "All"', () => {
     expect(substituteGrafanaVariables('rate(x{job=~"$job", tool=~"${tool}"}[$__rate_interval])'))
       .toBe('rate(x{job=~".+", tool=~".+"}[5m])');
+    expect(substituteGrafanaVariables('avg_over_time(x{job=~"$job"}[$__range]) * $__range_s'))
+      .toBe('avg_over_time(x{job=~".+"}[5m]) * 300');
   });
 });

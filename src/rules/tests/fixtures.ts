@@ -37,7 +37,8 @@ export function scopeLabels(config: Config): Record<string, string> {
 export const counter = (perStep: number, steps = TEST_STEPS): string => `0+${perStep}x${steps}`;
 export const gauge = (value: number, steps = TEST_STEPS): string => `${value}x${steps}`;
 
-const render = (name: string, labels: Record<string, string>): string =>
+/** A series as promtool spells it: `name{label="value", ...}` (name may be empty for an expression's result). */
+export const render = (name: string, labels: Record<string, string>): string =>
   `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(', ')}}`;
 
 export interface ToolTraffic {
