@@ -1,9 +1,10 @@
 // Fleet scale: a synthetic TSDB per fleet size (N servers × 20 tools, every catalogue family of
-// the profile, 30 s scrapes over 65 minutes) loaded into a local Prometheus; every dashboard panel
-// query (query_range over the dashboards' default last hour), every template variable and every
-// rule expression (instant query) is timed. Prometheus runs on 127.0.0.1 and is stopped by PID.
+// the profile, 30 s scrapes over 65 minutes) loaded into a local Prometheus, with the recording
+// rules' series materialised over the same history by promtool; every dashboard panel query
+// (query_range over the dashboards' default last hour), every template variable and every rule
+// expression (instant query) is timed. Prometheus runs on 127.0.0.1 and is stopped by PID.
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -156,6 +157,112 @@ async function ensureTsdb(profile: ProfileName, servers: number, tools: number):
   return { dir, shape, series };
 }
 
+// ---------------------------------------------------------------- recorded series (cached)
+
+interface RecordingGroup { name: string; interval?: string; rules: { record: string; expr: string }[] }
+
+/**
+ * The profile's recording rules split by dependency level: level 0 reads only raw series, level n
+ * reads series recorded at level n-1 or below. promtool backfills a rule from a Prometheus that
+ * must already hold what the rule reads, so each level is backfilled once the previous is loaded.
+ */
+function recordingLevels(dir: string): RecordingGroup[][] {
+  const groups: RecordingGroup[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.rules.yaml')).sort()) {
+    for (const g of (yaml.load(readFileSync(join(dir, file), 'utf8')) as RuleFile & { groups: { interval?: string }[] }).groups) {
+      const rules = g.rules.filter((r): r is { record: string; expr: string } => r.record !== undefined);
+      if (rules.length) groups.push({ name: g.name, ...(g.interval ? { interval: g.interval } : {}), rules });
+    }
+  }
+  const recorded = new Set(groups.flatMap((g) => g.rules.map((r) => r.record)));
+  const level = new Map<string, number>();
+  const levelOf = (record: string, expr: string, seen: Set<string>): number => {
+    const known = level.get(record);
+    if (known !== undefined) return known;
+    if (seen.has(record)) throw new Error(`recording rules read each other in a cycle through ${record}`);
+    seen.add(record);
+    const inputs = recordedIn(expr).filter((m) => recorded.has(m) && m !== record);
+    const l = Math.max(-1, ...inputs.map((m) => {
+      const rule = groups.flatMap((g) => g.rules).find((r) => r.record === m)!;
+      return levelOf(rule.record, rule.expr, seen);
+    })) + 1;
+    level.set(record, l);
+    return l;
+  };
+  for (const g of groups) for (const r of g.rules) levelOf(r.record, r.expr, new Set());
+  const levels: RecordingGroup[][] = [];
+  for (const g of groups) {
+    for (const r of g.rules) {
+      const l = level.get(r.record)!;
+      const at = (levels[l] ??= []);
+      let group = at.find((x) => x.name === g.name);
+      if (!group) at.push(group = { name: g.name, ...(g.interval ? { interval: g.interval } : {}), rules: [] });
+      group.rules.push(r);
+    }
+  }
+  return levels;
+}
+
+/** Block directories (ULID, with meta.json) of a TSDB directory. */
+const blocksIn = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir) : []).filter((f) => existsSync(join(dir, f, 'meta.json')));
+
+/**
+ * A fresh TSDB directory holding hard links to the raw blocks and the recorded blocks: Prometheus
+ * may compact (merge the overlapping raw and recorded blocks) and write its WAL there without
+ * touching either cache.
+ */
+async function servingDir(rawDir: string, recordedDir: string): Promise<string> {
+  const dir = `${rawDir}.serve`;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const from of [rawDir, recordedDir]) {
+    for (const block of blocksIn(from)) await execa('cp', ['-al', join(from, block), join(dir, block)]);
+  }
+  return dir;
+}
+
+/**
+ * Materialises every recording rule's series over the fleet's history with
+ * `promtool tsdb create-blocks-from rules` (one query_range per rule against a Prometheus serving
+ * the raw blocks and the levels before), level by level. Cached next to the raw TSDB, keyed by the
+ * raw data and the rules; the raw TSDB cache stays untouched.
+ */
+async function ensureRecorded(label: string, raw: { dir: string; shape: FleetShape }, rulesDir: string): Promise<{ dir: string; seconds: number; cached: boolean }> {
+  const dir = `${raw.dir}.recorded`;
+  const levels = recordingLevels(rulesDir);
+  const key = createHash('sha256').update(readFileSync(join(raw.dir, 'manifest.json'))).update(JSON.stringify(levels))
+    .update(String(INTERVAL_S)).digest('hex').slice(0, 12);
+  const manifestPath = join(dir, 'manifest.json');
+  if (existsSync(manifestPath)) {
+    const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as { key: string; seconds: number };
+    if (m.key === key) return { dir, seconds: m.seconds, cached: true };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const promtool = promtoolBin();
+  const t0 = performance.now();
+  for (const [i, groups] of levels.entries()) {
+    const rules = groups.reduce((n, g) => n + g.rules.length, 0);
+    const levelT0 = performance.now();
+    const file = join(dir, `level-${i}.rules.yaml`);
+    writeFileSync(file, yaml.dump({ groups }, { lineWidth: -1 }));
+    const out = join(dir, `level-${i}.blocks`);
+    const prom = await startPrometheus(await servingDir(raw.dir, dir));
+    try {
+      await execa(promtool, ['tsdb', 'create-blocks-from', 'rules', '--quiet', `--url=${prom.url}`, `--start=${raw.shape.start}`,
+        `--end=${raw.shape.end}`, `--eval-interval=${INTERVAL_S}s`, `--output-dir=${out}`, file], { stdio: ['ignore', 'ignore', 'pipe'] }); // its log is one line per rule; a failure shows it
+    } finally {
+      await prom.stop();
+    }
+    for (const block of blocksIn(out)) renameSync(join(out, block), join(dir, block));
+    rmSync(out, { recursive: true, force: true });
+    progress(`fleet: ${label}: recorded level ${i} (${rules} rules) materialised in ${fmt((performance.now() - levelT0) / 1000, 1)} s`);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  writeFileSync(manifestPath, JSON.stringify({ key, seconds, promtool, levels: levels.map((l) => l.flatMap((g) => g.rules.map((r) => r.record))) }, null, 2));
+  return { dir, seconds, cached: false };
+}
+
 // ---------------------------------------------------------------- Prometheus
 
 async function freePort(): Promise<number> {
@@ -187,9 +294,11 @@ async function startPrometheus(tsdbDir: string) {
   }
   return {
     url,
+    /** Stops Prometheus and removes its serving directory (hard links and whatever it compacted). */
     async stop() {
       child.kill('SIGTERM');
       await child;
+      rmSync(tsdbDir, { recursive: true, force: true });
     },
   };
 }
@@ -241,7 +350,9 @@ export function run(opts: FleetOptions): Promise<BenchResult> {
       if (queries.length === 0) throw new Error(`no dashboards or rules for ${profile} under ${artifacts}; run npm run build`);
       for (const servers of sizes) {
         const { dir, shape, series } = await ensureTsdb(profile, servers, tools);
-        const prom = await startPrometheus(dir);
+        const recorded = await ensureRecorded(`${profile} × ${servers}`, { dir, shape }, join(artifacts, 'alerts', profile));
+        progress(`fleet: ${profile} × ${servers}: recorded series ${recorded.cached ? 'cached' : 'materialised'} (${fmt(recorded.seconds, 1)} s)`);
+        const prom = await startPrometheus(await servingDir(dir, recorded.dir));
         let timings: Timing[];
         try {
           progress(`fleet: ${profile} × ${servers}: timing ${queries.length} queries`);
@@ -254,7 +365,9 @@ export function run(opts: FleetOptions): Promise<BenchResult> {
         } finally {
           await prom.stop();
         }
-        raw[`${profile}/${servers}`] = { series, timings };
+        raw[`${profile}/${servers}`] = { series, recordedSeconds: recorded.seconds, recordedCached: recorded.cached, timings };
+        const empty = timings.filter((t) => t.kind === 'panel' && !t.error && t.series === 0);
+        if (empty.length) progress(`fleet: ${profile} × ${servers}: empty panels: ${empty.map((t) => `${t.source}: ${t.name}`).join('; ')}`);
         const median = (t: Timing) => spread(t.ms).median;
         for (const kind of ['panel', 'variable', 'record', 'alert'] as const) {
           const ts = timings.filter((t) => t.kind === kind);

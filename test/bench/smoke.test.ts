@@ -67,5 +67,10 @@ describe('benchmarks run at smoke sizes', () => {
     expect(Number(panels?.queries)).toBeGreaterThan(0);
     for (const row of r.table) expect(row.errors).toBe(0);
     expect(r.budgets).toHaveLength(1);
+    // the recording rules' series are materialised: every panel reading them answers
+    const { timings } = (r.raw as Record<string, { timings: { kind: string; name: string; recorded: string[]; series: number }[] }>)['prom-client/2']!;
+    const reading = timings.filter((t) => t.kind === 'panel' && t.recorded.length > 0);
+    expect(reading.length).toBeGreaterThan(10);
+    expect(reading.filter((t) => t.series === 0).map((t) => t.name)).toEqual([]);
   }, 600_000);
 });
