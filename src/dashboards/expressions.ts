@@ -16,3 +16,12 @@ export function sumIncrease(q: SignalQueries, id: SignalId, window: string, opts
 
 /** One minus a failure ratio (`ratioOrZero`: a group with calls but no failure series reads 0 failures): success ratios. */
 export const successRatio = (failures: string, calls: string): string => `1 - ${ratioOrZero(failures, calls)}`;
+
+/**
+ * `line or (raw @ 0 < 0)`: draws `line` (cheap, e.g. a recorded quantile) while Grafana's exemplar
+ * request for the same expression finds the exemplars of `raw`: Prometheus's /api/v1/query_exemplars
+ * matches the expression's selectors over the panel's range and ignores `@` and comparisons.
+ * Evaluated, `raw @ 0` reads the Unix epoch, where no block or head data lies, and `< 0` drops
+ * whatever might (counts are never negative), so the raw side adds neither cost nor series.
+ */
+export const withExemplarsOf = (line: string, raw: string): string => `${line} or (${raw} @ 0 < 0)`;

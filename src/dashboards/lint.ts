@@ -154,10 +154,12 @@ function syntaxTree(expr: string): { text: string; top: SyntaxNode } {
   return { text, top: parser.parse(text).topNode };
 }
 
+/** Nodes called `name` inside `top` (a cursor's pre-order walk runs past the node's end, so it stops there). */
 function nodesNamed(top: SyntaxNode, name: string): SyntaxNode[] {
   const found: SyntaxNode[] = [];
   const cursor = top.cursor();
   do {
+    if (cursor.from >= top.to && cursor.to > top.to) break;
     if (cursor.name === name) found.push(cursor.node);
   } while (cursor.next());
   return found;

@@ -3,7 +3,7 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { sumBy } from '../promql/index.js';
 import type { DashboardContext, DashboardSpec, RowSpec } from './dashboard.js';
-import { RATE_INTERVAL, successRatio } from './expressions.js';
+import { RATE_INTERVAL, successRatio, withExemplarsOf } from './expressions.js';
 import type { LintExclusion } from './lint.js';
 import { legend, timeseries, timeseriesWithLimit, upperLimit, lowerLimit } from './panels.js';
 import { RECORDED_EXCLUSION_REASON } from './recorded.js';
@@ -54,16 +54,16 @@ function latency({ q, recorded: r, config }: DashboardContext): RowSpec {
         unit: units.Seconds,
         queries: [{ expr: r.latency(quantile), legend: legend(r.toolLabel, 'job', ...config.aggregationLabels) }],
       }, upperLimit(config.defaultToolLatency.thresholdSeconds)).span(span)),
-      // Recorded series carry no exemplars, so this one panel reads the raw buckets: each exemplar
-      // point is one real call, and its trace_id opens the trace (docs/tracing.md).
+      // Recorded series carry no exemplars: the line is the recorded P99, the exemplars come from
+      // the raw buckets' selector (each exemplar point is one real call, its trace_id opens the trace, docs/tracing.md).
       q.has('toolDuration') && timeseriesWithLimit({
         title: EXEMPLAR_LATENCY_TITLE,
-        description: 'P99 of tools/call duration per tool over 5-minute windows, from the raw histogram, with exemplars: ' +
+        description: 'P99 of tools/call duration per job and tool over 5-minute windows (recorded), with exemplars from the raw histogram: ' +
           'each point is one sampled call; hover it and follow trace_id to the trace (Jaeger) and its log lines (VictoriaLogs). ' +
-          'Needs Prometheus with exemplar storage scraping OpenMetrics.',
+          'Exemplars need Prometheus with exemplar storage scraping OpenMetrics.',
         unit: units.Seconds,
-        queries: [{ expr: q.quantile(0.99, 'toolDuration', RATE_INTERVAL, { by: ['tool'], where: TOOL_FILTER }),
-          legend: legend(q.label('toolDuration', 'tool')), exemplar: true }],
+        queries: [{ expr: withExemplarsOf(r.latency(0.99), q.select('toolDuration', { part: 'bucket', where: TOOL_FILTER })),
+          legend: legend(r.toolLabel, 'job', ...config.aggregationLabels), exemplar: true }],
       }, upperLimit(config.defaultToolLatency.thresholdSeconds)).span(24),
     ],
   };
@@ -144,6 +144,6 @@ export const performance: DashboardSpec = {
 
 /** Panels reading recorded series, which carry no instance label (dashboard-linter exclusions, with reasons). */
 export const PERFORMANCE_LINT_EXCLUSIONS: readonly LintExclusion[] =
-  [TOOL_CALL_RATE_TITLE, ...QUANTILES.map((q) => latencyTitle(q.name)), SERVER_ERROR_RATIO_TITLE, CALLER_ERROR_RATIO_TITLE,
+  [TOOL_CALL_RATE_TITLE, ...QUANTILES.map((q) => latencyTitle(q.name)), EXEMPLAR_LATENCY_TITLE, SERVER_ERROR_RATIO_TITLE, CALLER_ERROR_RATIO_TITLE,
     MESSAGE_SIZE_TITLE, MESSAGE_RATE_TITLE]
     .map((panel) => ({ rule: 'target-instance-rule', panel, reason: RECORDED_EXCLUSION_REASON }));

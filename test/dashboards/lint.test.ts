@@ -116,4 +116,9 @@ describe('each lint rule catches what it is for', () => {
     const d = setExpr(base(), `sum(rate(a_total{${sel}}[$__rate_interval])) / sum(rate(b_total{job=~"$job"}[$__rate_interval]))`);
     expect(lintDashboard(d, LINT_EXCLUSIONS.security).map((f) => f.message)).toEqual(['selector b_total{job=~"$job"} lacks instance=~"$instance"']);
   });
+
+  it('reads each selector\'s own matchers, not those of a selector after it', () => {
+    const d = setExpr(base(), `sum(rate(a_total{job=~"$job"}[$__rate_interval])) / sum(rate(b_total{${sel}}[$__rate_interval]))`);
+    expect(lintDashboard(d, LINT_EXCLUSIONS.security).map((f) => f.message)).toEqual(['selector a_total{job=~"$job"} lacks instance=~"$instance"']);
+  });
 });
