@@ -57,8 +57,8 @@ async function full(tools: string[], profile: ProfileName): Promise<Render> {
   const instr = createInstrumentation({ profile, tools, log: { file: join(dir, 'log') }, auditFile: join(dir, 'audit') });
   const server = new McpServer({ name: 'render-bench', version: '1.0.0' });
   for (const tool of tools) {
-    server.registerTool(tool, { inputSchema: { fail: z.boolean() } }, async ({ fail }) => {
-      instr.reportTokens({ inputTokens: 100, outputTokens: 20, costUsd: 0.0001 });
+    server.registerTool(tool, { inputSchema: { fail: z.boolean() } }, async ({ fail }, extra) => {
+      instr.reportTokens({ inputTokens: 100, outputTokens: 20, costUsd: 0.0001 }, extra);
       return { content: [{ type: 'text', text: 'ok' }], isError: fail };
     });
   }

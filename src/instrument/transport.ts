@@ -14,6 +14,7 @@ import type { MessageType, Recorder, ToolErrorType, TransportKind } from './even
 import { codeLabel, methodLabel, type ClientNames, type RegisteredNames } from './labels.js';
 import type { Logger } from './logger.js';
 import type { SessionHandle, SessionTracker } from './sessions.js';
+import type { OpenCalls } from './open-calls.js';
 import type { TaskTracker } from './tasks.js';
 import type { ServerSpans } from './spans.js';
 import { serverSpan, type TraceContext } from './trace.js';
@@ -56,7 +57,9 @@ export interface WrapperDeps {
   audit?: AuditTrail;
   sessions: SessionTracker;
   tasks: TaskTracker;
-  /** Absent when the asyncContext option is off. */
+  /** Where tool handlers find their call from their `extra` (session id, request id). */
+  openCalls: OpenCalls<CallContext>;
+  /** Present only when the asyncContext option is on. */
   calls?: AsyncLocalStorage<CallContext>;
   /** Set only when tracing is on; otherwise ids come from serverSpan() and no span is made. */
   spans?: ServerSpans;
@@ -124,8 +127,18 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     },
   };
 
+  // Filed under the session id once the transport has one (Streamable HTTP assigns it while
+  // handling initialize, before our observer sees that request).
+  let filedAs = transport.sessionId;
+  let unfile = deps.openCalls.add(filedAs, pending);
+
   const onInbound = (msg: AnyMessage, extra: MessageExtra | undefined): CallContext | undefined => {
     session.lastActivity = Date.now();
+    if (transport.sessionId !== filedAs) {
+      unfile();
+      filedAs = transport.sessionId;
+      unfile = deps.openCalls.add(filedAs, pending);
+    }
     const method = msg.method;
     if (method === undefined) {
       recorder.message('in', msg.error ? 'error' : 'response', sizeOf(msg));
@@ -258,6 +271,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       if (p.span) deps.spans!.end(p.span, { toolError: 'internal_error', message: 'session closed before the response', protocolVersion });
     }
     pending.clear();
+    unfile();
     deps.closed?.();
     if (openedAt === 0) return;
     const seconds = (performance.now() - openedAt) / 1000;
