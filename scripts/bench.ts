@@ -1,6 +1,7 @@
 // `npm run bench` runs every benchmark; `npm run bench -- <name> [--quick] [--rounds N] [--seconds S]` runs one;
 // fleet also takes `--servers 10,100,1000`, `--profiles prom-client,otel` and `--artifacts DIR` (where dashboards/ and alerts/ are read);
-// throughput takes `--variants baseline,full,full-als` and `--transports http,stdio`.
+// throughput takes `--variants baseline,full,full-als`, `--transports http,stdio` and `--cpu-prof-dir DIR` (a V8 profile per server).
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCHMARKS, isBenchmarkName } from '../bench/index.js';
 import { writeResult } from '../bench/harness.js';
@@ -11,7 +12,7 @@ const { values, positionals } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false }, rounds: { type: 'string' }, seconds: { type: 'string' },
     servers: { type: 'string' }, profiles: { type: 'string' }, artifacts: { type: 'string' },
-    variants: { type: 'string' }, transports: { type: 'string' },
+    variants: { type: 'string' }, transports: { type: 'string' }, 'cpu-prof-dir': { type: 'string' },
   },
 });
 const names = positionals.length > 0 ? positionals : Object.keys(BENCHMARKS);
@@ -58,6 +59,7 @@ const transports = list(values.transports, 'transports', TRANSPORTS, (v): v is (
 const opts = {
   quick: values.quick, rounds: count(values.rounds, 'rounds'), seconds: count(values.seconds, 'seconds'),
   servers, profiles, artifactsDir: values.artifacts, variants, transports,
+  cpuProfDir: values['cpu-prof-dir'] && resolve(values['cpu-prof-dir']),
 };
 for (const name of names) {
   if (!isBenchmarkName(name)) continue;
