@@ -66,9 +66,11 @@ export async function scrapeHandler(instr: Instrumentation, accept?: string): Pr
 /**
  * The real instrumentation, populated the way traffic populates it: per tool an ok call with
  * tokens and cost, a failing call and a schema-invalid call; plus an unknown tool, an unknown
- * method, tools/list, a finished agent task, an HTTP rejection and an auth failure.
+ * method, tools/list, a finished agent task, an HTTP rejection and an auth failure
+ * (test/instrument/exposition.test.ts uses it with a client name that needs escaping).
  */
-export async function populatedInstrumentation(tools: string[], profile: ProfileName): Promise<{ instr: Instrumentation; close(): Promise<void> }> {
+export async function populatedInstrumentation(tools: readonly string[], profile: ProfileName, clientName = 'claude-code'):
+Promise<{ instr: Instrumentation; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-bench-render-'));
   const instr = createInstrumentation({ profile, tools, log: { file: join(dir, 'log') }, auditFile: join(dir, 'audit') });
   const server = new McpServer({ name: 'render-bench', version: '1.0.0' });
@@ -87,7 +89,7 @@ export async function populatedInstrumentation(tools: string[], profile: Profile
     answers.set(++id, resolve);
     void client.send({ jsonrpc: '2.0', id, method, params });
   });
-  await call('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'claude-code', version: '1' } });
+  await call('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: clientName, version: '1' } });
   await client.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
   await call('tools/list');
   await call('no/such_method');
