@@ -144,9 +144,11 @@ async function data(metric: Metric): Promise<MetricData> {
 function histogramInternals(metric: Metric): HistogramInternals | undefined {
   const h = metric as unknown as Partial<HistogramInternals> & { type?: string };
   if (h.type !== 'histogram' || typeof h.hashMap !== 'object' || h.hashMap === null || !Array.isArray(h.upperBounds)) return undefined;
+  // prom-client creates every entry the same way, so one entry shows the layout.
   for (const e of Object.values(h.hashMap)) {
-    if (typeof e !== 'object' || e === null || typeof e.bucketValues !== 'object' || typeof e.sum !== 'number'
-      || typeof e.count !== 'number' || typeof e.labels !== 'object') return undefined;
+    const shaped = typeof e === 'object' && e !== null && typeof e.bucketValues === 'object' && typeof e.sum === 'number'
+      && typeof e.count === 'number' && typeof e.labels === 'object';
+    return shaped ? h as HistogramInternals : undefined;
   }
   return h as HistogramInternals;
 }
