@@ -11,8 +11,8 @@ import { isTaskOutcome, type TaskOutcome } from './agent-convention.js';
 import { AuditTrail } from './audit.js';
 import type { Recorder, TransportKind } from './events.js';
 import { CatalogMetrics } from './families.js';
-import { createMetricsHandler, createRejectionMiddleware, listenMetrics, MetricsExposition, type MetricsServer,
-  type Rejection } from './http.js';
+import { MetricsExposition } from './exposition.js';
+import { createMetricsHandler, createRejectionMiddleware, listenMetrics, type MetricsServer, type Rejection } from './http.js';
 import { ClientNames, codeLabel, RegisteredNames } from './labels.js';
 import type { LineDestination } from './line-sink.js';
 import { Logger, type LogLevel } from './logger.js';
@@ -151,7 +151,7 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
   const profileName = options.profile ?? 'prom-client';
   const profile = getProfile(profileName);
   // prom-client accepts exemplar-enabled metrics only on an OpenMetrics registry; the registry
-  // is switched to Prometheus text once they exist, and MetricsExposition switches per scrape.
+  // is switched to Prometheus text once they exist; MetricsExposition writes either format per scrape.
   const registry: Registry<RegistryContentType> = new Registry<RegistryContentType>();
   registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   // Exemplars (trace_id, span_id) go on the request-duration histogram of each profile.
