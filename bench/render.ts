@@ -1,6 +1,7 @@
 // /metrics render time and size at 10, 50 and 500 tools: the naive histogram+counter per tool
 // (prom-client and OTel SDK) against the full instrumentation's registry (every catalogue signal).
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -8,7 +9,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import { LATENCY_BUCKETS, type ProfileName } from '../src/catalog/index.js';
-import { createInstrumentation } from '../src/instrument/index.js';
+import { createInstrumentation, type Instrumentation } from '../src/instrument/index.js';
 import { alternate, benchmark, fmt, fmtSpread, progress, spread, type BenchOptions, type BenchResult, type Row } from './harness.js';
 import { otelMeter } from './variants.js';
 
@@ -47,18 +48,35 @@ function otelNaive(tools: string[]): Render {
   return otel.render;
 }
 
+/** What a scrape with this Accept header gets from the real handler: /metrics as served. */
+export async function scrapeHandler(instr: Instrumentation, accept?: string): Promise<string> {
+  let body = '';
+  const req = { url: '/metrics', headers: accept ? { accept } : {} } as IncomingMessage;
+  const res = {
+    writeHead(status: number) {
+      if (status !== 200) throw new Error(`/metrics answered ${status}`);
+      return res;
+    },
+    end(text: string) { body = text; },
+  } as unknown as ServerResponse;
+  await instr.metricsHandler(req, res);
+  return body;
+}
+
 /**
- * The real instrumentation's registry, populated the way traffic populates it: per tool an ok
- * call with tokens and cost, a failing call and a schema-invalid call; plus an unknown tool, an
- * unknown method, tools/list, a finished agent task, an HTTP rejection and an auth failure.
+ * The real instrumentation, populated the way traffic populates it: per tool an ok call with
+ * tokens and cost, a failing call and a schema-invalid call; plus an unknown tool, an unknown
+ * method, tools/list, a finished agent task, an HTTP rejection and an auth failure
+ * (test/instrument/exposition.test.ts uses it with a client name that needs escaping).
  */
-async function full(tools: string[], profile: ProfileName): Promise<Render> {
+export async function populatedInstrumentation(tools: readonly string[], profile: ProfileName, clientName = 'claude-code'):
+Promise<{ instr: Instrumentation; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-bench-render-'));
   const instr = createInstrumentation({ profile, tools, log: { file: join(dir, 'log') }, auditFile: join(dir, 'audit') });
   const server = new McpServer({ name: 'render-bench', version: '1.0.0' });
   for (const tool of tools) {
-    server.registerTool(tool, { inputSchema: { fail: z.boolean() } }, async ({ fail }) => {
-      instr.reportTokens({ inputTokens: 100, outputTokens: 20, costUsd: 0.0001 });
+    server.registerTool(tool, { inputSchema: { fail: z.boolean() } }, async ({ fail }, extra) => {
+      instr.reportTokens({ inputTokens: 100, outputTokens: 20, costUsd: 0.0001 }, extra);
       return { content: [{ type: 'text', text: 'ok' }], isError: fail };
     });
   }
@@ -71,7 +89,7 @@ async function full(tools: string[], profile: ProfileName): Promise<Render> {
     answers.set(++id, resolve);
     void client.send({ jsonrpc: '2.0', id, method, params });
   });
-  await call('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'claude-code', version: '1' } });
+  await call('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: clientName, version: '1' } });
   await client.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
   await call('tools/list');
   await call('no/such_method');
@@ -84,18 +102,33 @@ async function full(tools: string[], profile: ProfileName): Promise<Render> {
   instr.recordTask({ outcome: 'success', turns: 3 });
   instr.httpRejection('unknown_session', { code: -32001 });
   instr.authFailure('missing');
-  cleanups.push(async () => {
-    await instr.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return () => instr.registry.metrics();
+  return {
+    instr,
+    async close() {
+      await instr.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Prometheus's own scrape Accept header (2.x and 3.x prefer OpenMetrics, so exemplars come along). */
+export const PROMETHEUS_ACCEPT = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,'
+  + 'text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+
+/** The full instrumentation's /metrics: Prometheus text, or OpenMetrics as Prometheus asks for it. */
+async function full(tools: string[], profile: ProfileName, openMetrics: boolean): Promise<Render> {
+  const { instr, close } = await populatedInstrumentation(tools, profile);
+  cleanups.push(close);
+  return () => scrapeHandler(instr, openMetrics ? PROMETHEUS_ACCEPT : undefined);
 }
 const cleanups: (() => Promise<void>)[] = [];
 
 const BUILDERS: Record<string, (tools: string[]) => Render | Promise<Render>> = {
   'prom-naive': promNaive, 'otel-naive': otelNaive,
-  full: (tools) => full(tools, 'prom-client'), 'full-otel': (tools) => full(tools, 'otel'),
+  full: (tools) => full(tools, 'prom-client', false), 'full-openmetrics': (tools) => full(tools, 'prom-client', true),
+  'full-otel': (tools) => full(tools, 'otel', false), 'full-otel-openmetrics': (tools) => full(tools, 'otel', true),
 };
+const FULL_VARIANTS = ['full', 'full-openmetrics', 'full-otel', 'full-otel-openmetrics'] as const;
 type RenderVariant = keyof typeof BUILDERS;
 
 export function run(opts: RenderOptions): Promise<BenchResult> {
@@ -128,7 +161,7 @@ export function run(opts: RenderOptions): Promise<BenchResult> {
           'size KiB': fmt(bytes.get(v)!.bytes / 1024, 1) });
       }
       const budget = RENDER_BUDGET_MS[n];
-      for (const v of ['full', 'full-otel'] as const) {
+      for (const v of FULL_VARIANTS) {
         if (budget === undefined) continue;
         const s = spread(ms[v]!);
         budgets.push({ budget: `/metrics render, ${v} (full catalogue) at ${n} tools ≤ ${budget} ms`,

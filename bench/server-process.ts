@@ -13,8 +13,13 @@ const INITIALIZE = JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize',
   params: { protocolVersion: PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'mcp-bench', version: '1.0.0' } } });
 const INITIALIZED = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' });
 
-function spawnServer(variant: Variant, transport: TransportKind) {
-  return execa('node', ['--import', 'tsx', `${BENCH_DIR}/server.ts`, '--variant', variant, '--transport', transport], {
+/**
+ * `cpuProfDir`: each server writes V8 CPU profiles to `<dir>/<transport>-<variant>/` when it exits, one
+ * per thread (tsx's loader runs in a worker; the server is the main thread, the largest file).
+ */
+function spawnServer(variant: Variant, transport: TransportKind, cpuProfDir?: string) {
+  const profiling = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}/${transport}-${variant}`] : [];
+  return execa('node', [...profiling, '--import', 'tsx', `${BENCH_DIR}/server.ts`, '--variant', variant, '--transport', transport], {
     cwd: REPO_DIR, buffer: false, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', reject: false,
   });
 }
@@ -33,8 +38,8 @@ export class ServerProcess {
     return this.child.pid;
   }
 
-  static async start(variant: Variant, transport: TransportKind): Promise<ServerProcess> {
-    const child = spawnServer(variant, transport);
+  static async start(variant: Variant, transport: TransportKind, cpuProfDir?: string): Promise<ServerProcess> {
+    const child = spawnServer(variant, transport, cpuProfDir);
     const stderrLines = createInterface({ input: child.stderr });
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`bench server ${variant}/${transport} not ready after ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);

@@ -15,6 +15,8 @@ export interface ThroughputOptions extends BenchOptions {
   seconds?: number;
   variants?: readonly Variant[];
   transports?: readonly TransportKind[];
+  /** Profile every server process (V8 CPU profile per variant and transport, written at exit). */
+  cpuProfDir?: string;
 }
 
 interface Round {
@@ -63,11 +65,11 @@ async function measureStdio(server: ServerProcess, driver: StdioDriver, seconds:
   };
 }
 
-async function runTransport(kind: TransportKind, variants: readonly Variant[], rounds: number, seconds: number) {
+async function runTransport(kind: TransportKind, variants: readonly Variant[], rounds: number, seconds: number, cpuProfDir?: string) {
   progress(`throughput/${kind}: starting ${variants.length} servers`);
   const servers = new Map<Variant, ServerProcess>();
   try {
-    for (const v of variants) servers.set(v, await ServerProcess.start(v, kind));
+    for (const v of variants) servers.set(v, await ServerProcess.start(v, kind, cpuProfDir));
     const measure = new Map<Variant, (s: number) => Promise<Round>>();
     for (const [v, server] of servers) {
       if (kind === 'http') {
@@ -103,7 +105,7 @@ export function run(opts: ThroughputOptions): Promise<BenchResult> {
     const budgets: BenchResult['budgets'] = [];
     const raw: Record<string, unknown> = {};
     for (const kind of transports) {
-      const results = await runTransport(kind, variants, rounds, seconds);
+      const results = await runTransport(kind, variants, rounds, seconds, opts.cpuProfDir);
       raw[kind] = results;
       const base = results.baseline.map((r) => r.callsPerSecond);
       const baseCpu = spread(results.baseline.map((r) => r.serverCpuUsPerCall)).median;

@@ -10,8 +10,8 @@
 // and ablations that locate the full instrumentation's cost (in-process benchmark):
 //   full-no-audit full without the audit trail
 //   full-metrics  full without audit and with logs at warning (no per-call log line): metrics only
-//   als-only      baseline plus an AsyncLocalStorage context around each inbound message, which is
-//                 how the full instrumentation lets tool handlers report tokens
+//   full-als      full with the opt-in AsyncLocalStorage call context (asyncContext: true): its
+//                 difference to full is what that context costs
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,7 +22,6 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { LATENCY_BUCKETS, MESSAGE_SIZE_BUCKETS, type ProfileName } from '../src/catalog/index.js';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createInstrumentation, type LogLevel } from '../src/instrument/index.js';
 import { SAMPLE_TOOL_NAMES, type ToolContext } from '../src/sample-server/tools/index.js';
 import { NO_CONTEXT } from './workload.js';
@@ -42,7 +41,7 @@ export interface Instrumentation {
 }
 
 export const VARIANTS = ['baseline', 'prom-naive', 'otel-naive', 'otel-signals', 'full', 'full-otel',
-  'full-no-audit', 'full-metrics', 'als-only'] as const;
+  'full-no-audit', 'full-metrics', 'full-als'] as const;
 export type Variant = (typeof VARIANTS)[number];
 /** The side-by-side comparison (the ablations are for locating cost, in process). */
 export const COMPARED_VARIANTS: readonly Variant[] = ['baseline', 'prom-naive', 'otel-naive', 'otel-signals', 'full', 'full-otel'];
@@ -135,11 +134,11 @@ function otelNaive(): Instrumentation {
 }
 
 /** The project's instrumentation as a server author would switch it on: everything, logs and audit to files. */
-function full(profile: ProfileName, { audit = true, logLevel = 'info' as LogLevel } = {}): Instrumentation {
+function full(profile: ProfileName, { audit = true, logLevel = 'info' as LogLevel, asyncContext = false } = {}): Instrumentation {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-bench-'));
   const instr = createInstrumentation({
     profile, tools: SAMPLE_TOOL_NAMES, logLevel,
-    log: { file: join(dir, 'server.log') }, auditFile: audit ? join(dir, 'audit.jsonl') : undefined,
+    log: { file: join(dir, 'server.log') }, auditFile: audit ? join(dir, 'audit.jsonl') : undefined, asyncContext,
   });
   return {
     wrap: (t, kind) => { instr.instrumentTransport(t, { kind }); },
@@ -150,27 +149,6 @@ function full(profile: ProfileName, { audit = true, logLevel = 'info' as LogLeve
       await instr.close();
       rmSync(dir, { recursive: true, force: true });
     },
-  };
-}
-
-function alsOnly(): Instrumentation {
-  const als = new AsyncLocalStorage<{ method: string }>();
-  return {
-    // Like the full wrapper: hook inbound messages once the SDK installed its handler (start()).
-    wrap: (t) => {
-      const start = t.start.bind(t);
-      t.start = async () => {
-        const inner = t.onmessage;
-        t.onmessage = (message, extra) => {
-          if ('method' in message) als.run({ method: message.method }, () => inner?.(message, extra));
-          else inner?.(message, extra);
-        };
-        await start();
-      };
-    },
-    render: async () => '',
-    toolContext: NO_CONTEXT,
-    close: async () => {},
   };
 }
 
@@ -221,7 +199,7 @@ export async function createVariant(name: Variant): Promise<Instrumentation> {
       return full('prom-client', { audit: false });
     case 'full-metrics':
       return full('prom-client', { audit: false, logLevel: 'warning' });
-    case 'als-only':
-      return alsOnly();
+    case 'full-als':
+      return full('prom-client', { asyncContext: true });
   }
 }

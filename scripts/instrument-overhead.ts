@@ -5,10 +5,10 @@
 // every promise in the process pays for it, the baseline too). On a shared machine, contention
 // only ever adds CPU time (cache and core sharing), so each child reports its least-disturbed
 // block, and the variants of a round run at the same time so they see the same load.
-// Variants: base (uninstrumented); full (every signal: info logs, audit, call context); full
-// without the AsyncLocalStorage call context (asyncContext: false), whose difference to full is
-// the ALS tax; lean (metrics only: logs at warning, no audit, asyncContext off). Also times the
-// /metrics render at 50 tools (wall and CPU).
+// Variants: base (uninstrumented); full (every signal: info logs, audit; the handler passes its
+// `extra` to reportTokens); full-als (full plus the opt-in AsyncLocalStorage call context,
+// asyncContext: true), whose difference to full is the ALS tax; lean (metrics only: logs at
+// warning, no audit). Also times the /metrics render at 50 tools (wall and CPU).
 //
 //   npm run bench:instrument -- [--rounds 6] [--calls 6000] [--warmup 2000] [--cpu-prof-dir DIR]
 import { execFile } from 'node:child_process';
@@ -26,7 +26,7 @@ import { createInstrumentation, TASK_META_KEY, type InstrumentationOptions } fro
 const TOOLS = 50;
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
-const VARIANTS = ['base', 'full', 'full-no-als', 'lean'] as const;
+const VARIANTS = ['base', 'full', 'full-als', 'lean'] as const;
 type Variant = (typeof VARIANTS)[number];
 interface Render { wallMs: number; cpuMs: number }
 interface ChildResult {
@@ -58,15 +58,14 @@ async function runChild(variant: Variant, calls: number, warmup: number): Promis
   const options: Record<Variant, InstrumentationOptions | undefined> = {
     base: undefined,
     full: everySignal,
-    'full-no-als': { ...everySignal, asyncContext: false },
-    lean: { log, logLevel: 'warning', asyncContext: false },
+    'full-als': { ...everySignal, asyncContext: true },
+    lean: { log, logLevel: 'warning' },
   };
   const instr = options[variant] && createInstrumentation(options[variant]);
-  const asyncContext = options[variant]?.asyncContext !== false;
   const server = new McpServer({ name: 'bench', version: '1' });
   for (let i = 0; i < TOOLS; i++) {
-    server.registerTool(`tool_${i}`, { inputSchema: { a: z.number(), b: z.number() } }, async ({ a, b }) => {
-      instr?.reportTokens({ inputTokens: 12, outputTokens: 3, costUsd: 0.0001, ...(asyncContext ? {} : { tool: `tool_${i}` }) });
+    server.registerTool(`tool_${i}`, { inputSchema: { a: z.number(), b: z.number() } }, async ({ a, b }, extra) => {
+      instr?.reportTokens({ inputTokens: 12, outputTokens: 3, costUsd: 0.0001 }, extra);
       return { content: [{ type: 'text', text: String(a + b) }] };
     });
   }
@@ -155,7 +154,7 @@ if (args.child) {
       added[v].push(results[v].cpuUsPerCall - results.base.cpuUsPerCall);
     }
     addedMedianBlock.push(results.full.cpuMedianUsPerCall - results.base.cpuMedianUsPerCall);
-    alsTax.push(results.full.cpuUsPerCall - results['full-no-als'].cpuUsPerCall);
+    alsTax.push(results['full-als'].cpuUsPerCall - results.full.cpuUsPerCall);
     render.push(results.full.render!);
     renderOm.push(results.full.renderOpenMetrics!);
     console.log(`round ${r + 1}: ${VARIANTS.map((v) => `${v} ${results[v].cpuUsPerCall.toFixed(1)}`).join(', ')} µs CPU per call`);
@@ -163,8 +162,8 @@ if (args.child) {
   console.log(`uninstrumented                   ${fmt(perCall.base)} µs CPU per call`);
   console.log(`added, full instrumentation      ${fmt(added.full)} µs CPU per call (budget 5)`);
   console.log(`  the same, median blocks        ${fmt(addedMedianBlock)} µs CPU per call`);
-  console.log(`added, full without ALS context  ${fmt(added['full-no-als'])} µs CPU per call`);
-  console.log(`  ALS tax (full - full-no-als)   ${fmt(alsTax)} µs CPU per call`);
+  console.log(`added, full with ALS context     ${fmt(added['full-als'])} µs CPU per call`);
+  console.log(`  ALS tax (full-als - full)      ${fmt(alsTax)} µs CPU per call`);
   console.log(`added, lean (metrics only)       ${fmt(added.lean)} µs CPU per call`);
   const ms = (xs: Render[], k: keyof Render) => fmt(xs.map((x) => x[k]), 2);
   console.log(`/metrics render at ${TOOLS} tools (budget 5 ms): text ${ms(render, 'wallMs')} ms wall, ${ms(render, 'cpuMs')} ms CPU; ` +

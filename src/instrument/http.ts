@@ -4,37 +4,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Registry, type RegistryContentType } from 'prom-client';
+import type { MetricsExposition } from './exposition.js';
 import { methodLabel } from './labels.js';
-
-/**
- * Serialises the registry in the requested format. prom-client strips `_total` from counter
- * names in place while writing OpenMetrics, so the format switch, the write and the name
- * restore run under one lock.
- */
-export class MetricsExposition {
-  private lock: Promise<unknown> = Promise.resolve();
-  constructor(private readonly registry: Registry<RegistryContentType>) {}
-
-  render(openMetrics: boolean): Promise<{ contentType: string; body: string }> {
-    const run = this.lock.then(() => this.renderUnlocked(openMetrics));
-    this.lock = run.catch(() => undefined);
-    return run;
-  }
-
-  private async renderUnlocked(openMetrics: boolean): Promise<{ contentType: string; body: string }> {
-    if (!openMetrics) return { contentType: Registry.PROMETHEUS_CONTENT_TYPE, body: await this.registry.metrics() };
-    const metrics = this.registry.getMetricsAsArray() as unknown as { name: string }[];
-    const names = metrics.map((m) => m.name);
-    this.registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
-    try {
-      return { contentType: Registry.OPENMETRICS_CONTENT_TYPE, body: await this.registry.metrics() };
-    } finally {
-      this.registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
-      metrics.forEach((m, i) => { m.name = names[i]!; });
-    }
-  }
-}
 
 export function wantsOpenMetrics(accept: string | undefined): boolean {
   return accept !== undefined && accept.includes('application/openmetrics-text');

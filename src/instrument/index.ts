@@ -11,8 +11,8 @@ import { isTaskOutcome, type TaskOutcome } from './agent-convention.js';
 import { AuditTrail } from './audit.js';
 import type { Recorder, TransportKind } from './events.js';
 import { CatalogMetrics } from './families.js';
-import { createMetricsHandler, createRejectionMiddleware, listenMetrics, MetricsExposition, type MetricsServer,
-  type Rejection } from './http.js';
+import { MetricsExposition } from './exposition.js';
+import { createMetricsHandler, createRejectionMiddleware, listenMetrics, type MetricsServer, type Rejection } from './http.js';
 import { ClientNames, codeLabel, RegisteredNames } from './labels.js';
 import type { LineDestination } from './line-sink.js';
 import { Logger, type LogLevel } from './logger.js';
@@ -26,11 +26,13 @@ import { TaskTracker } from './tasks.js';
 import { createTracing, type TracingOptions } from './tracing.js';
 import { ToolDefinitionTracker, type ServedDefinitions } from './tool-definitions.js';
 import { applyToolResultPolicy, type ToolResultLike } from './tool-results.js';
+import { OpenCalls, type CallRef } from './open-calls.js';
 import { wrapTransport, type CallContext } from './transport.js';
 
 export * from './agent-convention.js';
 export { verifyAuditText, type AuditEntry, type VerifyResult } from './audit.js';
 export type { CallContext } from './transport.js';
+export type { CallRef } from './open-calls.js';
 export type { LogLevel, LogFields, Logger } from './logger.js';
 export type { LineDestination } from './line-sink.js';
 export type { MetricsServer } from './http.js';
@@ -79,11 +81,9 @@ export interface InstrumentationOptions {
   /** Redact secrets and personal data in tools/call results before they are sent (location="output"). Default false. */
   redactToolResults?: boolean;
   /**
-   * Run each request in an AsyncLocalStorage context (default true), so tool handlers can call
-   * `reportTokens()` without `tool` and `currentCall()`. On Node 20/22 an entered ALS runs a hook
-   * for every promise the process creates (~10-18 µs per SDK request measured); false saves that,
-   * and then `reportTokens()` needs `tool` (its tokens reach the metrics, not the call's log line)
-   * and `currentCall()` returns undefined.
+   * Also run each request in an AsyncLocalStorage context (default false), so `reportTokens()` and
+   * `currentCall()` work without the handler's `extra`. On Node 20/22 an entered ALS runs a hook for
+   * every promise the process creates: ~10-18 µs per in-process SDK request measured, more over HTTP.
    */
   asyncContext?: boolean;
 }
@@ -95,7 +95,7 @@ export interface TokenUsage {
   inputTokens?: number;
   outputTokens?: number;
   costUsd?: number;
-  /** Needed only outside a tool handler; inside one the current call's tool is used. */
+  /** Needed only outside a tool handler; inside one (with its `extra`) the call's tool is used. */
   tool?: string;
 }
 
@@ -123,8 +123,11 @@ export interface Instrumentation {
   metricsHandler(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** Serves metricsHandler on its own port, 127.0.0.1 by default (stdio servers). Port 0 picks a free one. */
   serveMetrics(options?: { port?: number; host?: string }): Promise<MetricsServer>;
-  /** Reports LLM tokens and cost for a tool call. */
-  reportTokens(usage: TokenUsage): void;
+  /**
+   * Reports LLM tokens and cost for a tool call. Inside a tool handler pass the handler's `extra`
+   * (its last argument): the tokens then also land on the call's log line and audit entry.
+   */
+  reportTokens(usage: TokenUsage, call?: CallRef): void;
   /** Records a finished agent task. */
   recordTask(report: TaskReport): void;
   /**
@@ -136,8 +139,8 @@ export interface Instrumentation {
   authFailure(reason: string, detail?: { client?: string; req?: IncomingMessage }): void;
   /** Re-reads the tool registries now (definition fingerprints, changes, registered-tool count); also runs on list changes, scrapes and a timer. */
   checkToolDefinitions(): ServedDefinitions;
-  /** The tools/call or other request being handled, inside a handler (trace ids, tool, task). */
-  currentCall(): CallContext | undefined;
+  /** The request a handler is serving, from the handler's `extra` (trace ids, tool, task); undefined once answered. */
+  currentCall(call?: CallRef): CallContext | undefined;
   /** Runs the idle sweep now (idle gauge and reaper); it also runs on a timer. */
   sweepSessions(): void;
   /** Flushes logs, audit and queued spans, closes open sessions, stops timers. */
@@ -148,7 +151,7 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
   const profileName = options.profile ?? 'prom-client';
   const profile = getProfile(profileName);
   // prom-client accepts exemplar-enabled metrics only on an OpenMetrics registry; the registry
-  // is switched to Prometheus text once they exist, and MetricsExposition switches per scrape.
+  // is switched to Prometheus text once they exist; MetricsExposition writes either format per scrape.
   const registry: Registry<RegistryContentType> = new Registry<RegistryContentType>();
   registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   // Exemplars (trace_id, span_id) go on the request-duration histogram of each profile.
@@ -193,7 +196,9 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
     reapAfterSeconds: options.idleSessionLimitSeconds ?? 3600,
   }, recorder, logger);
   const tasks = new TaskTracker(recorder, logger);
-  const calls = options.asyncContext === false ? undefined : new AsyncLocalStorage<CallContext>();
+  const openCalls = new OpenCalls<CallContext>();
+  const calls = options.asyncContext === true ? new AsyncLocalStorage<CallContext>() : undefined;
+  const findCall = (ref: CallRef | undefined) => (ref ? openCalls.find(ref) : calls?.getStore());
   const tracing = options.tracing ? createTracing(options.tracing, 'mcp-server') : undefined;
   const spans = tracing ? new ServerSpans(tracing.tracer, (text) => redactor.redactString(text)) : undefined;
   const exposition = new MetricsExposition(registry);
@@ -229,7 +234,7 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
       if (server) definitions.addServer(server);
       transports++;
       return wrapTransport(transport, kind, {
-        recorder, names, clients, logger, audit, sessions, tasks, calls, spans, closed: release,
+        recorder, names, clients, logger, audit, sessions, tasks, openCalls, calls, spans, closed: release,
         toolResult: (tool: string, result: ToolResultLike) => {
           const { bytes, truncated } = applyToolResultPolicy(result, toolResultPolicy);
           recorder.toolResponse(tool, bytes, truncated);
@@ -244,8 +249,8 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
     serveMetrics({ port = 0, host = '127.0.0.1' } = {}) {
       return listenMetrics(metricsHandler, port, host);
     },
-    reportTokens({ inputTokens = 0, outputTokens = 0, costUsd = 0, tool }) {
-      const call = calls?.getStore();
+    reportTokens({ inputTokens = 0, outputTokens = 0, costUsd = 0, tool }, ref) {
+      const call = findCall(ref);
       if (call && call.method === 'tools/call') {
         const t = (call.tokens ??= { input: 0, output: 0, costUsd: 0 });
         t.input += inputTokens;
@@ -254,7 +259,9 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
         return;
       }
       if (tool === undefined) {
-        throw new Error(calls ? 'reportTokens: call it inside a tool handler, or pass `tool`' : 'reportTokens: pass `tool` (asyncContext is off)');
+        throw new Error(ref
+          ? `reportTokens: request ${String(ref.requestId)} is not an open tools/call (already answered, or ambiguous between session-less transports): pass \`tool\``
+          : 'reportTokens: pass the tool handler\'s `extra` (its last argument) or `tool`');
       }
       recorder.tokens(names.toolLabel(tool), inputTokens, outputTokens, costUsd);
     },
@@ -270,7 +277,7 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
       definitions.scan();
       return definitions.current();
     },
-    currentCall: () => calls?.getStore(),
+    currentCall: findCall,
     sweepSessions: () => sessions.sweep(),
     async close() {
       closed = true;

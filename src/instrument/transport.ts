@@ -14,9 +14,11 @@ import type { MessageType, Recorder, ToolErrorType, TransportKind } from './even
 import { codeLabel, methodLabel, type ClientNames, type RegisteredNames } from './labels.js';
 import type { Logger } from './logger.js';
 import type { SessionHandle, SessionTracker } from './sessions.js';
+import type { OpenCalls } from './open-calls.js';
 import type { TaskTracker } from './tasks.js';
 import type { ServerSpans } from './spans.js';
 import { serverSpan, type TraceContext } from './trace.js';
+import { wireSizes } from './wire-size.js';
 import type { Span } from '@opentelemetry/api';
 
 /** One request between receipt and response: what tool handlers can see via `currentCall()`. */
@@ -56,7 +58,9 @@ export interface WrapperDeps {
   audit?: AuditTrail;
   sessions: SessionTracker;
   tasks: TaskTracker;
-  /** Absent when the asyncContext option is off. */
+  /** Where tool handlers find their call from their `extra` (session id, request id). */
+  openCalls: OpenCalls<CallContext>;
+  /** Present only when the asyncContext option is on. */
   calls?: AsyncLocalStorage<CallContext>;
   /** Set only when tracing is on; otherwise ids come from serverSpan() and no span is made. */
   spans?: ServerSpans;
@@ -74,9 +78,6 @@ const identityOf = (extra: MessageExtra | undefined): Identity =>
   ({ subject: clip(extra?.authInfo?.extra?.sub), clientId: clip(extra?.authInfo?.clientId) });
 type AnyMessage = JSONRPCMessage & { method?: string; id?: string | number; params?: Record<string, unknown>;
   result?: Record<string, unknown>; error?: { code: number; message: string } };
-
-/** Cheap size: one native JSON.stringify; length counts UTF-16 units, equal to UTF-8 bytes for ASCII JSON. */
-const sizeOf = (msg: unknown): number => JSON.stringify(msg).length;
 
 const METHOD_NOT_FOUND = '-32601';
 const UNKNOWN_TOOL_TEXT = /^MCP error -32602: Tool \S+ (not found|disabled)/;
@@ -109,6 +110,7 @@ function classifyToolFailure(msg: AnyMessage, toolKnown: boolean): ToolErrorType
 export function wrapTransport<T extends Transport>(transport: T, kind: TransportKind, deps: WrapperDeps): T {
   const { recorder, names, logger } = deps;
   const pending = new Map<string | number, Pending>();
+  const sizes = wireSizes(transport);
   let protocolVersion = '';
   let clientName = OVERFLOW_VALUE;
   let clientRaw = '';
@@ -124,21 +126,31 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     },
   };
 
+  // Filed under the session id once the transport has one (Streamable HTTP assigns it while
+  // handling initialize, before our observer sees that request).
+  let filedAs = transport.sessionId;
+  let unfile = deps.openCalls.add(filedAs, pending);
+
   const onInbound = (msg: AnyMessage, extra: MessageExtra | undefined): CallContext | undefined => {
     session.lastActivity = Date.now();
+    if (transport.sessionId !== filedAs) {
+      unfile();
+      filedAs = transport.sessionId;
+      unfile = deps.openCalls.add(filedAs, pending);
+    }
     const method = msg.method;
     if (method === undefined) {
-      recorder.message('in', msg.error ? 'error' : 'response', sizeOf(msg));
+      recorder.message('in', msg.error ? 'error' : 'response', sizes.inbound(msg));
       return undefined;
     }
     const params = msg.params;
     const label = methodLabel(method);
     if (msg.id === undefined) {
-      recorder.message('in', 'notification', sizeOf(msg));
+      recorder.message('in', 'notification', sizes.inbound(msg));
       onNotification(method, params, label, serverSpan(params?._meta));
       return undefined;
     }
-    recorder.message('in', 'request', sizeOf(msg));
+    recorder.message('in', 'request', sizes.inbound(msg));
     const isToolCall = method === 'tools/call';
     const rawTool = isToolCall && typeof params?.name === 'string' ? params.name : undefined;
     if (method === 'initialize') {
@@ -258,6 +270,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       if (p.span) deps.spans!.end(p.span, { toolError: 'internal_error', message: 'session closed before the response', protocolVersion });
     }
     pending.clear();
+    unfile();
     deps.closed?.();
     if (openedAt === 0) return;
     const seconds = (performance.now() - openedAt) / 1000;
@@ -271,8 +284,9 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
   const send = transport.send.bind(transport);
   transport.send = (message, options) => {
     const msg = message as AnyMessage;
+    let type: MessageType;
     if (msg.method !== undefined) {
-      recorder.message('out', msg.id === undefined ? 'notification' : 'request', sizeOf(msg));
+      type = msg.id === undefined ? 'notification' : 'request';
     } else {
       // The response hook runs first: it may truncate or redact a tool result, and the size counts what is sent.
       const p = msg.id === undefined ? undefined : pending.get(msg.id);
@@ -280,9 +294,11 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
         pending.delete(msg.id!);
         onResponse(msg, p);
       }
-      recorder.message('out', msg.error ? 'error' : 'response', sizeOf(msg));
+      type = msg.error ? 'error' : 'response';
     }
-    return send(message, options);
+    const sent = send(message, options);
+    recorder.message('out', type, sizes.outbound(msg));
+    return sent;
   };
 
   const hookInbound = () => {

@@ -25,7 +25,7 @@ export async function runSampleServer(options: ServerOptions): Promise<void> {
   const idle = options.idleTimeoutSeconds;
   const tools = new ToolDefinitions(SAMPLE_TOOLS);
   // Tools report tokens through the instrumentation, which is created with a server built from them.
-  const context: ToolContext = { reportTokens: (usage) => instrumentation.reportTokens(usage) };
+  const context: ToolContext = { reportTokens: (usage, call) => instrumentation.reportTokens(usage, call) };
   const newMcpServer = () => buildMcpServer(faults, tools, context);
   const instrumentation: Instrumentation = createInstrumentation({
     profile: options.profile,

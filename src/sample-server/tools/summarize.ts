@@ -16,7 +16,7 @@ export const summarize = defineTool({
     text: z.string().min(1).max(100_000).describe('The text to summarize'),
     maxSentences: z.number().int().min(1).max(10).default(2).describe('Sentences to keep'),
   },
-  run({ text: input, maxSentences }, context) {
+  run({ text: input, maxSentences }, context, call) {
     const sentences = input.match(/[^.!?]+[.!?]*/g)?.map((s) => s.trim()).filter(Boolean) ?? [input];
     const frequency = new Map<string, number>();
     for (const w of input.toLowerCase().match(/[a-z]{4,}/g) ?? []) frequency.set(w, (frequency.get(w) ?? 0) + 1);
@@ -27,7 +27,7 @@ export const summarize = defineTool({
     const inputTokens = estimateTokens(input);
     const outputTokens = estimateTokens(summary);
     const costUsd = inputTokens * SUMMARY_MODEL.inputUsdPerToken + outputTokens * SUMMARY_MODEL.outputUsdPerToken;
-    context.reportTokens({ inputTokens, outputTokens, costUsd });
+    context.reportTokens({ inputTokens, outputTokens, costUsd }, call);
     return { ...text(summary), structuredContent: { summary, usage: { model: SUMMARY_MODEL.name, inputTokens, outputTokens, costUsd } } };
   },
 });

@@ -4,9 +4,9 @@ import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
-import type { Instrumentation } from '../../instrument/index.js';
+import type { CallRef, Instrumentation } from '../../instrument/index.js';
 
-/** What a tool may call back into: the instrumentation's usage reporting (inside a handler it knows the tool). */
+/** What a tool may call back into: the instrumentation's usage reporting (given the call, it knows the tool). */
 export type ToolContext = Pick<Instrumentation, 'reportTokens'>;
 
 /** Runs before a tool's handler; may delay it or throw (fault injection). */
@@ -24,7 +24,8 @@ export function defineTool<Shape extends z.ZodRawShape>(def: {
   title: string;
   description: string;
   inputSchema: Shape;
-  run(args: z.infer<z.ZodObject<Shape>>, context: ToolContext): Promise<CallToolResult> | CallToolResult;
+  /** `call` is the SDK handler's extra (session and request id): what reportTokens() finds the call by. */
+  run(args: z.infer<z.ZodObject<Shape>>, context: ToolContext, call: CallRef): Promise<CallToolResult> | CallToolResult;
 }): SampleTool {
   return {
     name: def.name,
@@ -33,9 +34,9 @@ export function defineTool<Shape extends z.ZodRawShape>(def: {
       // Widened to ZodRawShape: the SDK's conditional callback type does not resolve on a generic shape.
       const inputSchema: z.ZodRawShape = def.inputSchema;
       return server.registerTool(def.name, { title: def.title, description: def.description, inputSchema },
-        async (args: unknown) => {
+        async (args: unknown, extra: CallRef) => {
           await gate(def.name);
-          return def.run(args as z.infer<z.ZodObject<Shape>>, context);
+          return def.run(args as z.infer<z.ZodObject<Shape>>, context, extra);
         });
     },
   };

@@ -1,0 +1,60 @@
+// Message sizes on the SDK's StdioServerTransport are the bytes on the wire: what the transport
+// read (without the line ending, \n or \r\n) and what it wrote (without the trailing \n), counted
+// in UTF-8, so non-ASCII text counts in full. The stream the transport writes to is left as it is.
+import { PassThrough, Writable } from 'node:stream';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createInstrumentation } from '../../src/instrument/index.js';
+import { value } from './scrape.js';
+
+const lines = [
+  `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"wire","version":"1"}}}\r\n`,
+  `{"jsonrpc":"2.0","method":"notifications/initialized"}\n`,
+  // Spaces and non-ASCII: the wire size is neither the re-serialised length nor the UTF-16 length.
+  `{ "jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": { "name": "echo", "arguments": { "text": "grüße, 世界 🌍" } } }\n`,
+];
+
+describe('message sizes on stdio', () => {
+  it('are the bytes the transport read and wrote', async () => {
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const written: string[] = [];
+    let buffered = '';
+    stdout.on('data', (c: Buffer) => {
+      buffered += c.toString('utf8');
+      let i: number;
+      while ((i = buffered.indexOf('\n')) >= 0) {
+        written.push(buffered.slice(0, i));
+        buffered = buffered.slice(i + 1);
+      }
+    });
+    const instr = createInstrumentation({ log: { stream: new Writable({ write: (_c, _e, done) => done() }) } });
+    const server = new McpServer({ name: 'wire', version: '1' });
+    server.registerTool('echo', { inputSchema: { text: z.string() } }, async ({ text }) => ({ content: [{ type: 'text', text: `${text} → ✓` }] }));
+    const transport = new StdioServerTransport(stdin, stdout);
+    await server.connect(instr.instrumentTransport(transport, { kind: 'stdio', server }));
+    // The last line arrives in two chunks split inside a multi-byte character.
+    const last = Buffer.from(lines[2]!);
+    stdin.write(lines[0]! + lines[1]!);
+    stdin.write(last.subarray(0, 60));
+    stdin.write(last.subarray(60));
+    for (let i = 0; i < 100 && written.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    const metrics = await instr.registry.metrics();
+    await server.close();
+    await instr.close();
+
+    expect(written).toHaveLength(2);
+    const bytesIn = lines.reduce((sum, l) => sum + Buffer.byteLength(l.replace(/\r?\n$/, '')), 0);
+    const bytesOut = written.reduce((sum, l) => sum + Buffer.byteLength(l), 0);
+    const sum = (direction: string) => value(metrics, 'mcp_message_size_bytes_sum', { direction });
+    expect(value(metrics, 'mcp_message_size_bytes_count', { direction: 'in' })).toBe(3);
+    expect(sum('in')).toBe(bytesIn);
+    expect(value(metrics, 'mcp_message_size_bytes_count', { direction: 'out' })).toBe(2);
+    expect(sum('out')).toBe(bytesOut);
+    expect(written[1]).toContain('世界');
+    expect(sum('out')).toBeGreaterThan(written.reduce((n, l) => n + l.length, 0)); // UTF-8, not UTF-16 units
+    expect(Object.hasOwn(stdout, 'write')).toBe(false);
+  });
+});
