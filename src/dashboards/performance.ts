@@ -13,6 +13,8 @@ const TOOL_CALL_RATE_TITLE = 'Tool call rate by tool';
 const latencyTitle = (quantile: string): string => `Tool latency ${quantile} by tool`;
 const SERVER_ERROR_RATIO_TITLE = 'Server-caused tool error ratio by tool';
 const CALLER_ERROR_RATIO_TITLE = 'Caller-caused tool error ratio by tool';
+const REQUEST_RATE_TITLE = 'JSON-RPC requests by method';
+const JSONRPC_ERROR_RATE_TITLE = 'JSON-RPC errors by code';
 const MESSAGE_SIZE_TITLE = 'Message size P95 by direction and type';
 const MESSAGE_RATE_TITLE = 'Messages per second by direction and type';
 export const EXEMPLAR_LATENCY_TITLE = 'Slow tool calls: P99 with trace exemplars';
@@ -34,10 +36,10 @@ function traffic({ q, recorded: r }: DashboardContext): RowSpec {
         queries: [{ expr: sumBy([r.toolLabel], r.perTool('toolCallRate')), legend: legend(r.toolLabel) }],
       }),
       q.has('requests') && timeseries({
-        title: 'JSON-RPC requests by method',
-        description: 'All JSON-RPC requests per second, per MCP method (initialize, tools/list, tools/call, ...).',
+        title: REQUEST_RATE_TITLE,
+        description: 'All JSON-RPC requests per second over 5-minute windows, per MCP method (initialize, tools/list, tools/call, ...), across the selected jobs (recorded per job).',
         unit: units.RequestsPerSecond,
-        queries: [{ expr: q.rate('requests', RATE_INTERVAL, { by: ['method'] }), legend: legend(q.label('requests', 'method')) }],
+        queries: [{ expr: sumBy(q.labels('requests', ['method']), r.perJob('requestRate')), legend: legend(q.label('requests', 'method')) }],
       }),
     ],
   };
@@ -90,11 +92,11 @@ function errors({ q, recorded: r, config }: DashboardContext): RowSpec {
         queries: [{ expr: r.perCall('toolCallerErrorRatio', 'tool'), legend: tool }],
       }),
       q.has('jsonrpcErrors') && timeseries({
-        title: 'JSON-RPC errors by code',
-        description: 'JSON-RPC error responses per second by error code: -32700 parse error, -32600 invalid request, ' +
-          '-32601 method not found, -32602 invalid params, -32603 internal error.',
+        title: JSONRPC_ERROR_RATE_TITLE,
+        description: 'JSON-RPC error responses per second over 5-minute windows by error code, across the selected jobs (recorded per job): ' +
+          '-32700 parse error, -32600 invalid request, -32601 method not found, -32602 invalid params, -32603 internal error.',
         unit: units.OpsPerSecond,
-        queries: [{ expr: q.rate('jsonrpcErrors', RATE_INTERVAL, { by: ['code'] }), legend: legend(q.label('jsonrpcErrors', 'code')) }],
+        queries: [{ expr: sumBy(q.labels('jsonrpcErrors', ['code']), r.perJob('jsonrpcErrorRate')), legend: legend(q.label('jsonrpcErrors', 'code')) }],
       }),
       q.has('handshakes') && timeseriesWithLimit({
         title: 'Handshake success ratio by transport',
@@ -145,5 +147,5 @@ export const performance: DashboardSpec = {
 /** Panels reading recorded series, which carry no instance label (dashboard-linter exclusions, with reasons). */
 export const PERFORMANCE_LINT_EXCLUSIONS: readonly LintExclusion[] =
   [TOOL_CALL_RATE_TITLE, ...QUANTILES.map((q) => latencyTitle(q.name)), EXEMPLAR_LATENCY_TITLE, SERVER_ERROR_RATIO_TITLE, CALLER_ERROR_RATIO_TITLE,
-    MESSAGE_SIZE_TITLE, MESSAGE_RATE_TITLE]
+    REQUEST_RATE_TITLE, JSONRPC_ERROR_RATE_TITLE, MESSAGE_SIZE_TITLE, MESSAGE_RATE_TITLE]
     .map((panel) => ({ rule: 'target-instance-rule', panel, reason: RECORDED_EXCLUSION_REASON }));

@@ -12,13 +12,15 @@ export const RECORDED_EXCLUSION_REASON = 'Reads series recorded per job and tool
   'and reading them keeps the query cheap on a large fleet.';
 
 export type SloKind = keyof typeof SLO_NAMES;
-const JOB_SERIES: Record<JobSeries, true> = { messageSizeBuckets: true, gcDurationBuckets: true, agentTurnsBuckets: true, hallucinationRate: true };
+const JOB_SERIES: Record<JobSeries, true> = {
+  messageSizeBuckets: true, gcDurationBuckets: true, agentTurnsBuckets: true, hallucinationRate: true, requestRate: true, jsonrpcErrorRate: true,
+};
 /** Recorded series spelled as a plain name (not per quantile or window). */
 type NamedSeries = { [K in keyof RecordedSeries]-?: NonNullable<RecordedSeries[K]> extends string ? K : never }[keyof RecordedSeries];
 /** Recorded bucket rates of histogram signals. */
 type BucketSeries = Extract<NamedSeries, `${string}Buckets`>;
 /** Recorded series aggregated per job without a tool label. */
-type JobSeries = 'messageSizeBuckets' | 'gcDurationBuckets' | 'agentTurnsBuckets' | 'hallucinationRate';
+type JobSeries = 'messageSizeBuckets' | 'gcDurationBuckets' | 'agentTurnsBuckets' | 'hallucinationRate' | 'requestRate' | 'jsonrpcErrorRate';
 /** The `le` of the bucket that counts every observation. */
 const ALL_OBSERVATIONS: MatcherLike = { label: 'le', op: '=', value: '+Inf' };
 

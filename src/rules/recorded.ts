@@ -29,6 +29,8 @@ export const NAMES = {
   toolCostRate: 'job_tool:mcp_tool_cost_usd:rate5m',
   toolCallerErrorRatio: 'job_tool:mcp_tool_caller_errors:ratio_rate5m',
   hallucinationRate: 'job_kind:mcp_tool_hallucinations:rate5m',
+  requestRate: 'job_method:mcp_requests:rate5m',
+  jsonrpcErrorRate: 'job_code:mcp_jsonrpc_errors:rate5m',
   toolCallRate: 'job_tool:mcp_tool_calls:rate5m',
   toolCallShare: 'job_tool:mcp_tool_calls:share_rate5m',
   toolErrorRatio: 'job_tool:mcp_tool_errors:ratio_rate5m',
@@ -60,6 +62,8 @@ export interface RecordedSeries {
   toolCostRate?: string;
   toolCallerErrorRatio?: string;
   hallucinationRate?: string;
+  requestRate?: string;
+  jsonrpcErrorRate?: string;
   toolCallRate?: string;
   toolCallShare?: string;
   toolErrorRatio?: string;
@@ -98,6 +102,8 @@ export function recordedSeries(profile: Profile): RecordedSeries {
     toolCostRate: when(has('toolCost'), NAMES.toolCostRate),
     toolCallerErrorRatio: when(has('toolCalls', 'toolErrors'), NAMES.toolCallerErrorRatio),
     hallucinationRate: when(has('hallucinations'), NAMES.hallucinationRate),
+    requestRate: when(has('requests'), NAMES.requestRate),
+    jsonrpcErrorRate: when(has('jsonrpcErrors'), NAMES.jsonrpcErrorRate),
     toolCallRate: when(calls, NAMES.toolCallRate),
     toolCallShare: when(calls, NAMES.toolCallShare),
     toolErrorRatio: when(calls, NAMES.toolErrorRatio),

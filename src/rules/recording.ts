@@ -38,6 +38,8 @@ export function recordingRules(ctx: RuleContext): RecordingRule[] {
     ['toolCost', NAMES.toolCostRate, ['tool']],
     ['toolResponsesTruncated', NAMES.toolTruncatedRate, ['tool']],
     ['hallucinations', NAMES.hallucinationRate, ['kind']],
+    ['requests', NAMES.requestRate, ['method']],
+    ['jsonrpcErrors', NAMES.jsonrpcErrorRate, ['code']],
   ] as const;
   for (const [id, record, by] of rates) if (q.has(id)) rules.push({ record, expr: q.rate(id, w, { by }) });
   if (q.has('toolCalls')) {

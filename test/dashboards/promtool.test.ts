@@ -146,6 +146,9 @@ const FLEET_INPUT: Record<ProfileName, () => Record<string, string>> = {
     ...histogram('nodejs_gc_duration_seconds', 'job="mcp", instance="a", kind="major"', SPREAD),
     ...histogram('mcp_agent_task_turns', 'job="mcp", instance="a", outcome="success"', SPREAD),
     'mcp_tool_hallucinations_total{job="mcp", instance="a", tool="search", kind="unknown_tool"}': perMinute(3),
+    // JSON-RPC requests and errors, instance a: 60 tools/call and 6 -32602 errors a minute
+    'mcp_requests_total{job="mcp", instance="a", method="tools/call", transport="http", outcome="ok"}': perMinute(60),
+    'mcp_jsonrpc_errors_total{job="mcp", instance="a", method="tools/call", code="-32602"}': perMinute(6),
   }, ...FLEET.map(([tool, instance, c]) => {
     const l = `job="mcp", instance="${instance}", tool="${tool}"`;
     // search only, per instance: 600 input tokens, $6, 3 truncated responses a minute
@@ -165,7 +168,11 @@ const FLEET_INPUT: Record<ProfileName, () => Record<string, string>> = {
     };
   })),
   // one histogram per error_type: successes are fast or middling, errors the slow ones
-  otel: () => Object.assign(histogram('v8js_gc_duration_seconds', 'job="mcp", instance="a", v8js_gc_type="major"', SPREAD), ...FLEET.map(([tool, instance, c]) => {
+  otel: () => Object.assign({
+    ...histogram('v8js_gc_duration_seconds', 'job="mcp", instance="a", v8js_gc_type="major"', SPREAD),
+    // 6 unknown-method (-32601) responses a minute on instance a
+    'mcp_server_operation_duration_seconds_count{job="mcp", instance="a", mcp_method_name="_OTHER", error_type="-32601", rpc_response_status_code="-32601"}': perMinute(6),
+  }, ...FLEET.map(([tool, instance, c]) => {
     const l = `job="mcp", instance="${instance}", mcp_method_name="tools/call", gen_ai_tool_name="${tool}"`;
     const h = (extra: string, le: [number, number, number]) => histogram('mcp_server_operation_duration_seconds', `${l}${extra}`, le);
     return {
@@ -209,7 +216,16 @@ function recordedCases(profile: ProfileName): { path: string; panel: string; ref
     { path: quality, panel: 'Share of calls by tool', samples: per(false, { search: 0.5, list: 0.5 }) },
     { path: `dashboards/${profile}/resources.json`, panel: 'GC pause P99 by kind',
       samples: [{ labels: `{job="mcp", ${profile === 'otel' ? 'v8js_gc_type' : 'kind'}="major"}`, value: 1.9 }] },
-    ...(profile === 'prom-client' ? promClientOnlyCases() : []),
+    ...(profile === 'prom-client' ? [
+      { path: performance, panel: 'JSON-RPC requests by method', samples: [{ labels: '{method="tools/call"}', value: 1 }] },
+      { path: performance, panel: 'JSON-RPC errors by code', samples: [{ labels: '{code="-32602"}', value: 0.1 }] },
+      ...promClientOnlyCases(),
+    ] : [
+      // every tools/call of the fleet (120 a minute) and the unknown-method responses
+      { path: performance, panel: 'JSON-RPC requests by method',
+        samples: [{ labels: '{mcp_method_name="_OTHER"}', value: 0.1 }, { labels: '{mcp_method_name="tools/call"}', value: 2 }] },
+      { path: performance, panel: 'JSON-RPC errors by code', samples: [{ labels: '{rpc_response_status_code="-32601"}', value: 0.1 }] },
+    ]),
   ];
 }
 
