@@ -18,10 +18,10 @@ export function sumIncrease(q: SignalQueries, id: SignalId, window: string, opts
 export const successRatio = (failures: string, calls: string): string => `1 - ${ratioOrZero(failures, calls)}`;
 
 /**
- * `line or (raw @ 0 < 0)`: draws `line` (cheap, e.g. a recorded quantile) while Grafana's exemplar
- * request for the same expression finds the exemplars of `raw`: Prometheus's /api/v1/query_exemplars
- * matches the expression's selectors over the panel's range and ignores `@` and comparisons.
- * Evaluated, `raw @ 0` reads the Unix epoch, where no block or head data lies, and `< 0` drops
- * whatever might (counts are never negative), so the raw side adds neither cost nor series.
+ * A target that draws nothing and reads nothing but whose exemplars are those of `raw`: Prometheus's
+ * /api/v1/query_exemplars matches the expression's selectors over the panel's range and ignores `@`
+ * and comparisons, while evaluation reads the Unix epoch (`@ 0`), where no block or head data lies,
+ * and `< 0` drops whatever might (counts are never negative). A separate target, not `line or ...`:
+ * Prometheus 2.42 evaluates that `or` about ten times slower than either side alone.
  */
-export const withExemplarsOf = (line: string, raw: string): string => `${line} or (${raw} @ 0 < 0)`;
+export const exemplarsOf = (raw: string): string => `${raw} @ 0 < 0`;

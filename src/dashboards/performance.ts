@@ -3,7 +3,7 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { sumBy } from '../promql/index.js';
 import type { DashboardContext, DashboardSpec, RowSpec } from './dashboard.js';
-import { RATE_INTERVAL, successRatio, withExemplarsOf } from './expressions.js';
+import { exemplarsOf, RATE_INTERVAL, successRatio } from './expressions.js';
 import type { LintExclusion } from './lint.js';
 import { legend, timeseries, timeseriesWithLimit, upperLimit, lowerLimit } from './panels.js';
 import { RECORDED_EXCLUSION_REASON } from './recorded.js';
@@ -64,8 +64,10 @@ function latency({ q, recorded: r, config }: DashboardContext): RowSpec {
           'each point is one sampled call; hover it and follow trace_id to the trace (Jaeger) and its log lines (VictoriaLogs). ' +
           'Exemplars need Prometheus with exemplar storage scraping OpenMetrics.',
         unit: units.Seconds,
-        queries: [{ expr: withExemplarsOf(r.latency(0.99), q.select('toolDuration', { part: 'bucket', where: TOOL_FILTER })),
-          legend: legend(r.toolLabel, 'job', ...config.aggregationLabels), exemplar: true }],
+        queries: [
+          { expr: r.latency(0.99), legend: legend(r.toolLabel, 'job', ...config.aggregationLabels) },
+          { expr: exemplarsOf(q.select('toolDuration', { part: 'bucket', where: TOOL_FILTER })), legend: 'exemplars', exemplar: true },
+        ],
       }, upperLimit(config.defaultToolLatency.thresholdSeconds)).span(24),
     ],
   };

@@ -65,6 +65,12 @@ async function evaluate(series: Record<string, string>, tests: { expr: string; s
 const prom = (tool: string, extra = ''): string => `{job="mcp", instance="a", tool="${tool}"${extra}}`;
 
 describe('dashboard queries evaluated by promtool', () => {
+  it('the exemplar latency panel\'s exemplar target draws nothing, even with data at the epoch it reads', async () => {
+    // promtool's input starts at time 0, where `@ 0` finds samples: `< 0` must still drop them
+    await evaluate(histogram('mcp_tool_duration_seconds', 'job="mcp", instance="a", tool="search"', [15, 27, 30]),
+      [{ expr: query('dashboards/prom-client/performance.json', 'Slow tool calls: P99 with trace exemplars', 1), samples: [] }]);
+  }, 30_000);
+
   it('the 80/20 stat gives the busiest fifth of tools\' share of calls', async () => {
     const calls = (tool: string) => `mcp_tool_invocations_total${prom(tool, ', status="ok"')}`;
     await evaluate(
@@ -205,7 +211,6 @@ function recordedCases(profile: ProfileName): { path: string; panel: string; ref
     { path: performance, panel: 'Tool latency P50 by tool', samples: per(true, { search: 0.5, list: 0.25 }) },
     { path: performance, panel: 'Tool latency P95 by tool', samples: per(true, { search: 1.5, list: 0.475 }) },
     { path: performance, panel: 'Tool latency P99 by tool', samples: per(true, { search: 1.9, list: 0.495 }) },
-    // the recorded P99; the raw buckets `@ 0` (for the exemplars) add nothing
     { path: performance, panel: 'Slow tool calls: P99 with trace exemplars', samples: per(true, { search: 1.9, list: 0.495 }) },
     { path: performance, panel: 'Server-caused tool error ratio by tool', samples: per(false, { search: 4 / 60, list: 0 }) },
     { path: performance, panel: 'Caller-caused tool error ratio by tool', samples: per(false, { search: 2 / 60, list: 0 }) },
