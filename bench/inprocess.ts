@@ -1,12 +1,15 @@
-// Server CPU per tool call in process (SDK InMemoryTransport, no serialisation, no sockets): the
-// instrumentation's own cost with nothing to hide it. Plus the per-operation cost of the metric
-// primitives the variants are built from.
+// Server CPU per tool call in process (SDK InMemoryTransport, no sockets): the instrumentation's
+// own cost with nothing to hide it. Each variant runs in a process of its own
+// (bench/inprocess-worker.ts), rounds alternate between them. Plus the per-operation cost of the
+// metric primitives the variants are built from.
+import { createInterface } from 'node:readline';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { execa } from 'execa';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { LATENCY_BUCKETS } from '../src/catalog/index.js';
 import {
-  alternate, benchmark, fmt, fmtSpread, pairedDelta, progress, selfCpuSeconds, spread,
+  alternate, BENCH_DIR, benchmark, fmt, fmtSpread, pairedDelta, progress, REPO_DIR, selfCpuSeconds, spread,
   type BenchOptions, type BenchResult, type Row,
 } from './harness.js';
 import { createVariant, otelMeter, VARIANTS, type Instrumentation, type Variant } from './variants.js';
@@ -102,26 +105,53 @@ function primitives(n: number) {
   };
 }
 
-export function run(opts: InProcessOptions): Promise<BenchResult> {
-  // Many short rounds: contention from other users of the machine drifts slowly, so fine
-  // alternation pairs each variant with a baseline measured moments apart.
-  const rounds = opts.rounds ?? (opts.quick ? 1 : 30);
-  const calls = opts.quick ? 500 : 4_000;
-  const primitiveOps = opts.quick ? 10_000 : 500_000;
-  // Not full-als: once any AsyncLocalStorage is entered, every promise of the process pays its
-  // hook, the other variants' too (`npm run bench:instrument` measures it in its own process).
-  const variants = VARIANTS.filter((v) => v !== 'full-als');
-  return benchmark('inprocess', { rounds, callsPerRound: calls, window: WINDOW, variants, primitiveOps }, async () => {
-    const servers = new Map<Variant, InProcessServer>();
-    for (const v of variants) servers.set(v, await InProcessServer.start(v));
-    for (const s of servers.values()) await s.run(Math.min(calls, 2_000)); // warm-up
-    const cpu = await alternate(variants, rounds, async (v, round) => {
-      const us = await servers.get(v)!.run(calls);
+/** A worker process holding one variant's server; `run(calls)` answers its CPU µs per call. */
+async function startWorker(variant: Variant) {
+  const child = execa('node', ['--import', 'tsx', `${BENCH_DIR}/inprocess-worker.ts`, variant],
+    { cwd: REPO_DIR, stdin: 'pipe', stdout: 'pipe', stderr: 'inherit', buffer: false, reject: false });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (): Promise<Record<string, unknown>> => {
+    const line = await lines.next();
+    if (line.done) throw new Error(`in-process worker ${variant} exited (${(await child).exitCode})`);
+    return JSON.parse(line.value) as Record<string, unknown>;
+  };
+  await next(); // {"ready": variant}
+  return {
+    async run(calls: number): Promise<number> {
+      child.stdin.write(`${calls}\n`);
+      return (await next()).us as number;
+    },
+    async stop() {
+      child.stdin.end();
+      await child;
+    },
+  };
+}
+
+/** CPU µs per call of every variant, each in its own worker process, rounds alternating between them. */
+async function measureInWorkers(variants: readonly Variant[], rounds: number, calls: number): Promise<Record<Variant, number[]>> {
+  progress(`inprocess: starting ${variants.length} worker processes`);
+  const workers = new Map<Variant, Awaited<ReturnType<typeof startWorker>>>();
+  try {
+    for (const v of variants) workers.set(v, await startWorker(v));
+    for (const w of workers.values()) await w.run(Math.min(calls, 4_000)); // warm-up
+    return await alternate(variants, rounds, async (v, round) => {
+      const us = await workers.get(v)!.run(calls);
       progress(`inprocess round ${round + 1}/${rounds} ${v}: ${fmt(us, 1)} µs/call`);
       return us;
     });
-    for (const s of servers.values()) await s.instr.close();
+  } finally {
+    for (const w of workers.values()) await w.stop();
+  }
+}
 
+export function run(opts: InProcessOptions): Promise<BenchResult> {
+  const rounds = opts.rounds ?? (opts.quick ? 1 : 20);
+  const calls = opts.quick ? 400 : 8_000;
+  const primitiveOps = opts.quick ? 10_000 : 500_000;
+  const variants = VARIANTS;
+  return benchmark('inprocess', { rounds, callsPerRound: calls, window: WINDOW, variants, primitiveOps }, async () => {
+    const cpu = await measureInWorkers(variants, rounds, calls);
     const table: Row[] = variants.map((v) => ({
       measure: `tools/call CPU, ${v}`, 'µs per call': fmtSpread(spread(cpu[v]), 1),
       'added µs vs baseline': fmtSpread(pairedDelta(cpu[v], cpu.baseline), 1),

@@ -3,8 +3,8 @@
 //    transport), with logs and audit toggled, lines flushed every 100 calls as the 10 ms sink
 //    window does under load;
 //  - message sizing (the JSON.stringify of a request and a response).
-// Not here: the AsyncLocalStorage tax, paid by every promise of the SDK's request handling and
-// only visible across processes (npm run bench:instrument prints it as full - full-no-als).
+// Not here: the opt-in AsyncLocalStorage tax, paid by every promise of the SDK's request handling
+// and only visible across processes (`npm run bench -- inprocess` prints full-als next to full).
 // Best of 20 blocks each (contention on a shared machine only adds CPU time).
 //
 //   npm run bench:instrument:components

@@ -7,7 +7,8 @@
 // holds the exposition equal to the public API's, so a prom-client change fails there first.
 import type { Counter, Histogram } from 'prom-client';
 
-type Labels = Record<string, string>;
+/** Label values; an undefined one leaves the label off the series, as with prom-client's own API. */
+type Labels = Record<string, string | undefined>;
 interface CounterEntry { value: number }
 interface ExemplarEntry { labelSet: Labels; value: number; timestamp: number }
 interface HistogramEntry {
@@ -62,13 +63,19 @@ abstract class SeriesCache<E> {
     // prom-client's own hash: `name:value,` for each defined label, in sorted label-name order.
     let hash = '';
     for (const name of this.internals.sortedLabelNames) if (labels[name] !== undefined) hash += `${name}:${labels[name]},`;
-    if (this.internals.hashMap[hash] === undefined) this.create(labels);
+    if (this.internals.hashMap[hash] === undefined) {
+      // Only defined values reach prom-client (Histogram.zero() would write an undefined one as
+      // "undefined"), in the caller's order, which is the order prom-client writes them in.
+      const defined: Record<string, string> = {};
+      for (const name in labels) if (labels[name] !== undefined) defined[name] = labels[name];
+      this.create(defined);
+    }
     const e = this.internals.hashMap[hash];
     if (e === undefined) throw new Error('instrumentation: prom-client series layout changed (expected prom-client 15)');
     return e;
   }
 
-  protected abstract create(labels: Labels): void;
+  protected abstract create(labels: Record<string, string>): void;
 }
 
 export class CounterSeries extends SeriesCache<CounterEntry> {
@@ -83,7 +90,7 @@ export class CounterSeries extends SeriesCache<CounterEntry> {
     this.entry(labels).value += value;
   }
 
-  protected create(labels: Labels): void {
+  protected create(labels: Record<string, string>): void {
     this.counter.inc(labels, 0);
   }
 }
@@ -123,7 +130,7 @@ export class HistogramSeries extends SeriesCache<HistogramEntry> {
     }
   }
 
-  protected create(labels: Labels): void {
+  protected create(labels: Record<string, string>): void {
     this.histogram.zero(labels);
   }
 }

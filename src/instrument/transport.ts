@@ -18,7 +18,7 @@ import type { OpenCalls } from './open-calls.js';
 import type { TaskTracker } from './tasks.js';
 import type { ServerSpans } from './spans.js';
 import { serverSpan, type TraceContext } from './trace.js';
-import { wireSizes } from './wire-size.js';
+import { MessageSizes, type InboundRequestInfo } from './wire-size.js';
 import type { Span } from '@opentelemetry/api';
 
 /** One request between receipt and response: what tool handlers can see via `currentCall()`. */
@@ -70,7 +70,7 @@ export interface WrapperDeps {
   closed?: () => void;
 }
 
-type MessageExtra = { authInfo?: { clientId?: string; extra?: Record<string, unknown> } };
+type MessageExtra = { authInfo?: { clientId?: string; extra?: Record<string, unknown> }; requestInfo?: InboundRequestInfo };
 
 const clip = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v.slice(0, 256) : undefined);
 /** The token's subject is read from authInfo.extra.sub (where the sample server and most verifiers put the JWT claims). */
@@ -110,7 +110,7 @@ function classifyToolFailure(msg: AnyMessage, toolKnown: boolean): ToolErrorType
 export function wrapTransport<T extends Transport>(transport: T, kind: TransportKind, deps: WrapperDeps): T {
   const { recorder, names, logger } = deps;
   const pending = new Map<string | number, Pending>();
-  const sizes = wireSizes(transport);
+  const sizes = new MessageSizes(transport, recorder);
   let protocolVersion = '';
   let clientName = OVERFLOW_VALUE;
   let clientRaw = '';
@@ -140,17 +140,17 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     }
     const method = msg.method;
     if (method === undefined) {
-      recorder.message('in', msg.error ? 'error' : 'response', sizes.inbound(msg));
+      sizes.inbound(msg, msg.error ? 'error' : 'response', extra);
       return undefined;
     }
     const params = msg.params;
     const label = methodLabel(method);
     if (msg.id === undefined) {
-      recorder.message('in', 'notification', sizes.inbound(msg));
+      sizes.inbound(msg, 'notification', extra);
       onNotification(method, params, label, serverSpan(params?._meta));
       return undefined;
     }
-    recorder.message('in', 'request', sizes.inbound(msg));
+    sizes.inbound(msg, 'request', extra);
     const isToolCall = method === 'tools/call';
     const rawTool = isToolCall && typeof params?.name === 'string' ? params.name : undefined;
     if (method === 'initialize') {
@@ -297,7 +297,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       type = msg.error ? 'error' : 'response';
     }
     const sent = send(message, options);
-    recorder.message('out', type, sizes.outbound(msg));
+    sizes.outbound(msg, type);
     return sent;
   };
 

@@ -12,7 +12,7 @@ function parseLabels(text: string): Record<string, string> {
   return out;
 }
 
-/** Sum of the samples of `series` whose labels include every pair of `labels`. */
+/** Sum of the samples of `series` whose labels include every pair of `labels`; as in PromQL, `label: ''` also matches a series without the label. */
 export function value(text: string, series: string, labels: Record<string, string> = {}): number {
   let sum = 0;
   for (const line of text.split('\n')) {
@@ -20,7 +20,7 @@ export function value(text: string, series: string, labels: Record<string, strin
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? ([^ ]+)/.exec(line);
     if (!m || m[1] !== series) continue;
     const got = parseLabels(m[2] ?? '');
-    if (Object.entries(labels).every(([k, v]) => got[k] === v)) sum += Number(m[3]);
+    if (Object.entries(labels).every(([k, v]) => (got[k] ?? '') === v)) sum += Number(m[3]);
   }
   return sum;
 }

@@ -75,3 +75,17 @@ describe('CounterSeries and HistogramSeries', () => {
     expect(() => viaSeries.writes.observe({ tool: 'add' }, NaN)).toThrow(/not a valid number/);
   });
 });
+
+describe('undefined label values', () => {
+  it('leave the label off the series, as a missing label does, never written as "undefined"', async () => {
+    const registry = new Registry();
+    const histogram = new Histogram({ name: 'op_seconds', help: 'h', labelNames: ['method', 'error_type'], buckets: [1], registers: [registry] });
+    const counter = new Counter({ name: 'op_total', help: 'c', labelNames: ['method', 'error_type'], registers: [registry] });
+    new HistogramSeries(histogram).observe({ method: 'ping', error_type: undefined }, 0.5);
+    new CounterSeries(counter).inc({ method: 'ping', error_type: undefined });
+    const text = await registry.metrics();
+    expect(text).not.toContain('undefined');
+    expect(text).toContain('op_seconds_count{method="ping"} 1');
+    expect(text).toContain('op_total{method="ping"} 1');
+  });
+});

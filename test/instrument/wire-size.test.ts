@@ -1,13 +1,15 @@
-// Message sizes on the SDK's StdioServerTransport are the bytes on the wire: what the transport
-// read (without the line ending, \n or \r\n) and what it wrote (without the trailing \n), counted
-// in UTF-8, so non-ASCII text counts in full. The stream the transport writes to is left as it is.
+// Message sizes are the bytes on the wire where the transport lets us count them. Stdio: what the
+// SDK transport read (without the line ending, \n or \r\n) and wrote (without the trailing \n),
+// in UTF-8, so non-ASCII text counts in full; the stream it writes to is left as it is. Streamable
+// HTTP, inbound: a one-message POST counts its Content-Length; a batch's messages are serialised.
 import { PassThrough, Writable } from 'node:stream';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createInstrumentation } from '../../src/instrument/index.js';
-import { value } from './scrape.js';
+import { startHttpFixture } from './fixtures/http-server.js';
+import { scrape, value } from './scrape.js';
 
 const lines = [
   `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"wire","version":"1"}}}\r\n`,
@@ -56,5 +58,37 @@ describe('message sizes on stdio', () => {
     expect(written[1]).toContain('世界');
     expect(sum('out')).toBeGreaterThan(written.reduce((n, l) => n + l.length, 0)); // UTF-8, not UTF-16 units
     expect(Object.hasOwn(stdout, 'write')).toBe(false);
+  });
+});
+
+describe('message sizes on Streamable HTTP, inbound', () => {
+  it('are the POST body length for one message, and each message serialised for a batch', async () => {
+    const fx = await startHttpFixture({ log: { stream: new Writable({ write: (_c, _e, done) => done() }) } });
+    try {
+      const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+      const init = await fetch(fx.url, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'wire', version: '1' } } }) });
+      const session = { ...headers, 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-11-25' };
+      await init.text();
+      const before = await scrape(fx.base);
+      const inCount = (text: string, type: string) => value(text, 'mcp_message_size_bytes_count', { direction: 'in', type });
+      const inSum = (text: string, type: string) => value(text, 'mcp_message_size_bytes_sum', { direction: 'in', type });
+
+      const call = `{ "jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": { "name": "echo", "arguments": { "payload": { "t": "grüße 世界" } } } }`;
+      await (await fetch(fx.url, { method: 'POST', headers: session, body: call })).text();
+      const batch = [{ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 1 } },
+        { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 2, progress: 2 } }];
+      const batchBody = ` ${JSON.stringify(batch)} `;
+      expect((await fetch(fx.url, { method: 'POST', headers: session, body: batchBody })).status).toBe(202);
+      const after = await scrape(fx.base);
+
+      expect(inCount(after, 'request') - inCount(before, 'request')).toBe(1);
+      expect(inSum(after, 'request') - inSum(before, 'request')).toBe(Buffer.byteLength(call));
+      expect(inCount(after, 'notification') - inCount(before, 'notification')).toBe(2);
+      expect(inSum(after, 'notification') - inSum(before, 'notification'))
+        .toBe(batch.reduce((n, m) => n + JSON.stringify(m).length, 0));
+    } finally {
+      await fx.close();
+    }
   });
 });

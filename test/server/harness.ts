@@ -126,8 +126,9 @@ export function samples(text: string, name: string): Array<{ labels: Record<stri
 }
 
 /** Sum of a series' samples whose labels include `match`. */
+/** Sum of the samples whose labels match `match`; as in PromQL, `label: ''` also matches a series without the label. */
 export const sumOf = (text: string, name: string, match: Record<string, string> = {}): number =>
-  samples(text, name).filter((s) => Object.entries(match).every(([k, v]) => s.labels[k] === v)).reduce((a, s) => a + s.value, 0);
+  samples(text, name).filter((s) => Object.entries(match).every(([k, v]) => (s.labels[k] ?? '') === v)).reduce((a, s) => a + s.value, 0);
 
 /** HS256 secret the tests start servers with (MCP_JWT_SECRET). */
 export const JWT_SECRET = 'test-secret-0123456789-0123456789-abcdef';
