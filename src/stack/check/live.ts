@@ -65,13 +65,20 @@ export async function checkRecordingRules(prom: PrometheusApi, timeoutMs: number
   }, timeoutMs, 'recording rules', progress);
 }
 
-/** Every panel query over the last `rangeSeconds`, as Grafana would draw it. */
+/**
+ * Every panel query over the last `rangeSeconds`, as Grafana would draw it. A target that asks for
+ * exemplars passes on its exemplars (an exemplar-only target draws no series of its own).
+ */
 export async function checkPanels(prom: PrometheusApi, root: string, rangeSeconds: number, timeoutMs: number, progress: Progress): Promise<CheckRow[]> {
   const queries = dashboardQueries(root);
   if (queries.length === 0) return [{ area: 'panel', subject: 'dashboards/', ok: false, detail: 'no panel queries found (npm run build)' }];
   return settle(queries, async (q) => {
     const subject = `${q.dashboard.replace(/^dashboards\//, '')} › ${q.panel} [${q.refId}]`;
     try {
+      if (q.exemplar) {
+        const n = await prom.exemplarSeries(q.expr, rangeSeconds);
+        return { area: 'panel', subject, ok: n > 0, detail: n > 0 ? `${n} series with exemplars` : `no exemplars: ${q.expr.slice(0, 120)}` };
+      }
       const n = await prom.rangeSeries(q.expr, rangeSeconds, 15);
       return { area: 'panel', subject, ok: n > 0, detail: n > 0 ? `${n} series` : `empty: ${q.expr.slice(0, 120)}` };
     } catch (err) {

@@ -9,11 +9,13 @@ export interface PanelQuery {
   panel: string;
   refId: string;
   expr: string;
+  /** Grafana asks Prometheus for this target's exemplars too. */
+  exemplar: boolean;
 }
 
 interface PanelJson {
   title?: string;
-  targets?: { expr?: string; refId?: string; hide?: boolean }[];
+  targets?: { expr?: string; refId?: string; hide?: boolean; exemplar?: boolean }[];
   panels?: PanelJson[];
 }
 
@@ -28,6 +30,7 @@ function panelQueries(dashboard: string, panels: readonly PanelJson[]): PanelQue
   return panels.flatMap((p) => [
     ...(p.targets ?? []).filter((t) => t.expr && !t.hide).map((t) => ({
       dashboard, panel: p.title ?? '(untitled)', refId: t.refId ?? 'A', expr: substituteGrafanaVariables(t.expr as string),
+      exemplar: t.exemplar === true,
     })),
     // Collapsed rows carry their panels inside the row.
     ...panelQueries(dashboard, p.panels ?? []),

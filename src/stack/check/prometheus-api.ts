@@ -74,6 +74,14 @@ export class PrometheusApi {
     return data.result.length;
   }
 
+  /** Series with exemplars the expression's selectors matched over the last `rangeSeconds` (what Grafana draws as exemplar points). */
+  async exemplarSeries(expr: string, rangeSeconds: number): Promise<number> {
+    const end = Date.now() / 1000;
+    const q = new URLSearchParams({ query: expr, start: String(end - rangeSeconds), end: String(end) });
+    const data = await this.api<{ exemplars: unknown[] }[]>('/api/v1/query_exemplars', q);
+    return data.filter((s) => s.exemplars.length > 0).length;
+  }
+
   async instant(expr: string): Promise<Sample[]> {
     const data = await this.api<{ result: (Sample & { value: [number, string] })[] }>('/api/v1/query', new URLSearchParams({ query: expr }));
     return data.result;
