@@ -26,7 +26,7 @@ import { TaskTracker } from './tasks.js';
 import { createTracing, type TracingOptions } from './tracing.js';
 import { ToolDefinitionTracker, type ServedDefinitions } from './tool-definitions.js';
 import { applyToolResultPolicy, type ToolResultLike } from './tool-results.js';
-import { OpenCalls, type CallRef } from './open-calls.js';
+import { OpenCalls, type CallRef, type Filed } from './open-calls.js';
 import { wrapTransport, type CallContext } from './transport.js';
 
 export * from './agent-convention.js';
@@ -196,7 +196,7 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
     reapAfterSeconds: options.idleSessionLimitSeconds ?? 3600,
   }, recorder, logger);
   const tasks = new TaskTracker(recorder, logger);
-  const openCalls = new OpenCalls<CallContext>();
+  const openCalls = new OpenCalls<CallContext & Filed>();
   const calls = options.asyncContext === true ? new AsyncLocalStorage<CallContext>() : undefined;
   const findCall = (ref: CallRef | undefined) => (ref ? openCalls.find(ref) : calls?.getStore());
   const tracing = options.tracing ? createTracing(options.tracing, 'mcp-server') : undefined;

@@ -7,11 +7,18 @@
 export interface CallRef {
   readonly sessionId?: string;
   readonly requestId: string | number;
+  /** Streamable HTTP: one object per POST, the same the transport passed with the message. */
+  readonly requestInfo?: unknown;
+}
+
+/** An open call as filed: `requestInfo` is what the transport passed with its request, if anything. */
+export interface Filed {
+  readonly requestInfo?: unknown;
 }
 
 type CallsById<C> = ReadonlyMap<string | number, C>;
 
-export class OpenCalls<C> {
+export class OpenCalls<C extends Filed> {
   private readonly bySession = new Map<string, CallsById<C>>();
   /** Transports without a session id (stdio, stateless HTTP): found by request id alone. */
   private readonly sessionless = new Set<CallsById<C>>();
@@ -27,15 +34,17 @@ export class OpenCalls<C> {
   }
 
   /**
-   * The open call `ref` names; undefined when none does, or when several session-less transports
-   * have a request with that id (guessing would book tokens on another client's call).
+   * The open call `ref` names; undefined when none does. Session-less transports (stdio; stateless
+   * HTTP, one transport per request) are told apart by `requestInfo` where both sides have it (the
+   * same HTTP POST); a request id still open on several of them is not guessed (that would book
+   * tokens on another client's call).
    */
   find(ref: CallRef): C | undefined {
     if (ref.sessionId !== undefined) return this.bySession.get(ref.sessionId)?.get(ref.requestId);
     let found: C | undefined;
     for (const calls of this.sessionless) {
       const call = calls.get(ref.requestId);
-      if (call === undefined) continue;
+      if (call === undefined || (ref.requestInfo !== undefined && call.requestInfo !== undefined && call.requestInfo !== ref.requestInfo)) continue;
       if (found !== undefined) return undefined;
       found = call;
     }

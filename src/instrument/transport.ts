@@ -14,7 +14,7 @@ import type { MessageType, Recorder, ToolErrorType, TransportKind } from './even
 import { codeLabel, methodLabel, type ClientNames, type RegisteredNames } from './labels.js';
 import type { Logger } from './logger.js';
 import type { SessionHandle, SessionTracker } from './sessions.js';
-import type { OpenCalls } from './open-calls.js';
+import type { Filed, OpenCalls } from './open-calls.js';
 import type { TaskTracker } from './tasks.js';
 import type { ServerSpans } from './spans.js';
 import { serverSpan, type TraceContext } from './trace.js';
@@ -34,6 +34,8 @@ export interface CallContext {
 
 interface Pending extends CallContext {
   readonly requestId: string | number;
+  /** What Streamable HTTP passed with the request (one object per POST): tells stateless transports' calls apart. */
+  readonly requestInfo?: unknown;
   readonly rawMethod: string;
   readonly rawTool?: string;
   readonly prompt?: string;
@@ -59,7 +61,7 @@ export interface WrapperDeps {
   sessions: SessionTracker;
   tasks: TaskTracker;
   /** Where tool handlers find their call from their `extra` (session id, request id). */
-  openCalls: OpenCalls<CallContext>;
+  openCalls: OpenCalls<CallContext & Filed>;
   /** Present only when the asyncContext option is on. */
   calls?: AsyncLocalStorage<CallContext>;
   /** Set only when tracing is on; otherwise ids come from serverSpan() and no span is made. */
@@ -173,6 +175,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       start: performance.now(),
       args: isToolCall ? params?.arguments : undefined,
       identity: identityOf(extra),
+      requestInfo: extra?.requestInfo,
     };
     pending.set(msg.id, call);
     return call;
