@@ -17,6 +17,8 @@ export function selector(series: string, matchers: readonly MatcherLike[] = []):
 
 export const rate = (sel: string, window: string): string => `rate(${sel}[${window}])`;
 export const increase = (sel: string, window: string): string => `increase(${sel}[${window}])`;
+/** `sum_over_time` / `avg_over_time` of a selector: long windows over recorded rates. */
+export const overTime = (fn: 'sum' | 'avg', sel: string, window: string): string => `${fn}_over_time(${sel}[${window}])`;
 
 export type Aggregation = 'sum' | 'max' | 'min' | 'avg' | 'count';
 

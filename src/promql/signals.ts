@@ -18,6 +18,11 @@ export interface AggregateOptions extends SelectOptions {
   by?: readonly Role[];
 }
 
+/** The `le` matcher of one histogram bucket boundary: `le=~"T(\.0)?"` matches Prometheus 2 and 3 spellings. */
+export function bucketBoundary(seconds: number): Matcher {
+  return { label: 'le', op: '=~', value: `${seconds}(\\.0)?` };
+}
+
 export class SignalQueries {
   /**
    * @param scope matchers on every selector (config selector, or dashboard variables)
@@ -100,11 +105,11 @@ export class SignalQueries {
   }
 
   /**
-   * Share of observations at or under a bucket boundary (latency SLI). `le=~"T(\.0)?"` matches Prometheus 2 and 3 spellings.
+   * Share of observations at or under a bucket boundary (latency SLI).
    * No sample where nothing was observed: 0/0 would be NaN, and one NaN poisons every average over it (the SLO period ratio).
    */
   fastShare(id: SignalId, thresholdSeconds: number, window: string, opts: AggregateOptions = {}): string {
-    const le = { label: 'le', op: '=~' as const, value: `${thresholdSeconds}(\\.0)?` };
+    const le = bucketBoundary(thresholdSeconds);
     const by = grouping(this.keep, this.labels(id, opts.by));
     const fast = sumBy(by, rate(this.select(id, { ...opts, part: 'bucket', extra: [...(opts.extra ?? []), le] }), window));
     const all = sumBy(by, rate(this.select(id, { ...opts, part: 'count' }), window));

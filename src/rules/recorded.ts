@@ -35,6 +35,7 @@ export const NAMES = {
   toolCallShare: 'job_tool:mcp_tool_calls:share_rate5m',
   toolErrorRatio: 'job_tool:mcp_tool_errors:ratio_rate5m',
   toolServerErrorRatio: 'job_tool:mcp_tool_server_errors:ratio_rate5m',
+  toolServerErrorRate: 'job_tool:mcp_tool_server_errors:rate5m',
   toolValidationErrorRatio: 'job_tool:mcp_tool_validation_errors:ratio_rate5m',
   handshakeRate: 'job_transport:mcp_handshakes:rate5m',
   handshakeSuccessRatio: 'job_transport:mcp_handshakes:success_ratio_rate5m',
@@ -68,6 +69,8 @@ export interface RecordedSeries {
   toolCallShare?: string;
   toolErrorRatio?: string;
   toolServerErrorRatio?: string;
+  /** Server-caused tool errors per second (availability SLI numerator; the long windows sum it). */
+  toolServerErrorRate?: string;
   toolValidationErrorRatio?: string;
   handshakeRate?: string;
   handshakeSuccessRatio?: string;
@@ -108,6 +111,7 @@ export function recordedSeries(profile: Profile): RecordedSeries {
     toolCallShare: when(calls, NAMES.toolCallShare),
     toolErrorRatio: when(calls, NAMES.toolErrorRatio),
     toolServerErrorRatio: when(has('toolCalls', 'toolErrors'), NAMES.toolServerErrorRatio),
+    toolServerErrorRate: when(has('toolCalls', 'toolErrors'), NAMES.toolServerErrorRate),
     toolValidationErrorRatio: when(has('toolCalls', 'toolErrors'), NAMES.toolValidationErrorRatio),
     handshakeRate: when(has('handshakes'), NAMES.handshakeRate),
     handshakeSuccessRatio: when(has('handshakes'), NAMES.handshakeSuccessRatio),

@@ -5,7 +5,8 @@
 // `0 * job_tool:mcp_tool_calls:rate5m` fallback would write 0 over the other profile's ratios. The
 // one exception, the latency quantiles, reads this group's own tool-duration bucket rate (so the raw
 // buckets are read once per evaluation, not once per quantile) selected by the profile's tool label,
-// which the other profile's recording of the same name does not carry.
+// which the other profile's recording of the same name does not carry. The SLO's longer windows
+// (slo.ts, another group) read this group's tool rates the same way.
 import { histogramQuantile, selector, sumBy } from '../promql/index.js';
 import { ratioOrZero } from '../promql/expr.js';
 import { getProfile, PROFILE_NAMES } from '../catalog/index.js';
@@ -50,9 +51,10 @@ export function recordingRules(ctx: RuleContext): RecordingRule[] {
       { record: NAMES.toolErrorRatio, expr: ratioOrZero(q.rate('toolCalls', w, { ...byTool, subset: 'failed' }), calls) },
     );
     if (q.has('toolErrors')) {
+      const serverErrors = q.rate('toolErrors', w, { ...byTool, subset: 'serverFailed' });
       rules.push(
-        { record: NAMES.toolServerErrorRatio,
-          expr: ratioOrZero(q.rate('toolErrors', w, { ...byTool, subset: 'serverFailed' }), calls) },
+        { record: NAMES.toolServerErrorRate, expr: serverErrors },
+        { record: NAMES.toolServerErrorRatio, expr: ratioOrZero(serverErrors, calls) },
         { record: NAMES.toolValidationErrorRatio,
           expr: ratioOrZero(q.rate('toolErrors', w, { ...byTool, where: { errorType: 'invalid_params' } }), calls) },
         { record: NAMES.toolCallerErrorRatio, expr: ratioOrZero(q.rate('toolErrors', w, { ...byTool, subset: 'callerFailed' }), calls) },

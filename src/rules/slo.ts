@@ -1,17 +1,21 @@
 // Per-tool SLOs (availability: server-caused errors; latency: calls slower than a bucket boundary)
 // with multi-window multi-burn-rate alerts from the SRE workbook: page on 2 % of the budget in 1 h
 // (5m/1h) or 5 % in 6 h (30m/6h), ticket on 10 % in 1 d (2h/1d) or 10 % in 3 d (6h/3d).
-import { LATENCY_BUCKETS } from '../catalog/index.js';
-import { selector } from '../promql/index.js';
+// The 5m SLI reads the raw series; every longer window sums the recording group's 5m rates over the
+// window (traffic-weighted, one recorded series per tool), so a 3d ratio costs the same whatever
+// the number of servers. Those reads select the profile's own tool label: both profiles' rules may
+// load into one Prometheus and the recorded names are shared (see recording.ts).
+import { LATENCY_BUCKETS, type Matcher, type SignalId } from '../catalog/index.js';
+import { bucketBoundary, grouping, overTime, ratio, selector, sumBy } from '../promql/index.js';
 import { ratioOrZero } from '../promql/expr.js';
 import { alertingRules, firing } from './alert.js';
 import { toolKey } from './alerts/guards.js';
 import type { RuleContext } from './context.js';
 import { formatDuration, seconds } from './duration.js';
-import { NAMES, SLO_LABEL, SLO_NAMES, SLO_WINDOWS, type SloWindow } from './recorded.js';
+import { NAMES, RATE_WINDOW, SLO_LABEL, SLO_NAMES, SLO_WINDOWS, type SloWindow } from './recorded.js';
 import { Fixtures, render, TEST_STEPS } from './tests/fixtures.js';
 import { humanizePercentage } from './tests/humanize.js';
-import type { AlertDef, AreaRules, ExpectedAlert, RecordingRule, Severity, TestCase } from './types.js';
+import type { AlertDef, AreaRules, ExpectedAlert, ExprCheck, RecordingRule, Severity, TestCase } from './types.js';
 
 export interface BurnWindow {
   severity: Severity;
@@ -47,12 +51,27 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
   const byTool = { by: ['tool'] as const };
   const objective: Record<SloKind, number> = { availability: slo.availability, latency: slo.latency.objective };
   const budget = (k: SloKind) => Number((1 - objective[k]).toFixed(10));
-  const sli = (k: SloKind, w: SloWindow): string => {
+  const T = slo.latency.thresholdSeconds;
+  /** The SLI over a window, from the raw series (what the 5m SLI records; tests compare longer windows with it). */
+  const rawSli = (k: SloKind, w: SloWindow): string => {
     const win = timing.window(w);
     return k === 'availability'
       ? ratioOrZero(q.rate('toolErrors', win, { ...byTool, subset: 'serverFailed' }), q.rate('toolCalls', win, byTool))
-      : `1 - (${q.fastShare('toolDuration', slo.latency.thresholdSeconds, win, byTool)})`;
+      : `1 - (${q.fastShare('toolDuration', T, win, byTool)})`;
   };
+  const own = (id: SignalId): Matcher => ({ label: q.label(id, 'tool'), op: '!=', value: '' });
+  /** Sum over the window of a recorded 5m rate: proportional to the window's count of calls. */
+  const summed = (series: string, id: SignalId, win: string, extra: Matcher[] = []) => overTime('sum', selector(series, [own(id), ...extra]), win);
+  const sli = (k: SloKind, w: SloWindow): string => {
+    if (w === RATE_WINDOW) return rawSli(k, w);
+    const win = timing.window(w);
+    if (k === 'availability') return ratioOrZero(summed(NAMES.toolServerErrorRate, 'toolErrors', win), summed(NAMES.toolCallRate, 'toolCalls', win));
+    const calls = (le: Matcher) => sumBy(grouping(q.keep, q.labels('toolDuration', ['tool'])), summed(NAMES.toolLatencyBuckets, 'toolDuration', win, [le]));
+    return `1 - (${ratio(calls(bucketBoundary(T)), calls({ label: 'le', op: '=', value: '+Inf' }))})`;
+  };
+  /** Calls per second over an alert's short window: the average of the recorded 5m rate beyond 5m. */
+  const callRate = (w: SloWindow): string => w === RATE_WINDOW ? q.rate('toolCalls', timing.window(w), byTool)
+    : overTime('avg', selector(NAMES.toolCallRate, [own('toolCalls')]), timing.window(w));
   const kinds: SloKind[] = ['availability', 'latency'];
   const sliRules: RecordingRule[] = kinds.flatMap((k) => SLO_WINDOWS.map((w) => ({
     record: NAMES.sloErrorRatio(w), expr: sli(k, w), labels: { [SLO_LABEL]: SLO_NAMES[k] } })));
@@ -87,7 +106,7 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
       const factor = burnFactor(w, slo.period);
       const over = (win: SloWindow) => `${selector(NAMES.sloErrorRatio(win), only(k))} > (${factor} * ${budget(k)})`;
       return {
-        expr: `${over(w.short)}\nand on (${key})\n${over(w.long)}\nand on (${key})\n${q.rate('toolCalls', timing.window(w.short), byTool)} >= ${config.minToolRate}`,
+        expr: `${over(w.short)}\nand on (${key})\n${over(w.long)}\nand on (${key})\n${callRate(w.short)} >= ${config.minToolRate}`,
         for: timing.hold(w.for),
         severity: w.severity,
         labels: { short_window: w.short, long_window: w.long, burn_factor: String(factor) },
@@ -107,7 +126,6 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
   const sixHour = BURN_WINDOWS[1] as BurnWindow;
   const pageShare = burnFactor(page, slo.period) * 1.4;
   const ticketShare = (burnFactor(ticket, slo.period) + burnFactor(sixHour, slo.period)) / 2;
-  const T = slo.latency.thresholdSeconds;
   const above = LATENCY_BUCKETS[LATENCY_BUCKETS.indexOf(T as (typeof LATENCY_BUCKETS)[number]) + 1] ?? 2 * T;
   const traffic = (k: SloKind, tool: string, badShare: number, rate = perStep, steps = TEST_STEPS) => k === 'availability'
     ? fx.toolTraffic(tool, { ok: rate * (1 - badShare), server: rate * badShare, steps })
@@ -118,10 +136,10 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
   const cases = (k: SloKind, d: AlertDef, what: string): TestCase[] => {
     const eb = budget(k);
     if (pageShare * eb > 0.5) throw new Error(`slo: objective ${objective[k]} too low to build a page-level test (needs < 50 % bad calls)`);
-    // rate(calls[2h]) passes the traffic floor only once enough of the 2h window holds calls
-    const floorPassed = Math.ceil((config.minToolRate * seconds(ticket.short)) / (perStep / 60) / 60) * 60 + 60;
-    const ticketFires = formatDuration(seconds(ticket.for) + floorPassed);
+    // the traffic floor (the recorded call rate averaged over 2h) passes with the first rate, as the ratios do
+    const ticketFires = firesAt(ticket.for);
     const ticketSteps = Math.ceil(seconds(ticketFires) / 60) + 5;
+    const tools = ['search_docs', 'list_files', 'rare_tool', ...(k === 'availability' ? ['fetch_url'] : [])];
     return [{
       name: `${d.name}: ${humanizePercentage(pageShare * eb)} bad calls page on the 5m/1h window; healthy and quiet tools stay silent`,
       interval: '1m',
@@ -135,7 +153,9 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
         // caller errors (fetch_url: invalid arguments) do not count against availability
         expect: [['search_docs', pageShare * eb], ['list_files', 0], ['rare_tool', 1], ...(k === 'availability' ? [['fetch_url', 0]] : [])].map(([tool, v]) => ({
           labels: render('', { ...fx.toolKept(tool as string), [SLO_LABEL]: SLO_NAMES[k] }),
-          value: Math.round((v as number) * 100000) })) }],
+          value: Math.round((v as number) * 100000) })) },
+      // steady traffic: every longer window computed from the recorded rates equals the raw ratio
+      ...SLO_WINDOWS.filter((w) => w !== RATE_WINDOW).map((w) => matchesRaw(k, w, '1h', tools))],
     }, {
       name: `${d.name}: ${humanizePercentage(ticketShare * eb)} bad calls open a ticket on 2h/1d after ${ticket.for}, never a page`,
       interval: '1m',
@@ -146,6 +166,28 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
       ],
     }];
   };
+  /** 1 per tool where a window's SLI from the recorded rates equals the SLI computed from the raw series. */
+  const matchesRaw = (k: SloKind, w: SloWindow, at: string, tools: readonly string[]): ExprCheck => ({
+    at,
+    expr: `abs(${selector(NAMES.sloErrorRatio(w), only(k))} - on (${key}) (${rawSli(k, w)})) < bool 1e-9`,
+    expect: tools.map((t) => ({ labels: render('', fx.toolKept(t)), value: 1 })),
+  });
+  // Warm-up, quiet, 20 min of 120 clean calls/min, 20 min of 30 calls/min half failing, quiet: in the
+  // 1h window 300 of 3,000 calls failed. A mean of the 5m ratios would say about 25 %; weighted by
+  // traffic it is 10 %, as the raw ratio. The window starts and ends in quiet minutes and the warm-up
+  // keeps the counters away from 0, so neither side's rates are cut at the edges and both are exact.
+  const weighted: TestCase = {
+    name: 'slo:sli_error:ratio_rate1h from recorded rates is weighted by traffic: 2,400 clean calls then 300 of 600 failing give 10 %, as the raw ratio',
+    interval: '1m',
+    series: fx.toolTraffic('search_docs', { phases: [{ ok: 30, server: 30, steps: 10 }, { steps: 10 }, { ok: 120, steps: 20 },
+      { ok: 15, server: 15, steps: 20 }, { steps: 15 }] }),
+    alerts: [],
+    exprs: [
+      { at: '1h15m', expr: `round(${selector(NAMES.sloErrorRatio('1h'), only('availability'))} * 100000)`,
+        expect: [{ labels: render('', { ...fx.toolKept('search_docs'), [SLO_LABEL]: SLO_NAMES.availability }), value: 10000 }] },
+      matchesRaw('availability', '1h', '1h15m', ['search_docs']),
+    ],
+  };
   const firesAt = (hold: string) => formatDuration(seconds(hold) + 60);
   return {
     area: 'slo',
@@ -155,7 +197,7 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
       { name: 'mcp-slo-alerts', rules: [...alertingRules(availability, config), ...alertingRules(latency, config)] },
     ],
     alerts: [availability, latency],
-    tests: [...cases('availability', availability, 'failed with server-side errors'), ...cases('latency', latency, `took longer than ${T}s`)],
-    reads: [],
+    tests: [...cases('availability', availability, 'failed with server-side errors'), weighted, ...cases('latency', latency, `took longer than ${T}s`)],
+    reads: ['recording'],
   };
 }

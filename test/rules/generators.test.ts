@@ -9,7 +9,7 @@ import { parsePromQL } from '../../src/promql/index.js';
 import { ruleAreas } from '../../src/rules/index.js';
 import { SCRAPE_HEALTH_SERIES } from '../../src/rules/alerts/availability.js';
 import { formatDuration, seconds } from '../../src/rules/duration.js';
-import { NAMES, RECORDED_QUANTILES, recordedSeries } from '../../src/rules/recorded.js';
+import { NAMES, RECORDED_QUANTILES, recordedSeries, SLO_WINDOWS } from '../../src/rules/recorded.js';
 import { renderRunbook } from '../../src/rules/runbook.js';
 import { burnFactor, BURN_WINDOWS } from '../../src/rules/slo.js';
 import { drillTiming } from '../../src/rules/timing.js';
@@ -152,6 +152,27 @@ describe.each(PROFILE_NAMES)('conventions and contract (%s)', (name) => {
     for (const r of readsRecorded) {
       for (const metric of parsePromQL(r.expr).metrics.filter((m) => recorded.has(m))) {
         expect(r.expr, r.record).toContain(`${metric}{${tool}!=""}`);
+      }
+    }
+  });
+
+  // The SLO's longer windows sum the recording group's rates instead of reading raw series over days;
+  // like the quantiles, every such read selects the profile's own tool label.
+  it('computes the 5m SLI from raw series and every longer SLI window only from recorded rates, through the profile\'s tool label', () => {
+    const recorded = new Set(records.map((r) => r.record));
+    const tool = profile.signals.toolCalls!.labels.tool!;
+    const sli = ruleAreas(defaults, profile).flatMap((a) => a.groups).filter((g) => g.name === 'mcp-slo-sli').flatMap((g) => g.rules).filter(isRecord);
+    expect(sli).toHaveLength(2 * SLO_WINDOWS.length);
+    for (const r of sli) {
+      const metrics = parsePromQL(r.expr).metrics;
+      if (r.record === NAMES.sloErrorRatio('5m')) {
+        expect(metrics.some((m) => recorded.has(m)), r.expr).toBe(false);
+        continue;
+      }
+      expect(metrics.length, r.expr).toBeGreaterThan(0);
+      for (const m of metrics) {
+        expect(recorded.has(m), `${m} in ${r.expr}`).toBe(true);
+        expect(r.expr.split(`sum_over_time(${m}{${tool}!=""`).length, r.expr).toBe(r.expr.split(m).length);
       }
     }
   });

@@ -35,6 +35,18 @@ export function scopeLabels(config: Config): Record<string, string> {
 }
 
 export const counter = (perStep: number, steps = TEST_STEPS): string => `0+${perStep}x${steps}`;
+
+/** Counter values growing by `perStep[i]` per step for `steps[i]` steps, phase after phase (one phase = counter()). */
+export function phasedCounter(perStep: readonly number[], steps: readonly number[]): string {
+  let end = 0;
+  return perStep.map((v, i) => {
+    const n = steps[i] as number;
+    const part = i === 0 ? counter(v, n) : `${tidy(end + v)}+${v}x${n - 1}`;
+    end = tidy(end + v * n);
+    return part;
+  }).join(' ');
+}
+const tidy = (v: number): number => Number(v.toFixed(9));
 export const gauge = (value: number, steps = TEST_STEPS): string => `${value}x${steps}`;
 
 /** A series as promtool spells it: `name{label="value", ...}` (name may be empty for an expression's result). */
@@ -51,7 +63,22 @@ export interface ToolTraffic {
   /** Cumulative share of calls at or under each bucket boundary (seconds), e.g. { 1: 0, 2: 1 }. */
   latency?: Record<number, number>;
   steps?: number;
+  /** Successive phases of different traffic; replaces ok, server, invalid and steps (latency shares apply to every phase). */
+  phases?: readonly TrafficPhase[];
 }
+
+export interface TrafficPhase {
+  ok?: number;
+  server?: number;
+  invalid?: number;
+  steps: number;
+}
+
+/** Per-step counts of one series, one per phase. */
+type PerStep = number[];
+const any = (v: PerStep): boolean => v.some((x) => x !== 0);
+const scaled = (v: PerStep, k: number): PerStep => v.map((x) => x * k);
+const plus = (a: PerStep, b: PerStep): PerStep => a.map((x, i) => x + (b[i] as number));
 
 export class Fixtures {
   readonly scope: Record<string, string>;
@@ -102,42 +129,42 @@ export class Fixtures {
   /** The tool-call series a server exports for the given traffic of one tool. */
   toolTraffic(tool: string, t: ToolTraffic): InputSeries[] {
     const q = this.ctx.job;
-    const steps = t.steps ?? TEST_STEPS;
+    const phases = t.phases ?? [{ ok: t.ok, server: t.server, invalid: t.invalid, steps: t.steps ?? TEST_STEPS }];
+    const grow = (v: PerStep) => phasedCounter(v, phases.map((p) => p.steps));
     const calls = q.spelling('toolCalls');
     const out: InputSeries[] = [];
-    const withLatency = (roles: Partial<Record<Role, string>>, perStep: number) => {
+    const withLatency = (roles: Partial<Record<Role, string>>, perStep: PerStep) => {
       if (!t.latency) return;
       for (const [le, share] of Object.entries(t.latency)) {
-        out.push(this.series('toolDuration', roles, counter(perStep * share, steps), { part: 'bucket', extra: { le } }));
+        out.push(this.series('toolDuration', roles, grow(scaled(perStep, share)), { part: 'bucket', extra: { le } }));
       }
-      out.push(this.series('toolDuration', roles, counter(perStep, steps), { part: 'bucket', extra: { le: '+Inf' } }));
+      out.push(this.series('toolDuration', roles, grow(perStep), { part: 'bucket', extra: { le: '+Inf' } }));
     };
-    const kinds: [number, string | undefined][] = [
-      [t.ok ?? 0, undefined],
-      [t.server ?? 0, SERVER_ERROR_TYPES[0]],
-      [t.invalid ?? 0, 'invalid_params'],
-    ];
+    const ok = phases.map((p) => p.ok ?? 0);
+    const server = phases.map((p) => p.server ?? 0);
+    const invalid = phases.map((p) => p.invalid ?? 0);
+    const kinds: [PerStep, string | undefined][] = [[ok, undefined], [server, SERVER_ERROR_TYPES[0]], [invalid, 'invalid_params']];
     if (q.has('toolErrors') && q.spelling('toolErrors').family === calls.family) {
       // One histogram family carries calls, errors (error_type) and latency: every outcome is a series of it.
       for (const [perStep, errorType] of kinds) {
-        if (!perStep) continue;
+        if (!any(perStep)) continue;
         const roles = errorType ? { tool, errorType } : { tool };
-        out.push(this.series('toolCalls', roles, counter(perStep, steps)));
+        out.push(this.series('toolCalls', roles, grow(perStep)));
         withLatency(roles, perStep);
       }
       return out;
     }
     const failedValue = calls.failed?.find((m) => m.op === '=')?.value ?? 'error';
-    const failed = (t.server ?? 0) + (t.invalid ?? 0);
-    if (t.ok) out.push(this.series('toolCalls', { tool, outcome: 'ok' }, counter(t.ok, steps)));
-    if (failed) out.push(this.series('toolCalls', { tool, outcome: failedValue }, counter(failed, steps)));
+    const failed = plus(server, invalid);
+    if (any(ok)) out.push(this.series('toolCalls', { tool, outcome: 'ok' }, grow(ok)));
+    if (any(failed)) out.push(this.series('toolCalls', { tool, outcome: failedValue }, grow(failed)));
     for (const [perStep, errorType] of kinds) {
-      if (perStep && errorType && q.has('toolErrors')) out.push(this.series('toolErrors', { tool, errorType }, counter(perStep, steps)));
+      if (any(perStep) && errorType && q.has('toolErrors')) out.push(this.series('toolErrors', { tool, errorType }, grow(perStep)));
     }
     if (t.latency && q.has('toolDuration')) {
-      const total = (t.ok ?? 0) + failed;
+      const total = plus(ok, failed);
       withLatency({ tool }, total);
-      out.push(this.series('toolDuration', { tool }, counter(total, steps), { part: 'count' }));
+      out.push(this.series('toolDuration', { tool }, grow(total), { part: 'count' }));
     }
     return out;
   }
