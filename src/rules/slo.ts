@@ -75,7 +75,10 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
   const kinds: SloKind[] = ['availability', 'latency'];
   const sliRules: RecordingRule[] = kinds.flatMap((k) => SLO_WINDOWS.map((w) => ({
     record: NAMES.sloErrorRatio(w), expr: sli(k, w), labels: { [SLO_LABEL]: SLO_NAMES[k] } })));
-  const only = (k: SloKind) => [{ label: SLO_LABEL, op: '=' as const, value: SLO_NAMES[k] }];
+  const toolLabel = q.label('toolCalls', 'tool');
+  // This profile's SLO series: the other profile's rules (one Prometheus may load both) write the
+  // same names, with their own tool label.
+  const only = (k: SloKind) => [{ label: SLO_LABEL, op: '=' as const, value: SLO_NAMES[k] }, { label: toolLabel, op: '!=' as const, value: '' }];
   const metaRules: RecordingRule[] = kinds.flatMap((k) => [
     { record: NAMES.sloObjective, expr: `vector(${objective[k]})`, labels: { [SLO_LABEL]: SLO_NAMES[k] } },
     { record: NAMES.sloErrorBudget, expr: `vector(${budget(k)})`, labels: { [SLO_LABEL]: SLO_NAMES[k] } },
@@ -85,7 +88,6 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
     { record: NAMES.sloBudgetRemaining, expr: `1 - ${selector(NAMES.sloPeriodErrorRatio, only(k))} / ${budget(k)}`, labels: { [SLO_LABEL]: SLO_NAMES[k] } },
   ]);
   const key = toolKey(ctx).join(', ');
-  const toolLabel = q.label('toolCalls', 'tool');
   const def = (k: SloKind, name: string, what: string): AlertDef => ({
     name,
     summary: `An MCP tool is spending its ${k} error budget too fast.`,
