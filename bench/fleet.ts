@@ -262,7 +262,7 @@ Promise<{ dir: string; seconds: number; cached: boolean }> {
     const file = join(work, `level-${i}.rules.yaml`);
     writeFileSync(file, yaml.dump({ groups }, { lineWidth: -1 }));
     const out = join(work, `level-${i}.blocks`);
-    const prom = await startPrometheus(await servingDir(raw.dir, work));
+    const prom = await startPrometheus(await servingDir(raw.dir, work), BACKFILL_MAX_SAMPLES);
     try {
       await execa(promtool, ['tsdb', 'create-blocks-from', 'rules', '--quiet', `--url=${prom.url}`, `--start=${raw.shape.start}`,
         `--end=${raw.shape.end}`, `--eval-interval=${INTERVAL_S}s`, `--output-dir=${out}`, file], { stdio: ['ignore', 'ignore', 'pipe'] }); // its log is one line per rule; a failure shows it
@@ -307,12 +307,21 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startPrometheus(tsdbDir: string) {
+/**
+ * Backfilling evaluates each rule as one query_range over the whole history, which loads every
+ * step's samples at once: a bucket-rate rule over 1,000 servers' raw histograms (1.4 M series)
+ * needs ~190 M, while Prometheus evaluating the same rule every interval loads ~14 M. The
+ * materialising Prometheus gets room for that; the timed one keeps the default limit (50 M).
+ */
+const BACKFILL_MAX_SAMPLES = 500_000_000;
+
+async function startPrometheus(tsdbDir: string, maxSamples?: number) {
   const port = await freePort();
   const config = join(tsdbDir, 'prometheus.yml');
   writeFileSync(config, 'global:\n  scrape_interval: 30s\nscrape_configs: []\n');
   const child = execa('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${tsdbDir}`,
-    `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=3650d', '--log.level=warn'], { reject: false, stdio: 'ignore' });
+    `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=3650d', '--log.level=warn',
+    ...(maxSamples ? [`--query.max-samples=${maxSamples}`] : [])], { reject: false, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {
