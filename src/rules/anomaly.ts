@@ -4,7 +4,7 @@
 // A spike of mostly failing calls is reported as a retry loop instead of a volume anomaly.
 import { alertingRules, firing } from './alert.js';
 import { toolKey } from './alerts/guards.js';
-import type { RuleContext } from './context.js';
+import { ownToolSeries, type RuleContext } from './context.js';
 import { formatDuration, seconds } from './duration.js';
 import { NAMES } from './recorded.js';
 import { Fixtures } from './tests/fixtures.js';
@@ -20,17 +20,19 @@ export function anomalyArea(ctx: RuleContext): AreaRules | undefined {
   if (!q.has('toolCalls')) return undefined;
   const { config, timing } = ctx;
   const a = config.anomaly;
-  const rate = NAMES.toolCallRate;
+  // This profile's recorded series only: the other profile's rules write the same names.
+  const own = (name: string) => ownToolSeries(ctx, name);
+  const rate = own(NAMES.toolCallRate);
   const key = toolKey(ctx).join(', ');
   const toolLabel = q.label('toolCalls', 'tool');
   const warmUp = formatDuration(seconds(a.baseline) / 2);
   const baseline = [
     { record: NAMES.callRateBaselineMean, expr: `avg_over_time(${rate}[${timing.window(a.baseline)}])` },
     { record: NAMES.callRateBaselineStddev, expr: `stddev_over_time(${rate}[${timing.window(a.baseline)}])` },
-    { record: NAMES.callRateZScore, expr: `(${rate} - ${NAMES.callRateBaselineMean}) / clamp_min(${NAMES.callRateBaselineStddev}, ${MIN_STDDEV})` },
+    { record: NAMES.callRateZScore, expr: `(${rate} - ${own(NAMES.callRateBaselineMean)}) / clamp_min(${own(NAMES.callRateBaselineStddev)}, ${MIN_STDDEV})` },
   ];
-  const spike = `${NAMES.callRateZScore} > ${a.zScore}\nand on (${key})\n${rate} > ${a.minRate}\nand on (${key})\n(${rate} offset ${timing.window(warmUp)})`;
-  const failing = `${NAMES.toolErrorRatio} > ${RETRY_LOOP_ERROR_RATIO}`;
+  const spike = `${own(NAMES.callRateZScore)} > ${a.zScore}\nand on (${key})\n${rate} > ${a.minRate}\nand on (${key})\n(${rate} offset ${timing.window(warmUp)})`;
+  const failing = `${own(NAMES.toolErrorRatio)} > ${RETRY_LOOP_ERROR_RATIO}`;
   const guards = `z-score above ${a.zScore}, call rate above ${a.minRate}/s, at least ${warmUp} of history`;
   const volume: AlertDef = {
     name: 'McpToolCallVolumeAnomaly',
@@ -44,7 +46,7 @@ export function anomalyArea(ctx: RuleContext): AreaRules | undefined {
       mitigation: ['Rate-limit the client or session.', 'If legitimate, scale out; the alert clears as the baseline adapts.'],
     },
     variants: [{
-      expr: `${spike}\nand on (${key})\n${rate} > ${a.minRatio} * ${NAMES.callRateBaselineMean}\nunless on (${key})\n${failing}`,
+      expr: `${spike}\nand on (${key})\n${rate} > ${a.minRatio} * ${own(NAMES.callRateBaselineMean)}\nunless on (${key})\n${failing}`,
       for: timing.hold(a.for), severity: 'warning',
     }],
   };

@@ -2,7 +2,7 @@
 // SignalQueries at the two aggregation levels rules use.
 import type { Profile } from '../catalog/index.js';
 import type { Config } from '../config/schema.js';
-import { SignalQueries } from '../promql/index.js';
+import { selector, SignalQueries, type MatcherLike } from '../promql/index.js';
 import { NORMAL_TIMING, type Timing } from './timing.js';
 
 /** Labels every per-job aggregation keeps besides config.aggregationLabels. */
@@ -33,4 +33,15 @@ export function ruleContext(config: Config, profile: Profile, timing: Timing = N
 
 export function runbookUrl(config: Config, alert: string): string {
   return `${config.runbookBaseUrl}#${alert.toLowerCase()}`;
+}
+
+/**
+ * A per-tool recorded series of this profile. Both profiles' rules may load into one Prometheus
+ * (the local stack does) and write the same recorded names, told apart only by the spelling of
+ * their tool label: a rule reading one must select its own, or it reads and writes the other's too.
+ */
+export function ownToolSeries(ctx: RuleContext, name: string, matchers: readonly MatcherLike[] = []): string {
+  const tool = ctx.job.label('toolCalls', 'tool');
+  const named = matchers.some((m) => typeof m !== 'string' && m.label === tool && m.op === '=' && m.value !== '');
+  return selector(name, named ? matchers : [...matchers, { label: tool, op: '!=', value: '' }]);
 }

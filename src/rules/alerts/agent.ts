@@ -2,7 +2,7 @@
 import { sumBy } from '../../promql/index.js';
 import { ratioOrZero } from '../../promql/expr.js';
 import { alertingRules, firing } from '../alert.js';
-import type { RuleContext } from '../context.js';
+import { ownToolSeries, type RuleContext } from '../context.js';
 import { seconds } from '../duration.js';
 import { NAMES, RATE_WINDOW } from '../recorded.js';
 import { counter, Fixtures } from '../tests/fixtures.js';
@@ -37,7 +37,7 @@ export function agentArea(ctx: RuleContext): AreaRules | undefined {
         mitigation: ['Keep old tool names as aliases for a while after renaming.', 'Improve tool names and descriptions; trim the tool list.', 'Roll back the client\'s model or prompt change.'],
       },
       variants: [{
-        expr: `${NAMES.hallucinationRatio} > ${max}\nand on (${keep})\n${sumBy(q.keep, NAMES.toolCallRate)} >= ${config.minToolRate}`,
+        expr: `${NAMES.hallucinationRatio} > ${max}\nand on (${keep})\n${sumBy(q.keep, ownToolSeries(ctx, NAMES.toolCallRate))} >= ${config.minToolRate}`,
         for: ctx.timing.hold(config.hallucinationRatio.for), severity: 'warning',
       }],
     };

@@ -2,7 +2,7 @@
 // a handful of calls, and the time at which a held condition fires in a test.
 import { LATENCY_BUCKETS } from '../../catalog/index.js';
 import type { Config } from '../../config/schema.js';
-import type { RuleContext } from '../context.js';
+import { ownToolSeries, type RuleContext } from '../context.js';
 import { formatDuration, seconds } from '../duration.js';
 import { NAMES } from '../recorded.js';
 
@@ -13,7 +13,7 @@ export function toolKey(ctx: RuleContext): string[] {
 
 /** `expr`, kept only for tools calling at least config.minToolRate per second. */
 export function withTrafficFloor(ctx: RuleContext, expr: string): string {
-  return `${expr}\nand on (${toolKey(ctx).join(', ')})\n${NAMES.toolCallRate} >= ${ctx.config.minToolRate}`;
+  return `${expr}\nand on (${toolKey(ctx).join(', ')})\n${ownToolSeries(ctx, NAMES.toolCallRate)} >= ${ctx.config.minToolRate}`;
 }
 
 /**

@@ -2,7 +2,7 @@
 import { LATENCY_BUCKETS } from '../../catalog/index.js';
 import { selector, type MatcherLike } from '../../promql/index.js';
 import { alertingRules, firing } from '../alert.js';
-import type { RuleContext } from '../context.js';
+import { ownToolSeries, type RuleContext } from '../context.js';
 import { formatDuration, seconds } from '../duration.js';
 import { NAMES, RATE_WINDOW, RECORDED_QUANTILES, type RecordedQuantile } from '../recorded.js';
 import { Fixtures } from '../tests/fixtures.js';
@@ -19,7 +19,7 @@ function latencyDef(ctx: RuleContext): AlertDef {
   const { config } = ctx;
   const tool = ctx.job.label('toolDuration', 'tool');
   const latency = (q: number, m: MatcherLike[]): string => RECORDED_QUANTILES.includes(q as RecordedQuantile)
-    ? selector(NAMES.toolLatency(q as RecordedQuantile), m)
+    ? ownToolSeries(ctx, NAMES.toolLatency(q as RecordedQuantile), m)
     : ctx.job.quantile(q, 'toolDuration', ctx.timing.window(RATE_WINDOW), { by: ['tool'], extra: m });
   const listed: AlertVariant[] = config.toolLatency.map((t) => ({
     expr: withTrafficFloor(ctx, `${latency(t.quantile, [{ label: tool, op: '=', value: t.tool }])} > ${t.thresholdSeconds}`),
@@ -56,7 +56,7 @@ function ratioDef(ctx: RuleContext, name: string, series: string, limit: { max: 
     name, summary,
     description: `{{ $value | humanizePercentage }} of calls to tool {{ $labels.${ctx.job.label('toolCalls', 'tool')} }} on job {{ $labels.job }} ${what} over ${RATE_WINDOW} (threshold ${humanizePercentage(limit.max)}).`,
     doc,
-    variants: [{ expr: withTrafficFloor(ctx, `${series} > ${limit.max}`), for: ctx.timing.hold(limit.for), severity: 'warning' }],
+    variants: [{ expr: withTrafficFloor(ctx, `${ownToolSeries(ctx, series)} > ${limit.max}`), for: ctx.timing.hold(limit.for), severity: 'warning' }],
   };
 }
 

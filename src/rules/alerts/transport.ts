@@ -40,7 +40,7 @@ export function transportArea(ctx: RuleContext): AreaRules | undefined {
           'Ask the failing client\'s owner to upgrade when its protocol version is unsupported.'],
       },
       variants: [{
-        expr: `(${target('stdio')} or ${target('http')})\nand on (${key})\n${NAMES.handshakeRate} >= ${minRate.toFixed(4)}`,
+        expr: `(${target('stdio')} or ${target('http')})\nand on (${key})\n${selector(NAMES.handshakeRate, [{ label: transport, op: '!=', value: '' }])} >= ${minRate.toFixed(4)}`,
         for: ctx.timing.hold(config.handshake.for), severity: 'critical',
       }],
     };
