@@ -53,7 +53,8 @@ export function recordingRules(ctx: RuleContext): RecordingRule[] {
     if (q.has('toolErrors')) {
       const serverErrors = q.rate('toolErrors', w, { ...byTool, subset: 'serverFailed' });
       rules.push(
-        { record: NAMES.toolServerErrorRate, expr: serverErrors },
+        // 0 where a tool has calls but no server error yet (its error series do not exist before the first error).
+        { record: NAMES.toolServerErrorRate, expr: `${serverErrors} or 0 * ${calls}` },
         { record: NAMES.toolServerErrorRatio, expr: ratioOrZero(serverErrors, calls) },
         { record: NAMES.toolValidationErrorRatio,
           expr: ratioOrZero(q.rate('toolErrors', w, { ...byTool, where: { errorType: 'invalid_params' } }), calls) },
@@ -95,8 +96,14 @@ function quantileTests(ctx: RuleContext): TestCase[] {
   // P95 of search_docs: half the calls under 1 s, all under 2 s → 1 + (0.95 - 0.5) / 0.5 = 1.9 s.
   exprs.push({ at: '30m', expr: `round(${NAMES.toolLatency(0.95)}{${tool}="search_docs"} * 100)`,
     expect: [{ labels: render('', fx.toolKept('search_docs')), value: 190 }] });
+  // Calls without a server error yet: the error rate is 0 (its error series do not exist yet), not absent.
+  if (ctx.job.has('toolErrors')) {
+    exprs.push({ at: '30m', expr: NAMES.toolServerErrorRate,
+      expect: Object.keys(shapes).map((t) => ({ labels: render(NAMES.toolServerErrorRate, fx.toolKept(t)), value: 0 })) });
+  }
   return [{
-    name: 'latency quantiles from the recorded bucket rate equal the raw quantiles, per tool; another profile\'s bucket rate is ignored',
+    name: 'latency quantiles from the recorded bucket rate equal the raw quantiles, per tool; another profile\'s bucket rate is ignored; '
+      + 'no server errors yet record a 0 error rate',
     interval: '1m',
     series: [
       ...Object.entries(shapes).flatMap(([t, latency]) => fx.toolTraffic(t, { ok: 60, latency })),
