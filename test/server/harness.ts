@@ -106,29 +106,8 @@ export function rawRequest(port: number, options: { method?: string; path?: stri
   });
 }
 
-/** Scrapes /metrics (Prometheus text). */
-export async function scrape(base: string): Promise<string> {
-  const res = await fetch(`${base}/metrics`);
-  if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
-  return res.text();
-}
-
-export function samples(text: string, name: string): Array<{ labels: Record<string, string>; value: number }> {
-  const out: Array<{ labels: Record<string, string>; value: number }> = [];
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!;
-    out.push({ labels, value: Number(m[3]) });
-  }
-  return out;
-}
-
-/** Sum of a series' samples whose labels include `match`. */
-/** Sum of the samples whose labels match `match`; as in PromQL, `label: ''` also matches a series without the label. */
-export const sumOf = (text: string, name: string, match: Record<string, string> = {}): number =>
-  samples(text, name).filter((s) => Object.entries(match).every(([k, v]) => (s.labels[k] ?? '') === v)).reduce((a, s) => a + s.value, 0);
+// One parser of the exposition for every suite.
+export { samples, scrape, value as sumOf } from '../instrument/scrape.js';
 
 /** HS256 secret the tests start servers with (MCP_JWT_SECRET). */
 export const JWT_SECRET = 'test-secret-0123456789-0123456789-abcdef';
