@@ -43,5 +43,5 @@ export function runbookUrl(config: Config, alert: string): string {
 export function ownToolSeries(ctx: RuleContext, name: string, matchers: readonly MatcherLike[] = []): string {
   const tool = ctx.job.label('toolCalls', 'tool');
   const named = matchers.some((m) => typeof m !== 'string' && m.label === tool && m.op === '=' && m.value !== '');
-  return selector(name, named ? matchers : [...matchers, { label: tool, op: '!=', value: '' }]);
+  return selector(name, named ? matchers : [{ label: tool, op: '!=', value: '' }, ...matchers]);
 }

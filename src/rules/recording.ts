@@ -7,10 +7,10 @@
 // buckets are read once per evaluation, not once per quantile) selected by the profile's tool label,
 // which the other profile's recording of the same name does not carry. The SLO's longer windows
 // (slo.ts, another group) read this group's tool rates the same way.
-import { histogramQuantile, selector, sumBy } from '../promql/index.js';
+import { histogramQuantile, sumBy } from '../promql/index.js';
 import { ratioOrZero } from '../promql/expr.js';
 import { getProfile, PROFILE_NAMES } from '../catalog/index.js';
-import type { RuleContext } from './context.js';
+import { ownToolSeries, type RuleContext } from './context.js';
 import { NAMES, RATE_WINDOW, RECORDED_QUANTILES } from './recorded.js';
 import { Fixtures, gauge, render } from './tests/fixtures.js';
 import type { AreaRules, ExprCheck, RecordingRule, TestCase } from './types.js';
@@ -24,7 +24,7 @@ export function recordingRules(ctx: RuleContext): RecordingRule[] {
   const rules: RecordingRule[] = [];
   if (q.has('toolDuration')) {
     rules.push({ record: NAMES.toolLatencyBuckets, expr: q.bucketRate('toolDuration', w, byTool) });
-    const own = selector(NAMES.toolLatencyBuckets, [{ label: q.label('toolDuration', 'tool'), op: '!=', value: '' }]);
+    const own = ownToolSeries(ctx, NAMES.toolLatencyBuckets);
     for (const quantile of RECORDED_QUANTILES) rules.push({ record: NAMES.toolLatency(quantile), expr: histogramQuantile(quantile, own) });
   }
   const bucketRates = [

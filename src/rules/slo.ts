@@ -5,12 +5,12 @@
 // window (traffic-weighted, one recorded series per tool), so a 3d ratio costs the same whatever
 // the number of servers. Those reads select the profile's own tool label: both profiles' rules may
 // load into one Prometheus and the recorded names are shared (see recording.ts).
-import { LATENCY_BUCKETS, type Matcher, type SignalId } from '../catalog/index.js';
-import { bucketBoundary, grouping, overTime, ratio, selector, sumBy } from '../promql/index.js';
+import { LATENCY_BUCKETS, type Matcher } from '../catalog/index.js';
+import { bucketBoundary, grouping, overTime, ratio, sumBy } from '../promql/index.js';
 import { ratioOrZero } from '../promql/expr.js';
 import { alertingRules, firing } from './alert.js';
 import { toolKey } from './alerts/guards.js';
-import type { RuleContext } from './context.js';
+import { ownToolSeries, type RuleContext } from './context.js';
 import { formatDuration, seconds } from './duration.js';
 import { NAMES, RATE_WINDOW, SLO_LABEL, SLO_NAMES, SLO_WINDOWS, type SloWindow } from './recorded.js';
 import { Fixtures, render, TEST_STEPS } from './tests/fixtures.js';
@@ -59,35 +59,33 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
       ? ratioOrZero(q.rate('toolErrors', win, { ...byTool, subset: 'serverFailed' }), q.rate('toolCalls', win, byTool))
       : `1 - (${q.fastShare('toolDuration', T, win, byTool)})`;
   };
-  const own = (id: SignalId): Matcher => ({ label: q.label(id, 'tool'), op: '!=', value: '' });
   /** Sum over the window of a recorded 5m rate: proportional to the window's count of calls. */
-  const summed = (series: string, id: SignalId, win: string, extra: Matcher[] = []) => overTime('sum', selector(series, [own(id), ...extra]), win);
+  const summed = (series: string, win: string, extra: Matcher[] = []) => overTime('sum', ownToolSeries(ctx, series, extra), win);
   const sli = (k: SloKind, w: SloWindow): string => {
     if (w === RATE_WINDOW) return rawSli(k, w);
     const win = timing.window(w);
-    if (k === 'availability') return ratioOrZero(summed(NAMES.toolServerErrorRate, 'toolErrors', win), summed(NAMES.toolCallRate, 'toolCalls', win));
-    const calls = (le: Matcher) => sumBy(grouping(q.keep, q.labels('toolDuration', ['tool'])), summed(NAMES.toolLatencyBuckets, 'toolDuration', win, [le]));
+    if (k === 'availability') return ratioOrZero(summed(NAMES.toolServerErrorRate, win), summed(NAMES.toolCallRate, win));
+    const calls = (le: Matcher) => sumBy(grouping(q.keep, q.labels('toolDuration', ['tool'])), summed(NAMES.toolLatencyBuckets, win, [le]));
     return `1 - (${ratio(calls(bucketBoundary(T)), calls({ label: 'le', op: '=', value: '+Inf' }))})`;
   };
   /** Calls per second over an alert's short window: the average of the recorded 5m rate beyond 5m. */
   const callRate = (w: SloWindow): string => w === RATE_WINDOW ? q.rate('toolCalls', timing.window(w), byTool)
-    : overTime('avg', selector(NAMES.toolCallRate, [own('toolCalls')]), timing.window(w));
+    : overTime('avg', ownToolSeries(ctx, NAMES.toolCallRate), timing.window(w));
   const kinds: SloKind[] = ['availability', 'latency'];
   const sliRules: RecordingRule[] = kinds.flatMap((k) => SLO_WINDOWS.map((w) => ({
     record: NAMES.sloErrorRatio(w), expr: sli(k, w), labels: { [SLO_LABEL]: SLO_NAMES[k] } })));
-  const toolLabel = q.label('toolCalls', 'tool');
-  // This profile's SLO series: the other profile's rules (one Prometheus may load both) write the
-  // same names, with their own tool label.
-  const only = (k: SloKind) => [{ label: SLO_LABEL, op: '=' as const, value: SLO_NAMES[k] }, { label: toolLabel, op: '!=' as const, value: '' }];
+  /** This profile's series of SLO `k` (the other profile's rules write the same names). */
+  const only = (k: SloKind, name: string) => ownToolSeries(ctx, name, [{ label: SLO_LABEL, op: '=', value: SLO_NAMES[k] }]);
   const metaRules: RecordingRule[] = kinds.flatMap((k) => [
     { record: NAMES.sloObjective, expr: `vector(${objective[k]})`, labels: { [SLO_LABEL]: SLO_NAMES[k] } },
     { record: NAMES.sloErrorBudget, expr: `vector(${budget(k)})`, labels: { [SLO_LABEL]: SLO_NAMES[k] } },
     // Mean of the 5m ratios over the period (Sloth's approach): cheap, not weighted by traffic.
-    { record: NAMES.sloPeriodErrorRatio, expr: `avg_over_time(${selector(NAMES.sloErrorRatio('5m'), only(k))}[${timing.window(slo.period)}])`,
+    { record: NAMES.sloPeriodErrorRatio, expr: `avg_over_time(${only(k, NAMES.sloErrorRatio('5m'))}[${timing.window(slo.period)}])`,
       labels: { [SLO_LABEL]: SLO_NAMES[k] } },
-    { record: NAMES.sloBudgetRemaining, expr: `1 - ${selector(NAMES.sloPeriodErrorRatio, only(k))} / ${budget(k)}`, labels: { [SLO_LABEL]: SLO_NAMES[k] } },
+    { record: NAMES.sloBudgetRemaining, expr: `1 - ${only(k, NAMES.sloPeriodErrorRatio)} / ${budget(k)}`, labels: { [SLO_LABEL]: SLO_NAMES[k] } },
   ]);
   const key = toolKey(ctx).join(', ');
+  const toolLabel = q.label('toolCalls', 'tool');
   const def = (k: SloKind, name: string, what: string): AlertDef => ({
     name,
     summary: `An MCP tool is spending its ${k} error budget too fast.`,
@@ -106,7 +104,7 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
     },
     variants: BURN_WINDOWS.map((w) => {
       const factor = burnFactor(w, slo.period);
-      const over = (win: SloWindow) => `${selector(NAMES.sloErrorRatio(win), only(k))} > (${factor} * ${budget(k)})`;
+      const over = (win: SloWindow) => `${only(k, NAMES.sloErrorRatio(win))} > (${factor} * ${budget(k)})`;
       return {
         expr: `${over(w.short)}\nand on (${key})\n${over(w.long)}\nand on (${key})\n${callRate(w.short)} >= ${config.minToolRate}`,
         for: timing.hold(w.for),
@@ -151,7 +149,7 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
         { at: page.for, alert: d.name, expect: [] },
         { at: firesAt(page.for), alert: d.name, expect: [expect(d, k, 0, pageShare * eb, what)] },
       ],
-      exprs: [{ at: '10m', expr: `round(${selector(NAMES.sloErrorRatio('5m'), only(k))} * 100000)`,
+      exprs: [{ at: '10m', expr: `round(${only(k, NAMES.sloErrorRatio('5m'))} * 100000)`,
         // caller errors (fetch_url: invalid arguments) do not count against availability
         expect: [['search_docs', pageShare * eb], ['list_files', 0], ['rare_tool', 1], ...(k === 'availability' ? [['fetch_url', 0]] : [])].map(([tool, v]) => ({
           labels: render('', { ...fx.toolKept(tool as string), [SLO_LABEL]: SLO_NAMES[k] }),
@@ -171,7 +169,7 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
   /** 1 per tool where a window's SLI from the recorded rates equals the SLI computed from the raw series. */
   const matchesRaw = (k: SloKind, w: SloWindow, at: string, tools: readonly string[]): ExprCheck => ({
     at,
-    expr: `abs(${selector(NAMES.sloErrorRatio(w), only(k))} - on (${key}) (${rawSli(k, w)})) < bool 1e-9`,
+    expr: `abs(${only(k, NAMES.sloErrorRatio(w))} - on (${key}) (${rawSli(k, w)})) < bool 1e-9`,
     expect: tools.map((t) => ({ labels: render('', fx.toolKept(t)), value: 1 })),
   });
   // Warm-up, quiet, 20 min of 120 clean calls/min, 20 min of 30 calls/min half failing, quiet: in the
@@ -185,7 +183,7 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
       { ok: 15, server: 15, steps: 20 }, { steps: 15 }] }),
     alerts: [],
     exprs: [
-      { at: '1h15m', expr: `round(${selector(NAMES.sloErrorRatio('1h'), only('availability'))} * 100000)`,
+      { at: '1h15m', expr: `round(${only('availability', NAMES.sloErrorRatio('1h'))} * 100000)`,
         expect: [{ labels: render('', { ...fx.toolKept('search_docs'), [SLO_LABEL]: SLO_NAMES.availability }), value: 10000 }] },
       matchesRaw('availability', '1h', '1h15m', ['search_docs']),
     ],
