@@ -5,7 +5,7 @@
 //  - message sizing (the JSON.stringify of a request and a response).
 // Not here: the opt-in AsyncLocalStorage tax, paid by every promise of the SDK's request handling
 // and only visible across processes (`npm run bench -- inprocess` prints full-als next to full).
-// Best of 20 blocks each (contention on a shared machine only adds CPU time).
+// Blocks of all rows alternate; each row keeps its best block (contention only adds CPU time).
 //
 //   npm run bench:instrument:components
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,49 +24,61 @@ const request = (id: number): JSONRPCMessage => ({
 });
 const response = (id: number): JSONRPCMessage => ({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: String(id + 2) }] } });
 
-/** µs of CPU per iteration: the best of BLOCKS blocks, after a warm-up. */
-async function cpuPerCall(perBlock: number, run: (i: number) => unknown): Promise<number> {
-  for (let i = 0; i < perBlock; i++) await run(i);
-  let best = Infinity;
-  for (let b = 0; b < BLOCKS; b++) {
-    const t = process.cpuUsage();
-    for (let i = 0; i < perBlock; i++) await run(i);
-    const d = process.cpuUsage(t);
-    best = Math.min(best, (d.user + d.system) / perBlock);
-  }
-  return best;
-}
+/** A loop to measure: `run(i)` is one tool call (or one unit of work). */
+interface Subject { name: string; run: (i: number) => unknown; close?: () => Promise<void> }
 
-/** The wrapper's cost per request/response pair with the given options (the stub does nothing else). */
-async function wrapperCost(options: InstrumentationOptions): Promise<number> {
+/** The wrapper driven by request/response pairs with the given options (the stub does nothing else). */
+async function wrapper(name: string, options: InstrumentationOptions): Promise<Subject> {
   const instr = createInstrumentation({ tools: TOOLS, maxLogLinesPerSecond: Number.MAX_SAFE_INTEGER, ...options });
   const stub: Transport = { start: async () => {}, send: async () => {}, close: async () => {} };
   stub.onmessage = () => {};
   instr.instrumentTransport(stub, { kind: 'stdio' });
   await stub.start();
-  const cost = await cpuPerCall(2000, (i) => {
-    stub.onmessage!(request(i));
-    void stub.send(response(i));
-    if (i % 100 === 99) {
-      instr.logger.flush();
-      instr.audit?.flush();
-    }
-  });
-  await instr.close();
-  return cost;
+  return {
+    name,
+    run: (i) => {
+      stub.onmessage!(request(i));
+      void stub.send(response(i));
+      if (i % 100 === 99) {
+        instr.logger.flush();
+        instr.audit?.flush();
+      }
+    },
+    close: () => instr.close(),
+  };
+}
+
+/**
+ * µs of CPU per iteration of each subject: blocks of the subjects alternate (so drift and
+ * neighbours on a shared machine hit all alike) and each keeps its least disturbed block
+ * (contention only adds CPU time).
+ */
+function cpuPerCall(subjects: Subject[], perBlock: number): number[] {
+  const best = subjects.map(() => Infinity);
+  let i = 0;
+  for (let b = -1; b < BLOCKS; b++) {
+    subjects.forEach((s, k) => {
+      const t = process.cpuUsage();
+      for (let n = 0; n < perBlock; n++) s.run(i++);
+      const d = process.cpuUsage(t);
+      if (b >= 0) best[k] = Math.min(best[k]!, (d.user + d.system) / perBlock); // block -1 warms up
+    });
+  }
+  return best;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'instr-components-'));
 const log = { file: join(dir, 'log.jsonl') };
-console.log(`node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; µs CPU per tool call, best of ${BLOCKS} blocks`);
-const rows: [string, number][] = [];
+console.log(`node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; µs CPU per tool call, best of ${BLOCKS} alternating blocks`);
 // Building the two messages is the stub's own cost, taken off every wrapper row.
-const messages = await cpuPerCall(2000, (i) => [request(i), response(i)]);
-const wrapper = async (options: InstrumentationOptions) => (await wrapperCost(options)) - messages;
-rows.push(['wrapper, metrics only (logs at warning, no audit)', await wrapper({ log, logLevel: 'warning' })]);
-rows.push(['wrapper + info logs', await wrapper({ log, logLevel: 'info' })]);
-rows.push(['wrapper + info logs + audit (full)', await wrapper({ log, logLevel: 'info', auditFile: join(dir, 'audit.jsonl') })]);
-rows.push(['  of which message sizing (2 x JSON.stringify)',
-  await cpuPerCall(2000, (i) => JSON.stringify(request(i)).length + JSON.stringify(response(i)).length) - messages]);
-for (const [name, us] of rows) console.log(`${us.toFixed(2).padStart(8)}  ${name}`);
+const subjects: Subject[] = [
+  { name: 'messages alone', run: (i) => [request(i), response(i)] },
+  await wrapper('wrapper, metrics only (logs at warning, no audit)', { log, logLevel: 'warning' }),
+  await wrapper('wrapper + info logs', { log, logLevel: 'info' }),
+  await wrapper('wrapper + info logs + audit (full)', { log, logLevel: 'info', auditFile: join(dir, 'audit.jsonl') }),
+  { name: '  of which message sizing (2 x JSON.stringify)', run: (i) => JSON.stringify(request(i)).length + JSON.stringify(response(i)).length },
+];
+const [messages, ...rest] = cpuPerCall(subjects, 5000);
+rest.forEach((us, k) => console.log(`${(us - messages!).toFixed(2).padStart(8)}  ${subjects[k + 1]!.name}`));
+for (const s of subjects) await s.close?.();
 rmSync(dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@
 import * as crypto from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { isoTime } from './iso-time.js';
+import { jsonNumber, jsonString, jsonValue } from './json-text.js';
 import { LineSink } from './line-sink.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -69,14 +70,27 @@ export class AuditTrail {
     this.sink.close();
   }
 
-  private chain(ts: number, entry: AuditEntry): string {
+  private chain(ts: number, e: AuditEntry): string {
     this.seq++;
-    const body = JSON.stringify({ seq: this.seq, ts: isoTime(ts), prev: this.prev, ...entry,
-      arguments: this.redact(entry.arguments) });
-    const hash = sha256(body);
+    // Written field by field (what JSON.stringify of the record gave, without building the record).
+    let body = `{"seq":${this.seq},"ts":"${isoTime(ts)}","prev":"${this.prev}"`;
+    if (e.session_id !== undefined) body += `,"session_id":${jsonString(e.session_id)}`;
+    if (e.client !== undefined) body += `,"client":${jsonString(e.client)}`;
+    if (e.subject !== undefined) body += `,"subject":${jsonString(e.subject)}`;
+    if (e.client_id !== undefined) body += `,"client_id":${jsonString(e.client_id)}`;
+    body += `,"tool":${jsonString(e.tool)}`;
+    const args = jsonValue(this.redact(e.arguments));
+    if (args !== undefined) body += `,"arguments":${args}`;
+    body += `,"outcome":"${e.outcome}"`;
+    if (e.error_type !== undefined) body += `,"error_type":${jsonString(e.error_type)}`;
+    body += `,"latency_ms":${jsonNumber(e.latency_ms)},"trace_id":${jsonString(e.trace_id)},"span_id":${jsonString(e.span_id)}`;
+    if (e.input_tokens !== undefined) body += `,"input_tokens":${jsonNumber(e.input_tokens)}`;
+    if (e.output_tokens !== undefined) body += `,"output_tokens":${jsonNumber(e.output_tokens)}`;
+    if (e.cost_usd !== undefined) body += `,"cost_usd":${jsonNumber(e.cost_usd)}`;
+    const hash = sha256(body + '}');
     this.prev = hash;
-    this.onWrite(entry.outcome);
-    return `${body.slice(0, -1)},"hash":"${hash}"}`;
+    this.onWrite(e.outcome);
+    return `${body},"hash":"${hash}"}`;
   }
 }
 

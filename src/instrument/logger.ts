@@ -3,6 +3,7 @@
 // error_code). Every other field (arguments, results, error text) passes through the redactor. A per-second budget bounds bursts;
 // what it drops is counted and reported in the next window's first line.
 import { isoTime } from './iso-time.js';
+import { jsonString, jsonValue } from './json-text.js';
 import { LineSink, type LineDestination } from './line-sink.js';
 import type { Redactor } from './redact.js';
 
@@ -22,6 +23,14 @@ const TRUSTED_FIELDS = new Set(['trace_id', 'span_id', 'parent_span_id', 'sessio
 /** Keys every line starts with; a field of the same name is dropped rather than written twice. */
 const RESERVED_FIELDS = new Set(['timestamp', 'level', 'message']);
 
+/** Distinct field names whose key text is kept. */
+const MAX_CACHED_KEYS = 1000;
+
+interface FieldKey {
+  prefix: string;
+  trusted: boolean;
+}
+
 interface Entry {
   time: number;
   level: LogLevel;
@@ -39,6 +48,7 @@ export interface LoggerOptions {
 export class Logger {
   private readonly sink: LineSink<Entry>;
   private readonly threshold: number;
+  private readonly keys = new Map<string, FieldKey>();
   private windowStart = 0;
   private windowCount = 0;
   private droppedInWindow = 0;
@@ -91,31 +101,27 @@ export class Logger {
   }
 
   private format(e: Entry): string {
-    // The fields object is serialised as it is (JSON.stringify skips undefined): copying it into a
-    // new record first cost ~20 % of a line. Copied only when a field must be redacted or clashes.
-    const head = `{"timestamp":"${isoTime(e.time)}","level":"${e.level}","message":${JSON.stringify(e.message)}`;
-    const body = JSON.stringify(this.cleaned(e.fields));
-    return body.length > 2 ? `${head},${body.slice(1)}` : `${head}}`;
+    let line = `{"timestamp":"${isoTime(e.time)}","level":"${e.level}","message":${jsonString(e.message)}`;
+    for (const k in e.fields) {
+      const v = e.fields[k];
+      if (v === undefined) continue;
+      const key = this.keyOf(k);
+      if (key === undefined) continue;
+      const text = jsonValue(key.trusted || v === null || typeof v === 'number' || typeof v === 'boolean' ? v : this.redactor.redact(v));
+      if (text !== undefined) line += key.prefix + text;
+    }
+    return line + '}';
   }
 
-  /** `fields` with untrusted values redacted and the line's own keys dropped (a copy only if that changes anything). */
-  private cleaned(fields: LogFields): LogFields {
-    let out = fields;
-    for (const k in fields) {
-      const v = fields[k];
-      if (v === undefined) continue;
-      if (RESERVED_FIELDS.has(k)) {
-        if (out === fields) out = { ...fields };
-        delete out[k];
-        continue;
-      }
-      if (TRUSTED_FIELDS.has(k) || v === null || typeof v === 'number' || typeof v === 'boolean') continue;
-      const redacted = this.redactor.redact(v);
-      if (redacted !== v) {
-        if (out === fields) out = { ...fields };
-        out[k] = redacted;
-      }
+  /** How a field is written: its `,"key":` text and whether it skips redaction; undefined for the line's own keys. */
+  private keyOf(k: string): FieldKey | undefined {
+    let key = this.keys.get(k);
+    if (key === undefined) {
+      if (RESERVED_FIELDS.has(k)) return undefined;
+      key = { prefix: `,${jsonString(k)}:`, trusted: TRUSTED_FIELDS.has(k) };
+      // Field names come from code, so this stays small; the bound only guards against generated names.
+      if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(k, key);
     }
-    return out;
+    return key;
   }
 }
