@@ -1,0 +1,43 @@
+// The label values the timed queries select (`tool="_OTHER"`, `kind=~"tool|method"`), read from
+// their PromQL with Prometheus's lezer grammar: the fleet generator must emit each of them, or the
+// panel reading it is timed on no data.
+import { parser } from '@prometheus-io/lezer-promql';
+
+/**
+ * Series name → label → the matchers that select literal values, each as its alternatives:
+ * `a="x"` is `["x"]`, `a=~"x|y"` is `["x", "y"]` (a series with any one of them answers it).
+ */
+export type SelectedValues = Record<string, Record<string, string[][]>>;
+
+/** A regex matcher selects literal values when it is a plain alternation (`a|b`); `.+`, `Mcp.*` select none in particular. */
+const LITERAL_ALTERNATION = /^[\w\-/]+(\|[\w\-/]+)*$/;
+
+export function selectedLabelValues(exprs: readonly string[]): SelectedValues {
+  const out: SelectedValues = {};
+  const add = (series: string, label: string, alternatives: string[]) => {
+    const matchers = ((out[series] ??= {})[label] ??= []);
+    if (!matchers.some((m) => m.join('|') === alternatives.join('|'))) matchers.push(alternatives);
+  };
+  for (const expr of exprs) {
+    parser.parse(expr).iterate({
+      enter(node) {
+        if (node.name !== 'VectorSelector') return;
+        const name = node.node.getChild('Identifier');
+        if (!name) return;
+        const series = expr.slice(name.from, name.to);
+        for (const m of node.node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? []) {
+          const label = m.getChild('LabelName');
+          const op = m.getChild('MatchOp');
+          const literal = m.getChild('StringLiteral');
+          if (!label || !op || !literal) continue;
+          const value = JSON.parse(expr.slice(literal.from, literal.to).replace(/^'|'$/g, '"')) as string;
+          const opText = expr.slice(op.from, op.to);
+          const values = opText === '=' ? [value] : opText === '=~' && LITERAL_ALTERNATION.test(value) ? value.split('|') : [];
+          // `label=""` selects series without the label, which the generator writes anyway.
+          if (values.length > 0 && !values.includes('')) add(series, expr.slice(label.from, label.to), values);
+        }
+      },
+    });
+  }
+  return out;
+}
