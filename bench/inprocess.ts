@@ -167,6 +167,11 @@ export function run(opts: InProcessOptions): Promise<BenchResult> {
       const added = pairedDelta(byName.full, cpu.baseline);
       budgets.push({ budget: `added server CPU per tool call (in process) ≤ ${ADDED_CPU_BUDGET_US} µs`,
         figure: `${fmtSpread(added, 1)} µs`, met: added.median <= ADDED_CPU_BUDGET_US });
+      if (byName['otel-signals']) {
+        const vsOtel = pairedDelta(byName.full, byName['otel-signals']);
+        budgets.push({ budget: 'in process full < otel-signals (CPU per call)', figure: `full − otel ${fmtSpread(vsOtel, 1)} µs`,
+          met: vsOtel.median < 0 });
+      }
     }
     return { table, budgets, raw: { cpuUsPerCall: cpu, primitivesNs: prim } };
   });

@@ -2,8 +2,8 @@
 //   baseline      no instrumentation
 //   prom-naive    the obvious prom-client transport wrapper: one histogram + one counter per request
 //   otel-naive    the same two instruments with the OpenTelemetry JS metrics SDK
-//   otel-signals  the OpenTelemetry SDK recording the per-call metric signals our full instrumentation
-//                 records (requests, tool calls, tool duration, message sizes in and out)
+//   otel-signals  the same per-call work as full with the OpenTelemetry metrics SDK: the per-call metric
+//                 signals full records, and the same log and audit lines (this project's Logger and AuditTrail)
 //   full          this project's instrumentation (src/instrument), prom-client profile: every catalogue
 //                 signal, JSON logs at info level to a file, audit trail on
 //   full-otel     the same in the otel profile (semconv names, still prom-client underneath)
@@ -22,7 +22,11 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { LATENCY_BUCKETS, MESSAGE_SIZE_BUCKETS, type ProfileName } from '../src/catalog/index.js';
+import { AuditTrail } from '../src/instrument/audit.js';
 import { createInstrumentation, type LogLevel } from '../src/instrument/index.js';
+import { Logger } from '../src/instrument/logger.js';
+import { Redactor } from '../src/instrument/redact.js';
+import { serverSpan } from '../src/instrument/trace.js';
 import { SAMPLE_TOOL_NAMES, type ToolContext } from '../src/sample-server/tools/index.js';
 import { NO_CONTEXT } from './workload.js';
 
@@ -157,6 +161,21 @@ function messageType(m: JSONRPCMessage): string {
   return 'error' in m ? 'error' : 'response';
 }
 
+/** Content bytes of a tools/call result, as full's tool response size signal counts them. */
+function resultBytes(response: JSONRPCMessage): number {
+  const content = 'result' in response ? (response.result as { content?: unknown }).content : undefined;
+  if (!Array.isArray(content)) return 0;
+  return content.reduce((sum: number, item: { type?: string; text?: unknown }) =>
+    sum + (item.type === 'text' && typeof item.text === 'string' ? Buffer.byteLength(item.text) : JSON.stringify(item).length), 0);
+}
+
+/**
+ * The OpenTelemetry metrics SDK doing the work `full` does per tool call: the same per-call metric
+ * signals (requests, tool calls and duration, message sizes in and out, tool response size and
+ * truncations, audit records) and the same log and audit lines, written by this project's Logger
+ * and AuditTrail with the same fields. Only the metrics engine (and the naive sizing by
+ * serialising) differs, so this is the alternative a server author would build with OTel.
+ */
 function otelSignals(): Instrumentation {
   const otel = otelMeter();
   const m = otel.meter;
@@ -164,20 +183,62 @@ function otelSignals(): Instrumentation {
   const size = m.createHistogram('mcp.message.size', { unit: 'By', advice: { explicitBucketBoundaries: [...MESSAGE_SIZE_BUCKETS] } });
   const toolCalls = m.createCounter('mcp.tool.invocations');
   const toolDuration = m.createHistogram('mcp.tool.duration', { unit: 's', advice: { explicitBucketBoundaries: [...LATENCY_BUCKETS] } });
+  const responseSize = m.createHistogram('mcp.tool.response.size', { unit: 'By', advice: { explicitBucketBoundaries: [...MESSAGE_SIZE_BUCKETS] } });
+  const truncated = m.createCounter('mcp.tool.responses.truncated');
+  const auditRecords = m.createCounter('mcp.audit.records');
+  const redactions = m.createCounter('mcp.redactions');
+  const tokenCount = m.createCounter('mcp.tool.tokens');
+  const cost = m.createCounter('mcp.tool.cost', { unit: 'USD' });
+  // What tools reported for their call, by request id, until its response is recorded (one session here).
+  const reported = new Map<string | number, { input: number; output: number; costUsd: number }>();
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-bench-'));
+  const logger = new Logger({ destination: { file: join(dir, 'server.log') }, level: 'info', maxLinesPerSecond: 1000 },
+    new Redactor((detector) => redactions.add(1, { detector, location: 'log' })));
+  const inputRedactor = new Redactor((detector) => redactions.add(1, { detector, location: 'input' }));
+  const audit = new AuditTrail(join(dir, 'audit.jsonl'), (v) => inputRedactor.redact(v), (outcome) => auditRecords.add(1, { outcome }));
+  let client: string | undefined;
   return {
     wrap: (t, kind) => onExchange(t, (e) => {
       const outcome = e.ok ? 'ok' : 'error';
       requests.add(1, { method: e.method, transport: kind, outcome });
       size.record(Buffer.byteLength(JSON.stringify(e.request)), { direction: 'in', type: messageType(e.request) });
       size.record(Buffer.byteLength(JSON.stringify(e.response)), { direction: 'out', type: messageType(e.response) });
-      if (e.method === 'tools/call') {
-        toolCalls.add(1, { tool: e.tool, status: outcome });
-        toolDuration.record(e.seconds, { tool: e.tool });
+      const params = (e.request as { params?: Record<string, unknown> }).params;
+      if (e.method === 'initialize') client = (params?.clientInfo as { name?: string } | undefined)?.name;
+      if (e.method !== 'tools/call') return;
+      const trace = serverSpan(params?._meta);
+      const requestId = 'id' in e.request ? e.request.id : undefined;
+      const tokens = requestId === undefined ? undefined : reported.get(requestId);
+      if (tokens) {
+        reported.delete(requestId!);
+        if (tokens.input > 0) tokenCount.add(tokens.input, { tool: e.tool, token_type: 'input' });
+        if (tokens.output > 0) tokenCount.add(tokens.output, { tool: e.tool, token_type: 'output' });
+        if (tokens.costUsd > 0) cost.add(tokens.costUsd, { tool: e.tool });
       }
+      toolCalls.add(1, { tool: e.tool, status: outcome });
+      toolDuration.record(e.seconds, { tool: e.tool });
+      responseSize.record(resultBytes(e.response), { tool: e.tool });
+      truncated.add(0, { tool: e.tool });
+      const durationMs = Math.round(e.seconds * 1e6) / 1000;
+      logger.log('info', 'tools/call', {
+        trace_id: trace.traceId, span_id: trace.spanId, parent_span_id: trace.parentSpanId, request_id: requestId,
+        method: e.method, tool: e.tool, duration_ms: durationMs, status: outcome, transport: kind, client, tokens,
+      });
+      audit.record({ client, tool: e.tool, arguments: params?.arguments, outcome, latency_ms: durationMs, trace_id: trace.traceId,
+        span_id: trace.spanId, input_tokens: tokens?.input, output_tokens: tokens?.output, cost_usd: tokens?.costUsd });
     }),
     render: otel.render,
-    toolContext: NO_CONTEXT,
-    close: otel.close,
+    toolContext: {
+      reportTokens: ({ inputTokens = 0, outputTokens = 0, costUsd = 0 }, call) => {
+        if (call) reported.set(call.requestId, { input: inputTokens, output: outputTokens, costUsd });
+      },
+    },
+    close: async () => {
+      logger.close();
+      audit.close();
+      await otel.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
