@@ -21,6 +21,10 @@ type NamedSeries = { [K in keyof RecordedSeries]-?: NonNullable<RecordedSeries[K
 type BucketSeries = Extract<NamedSeries, `${string}Buckets`>;
 /** Recorded series aggregated per job without a tool label. */
 type JobSeries = 'messageSizeBuckets' | 'gcDurationBuckets' | 'agentTurnsBuckets' | 'hallucinationRate' | 'requestRate' | 'jsonrpcErrorRate';
+/** Recorded series aggregated per process (job and instance): they keep the instance filter. */
+type InstanceSeries = 'unknownRequestRate';
+/** Recorded series aggregated per job and tool. */
+type ToolSeries = Exclude<NamedSeries, JobSeries | InstanceSeries>;
 /** The `le` of the bucket that counts every observation. */
 const ALL_OBSERVATIONS: MatcherLike = { label: 'le', op: '=', value: '+Inf' };
 
@@ -54,18 +58,23 @@ export class RecordedQueries {
   }
 
   /** A per-job, per-tool recorded series for the selected jobs and tools. */
-  perTool(key: Exclude<NamedSeries, JobSeries>, slo?: SloKind): string {
+  perTool(key: ToolSeries, slo?: SloKind): string {
     return this.select(this.defined(key, this.series[key]), slo);
   }
 
   /** A per-job, per-tool recorded series for the selected jobs and every tool (the tool filter left out). */
-  allTools(key: Exclude<NamedSeries, JobSeries>): string {
+  allTools(key: ToolSeries): string {
     return selector(this.defined(key, this.series[key]), [SCOPE[0]]);
   }
 
   /** A series recorded per job (no tool label), for the selected jobs. */
   perJob(key: JobSeries): string {
     return this.named(key);
+  }
+
+  /** A series recorded per job and instance, for the selected jobs and instances. */
+  perInstance(key: InstanceSeries, extra: readonly MatcherLike[] = []): string {
+    return selector(this.defined(key, this.series[key]), [...SCOPE, ...extra]);
   }
 
   /** Quantile of a recorded bucket rate over the selected jobs (and tools), per the given labels. */
@@ -82,7 +91,7 @@ export class RecordedQueries {
    * Increase over the dashboard's time range from a recorded 5m rate: its mean over the range times
    * the range in seconds, summed per the given labels.
    */
-  increaseOverRange(key: Exclude<NamedSeries, JobSeries>, by: readonly string[]): string {
+  increaseOverRange(key: ToolSeries, by: readonly string[]): string {
     return sumBy(by, `avg_over_time(${this.perTool(key)}[${RANGE}]) * ${RANGE_SECONDS}`);
   }
 

@@ -49,7 +49,10 @@ function admission({ q, perInstance, config }: DashboardContext): RowSpec {
   };
 }
 
-function probing({ perInstance: q, config }: DashboardContext): RowSpec {
+function probing({ perInstance: q, recorded: r, config }: DashboardContext): RowSpec {
+  // Recorded per instance and client over 5m (the probing alert's window): raw, these panels read every instance × client.
+  const unknownRequests = (kind: 'tool' | 'method') => sumBy(['instance', q.label('unknownRequests', 'clientName')],
+    r.perInstance('unknownRequestRate', [{ label: q.label('unknownRequests', 'kind'), op: '=', value: kind }]));
   return {
     title: 'Probing',
     panels: [
@@ -62,17 +65,17 @@ function probing({ perInstance: q, config }: DashboardContext): RowSpec {
       }, upperLimit(config.probing.methodNotFoundPerSecond)),
       q.has('unknownRequests') && timeseriesWithLimit({
         title: 'Unknown tool names per client',
-        description: 'tools/call requests naming a tool the server does not have, per second, by client (clientInfo name; ' +
-          `unknown names beyond the known set are "${OVERFLOW_VALUE}"). The dashed line is the probing alert threshold.`,
+        description: 'tools/call requests naming a tool the server does not have, per second over 5 minutes, by instance and client ' +
+          `(clientInfo name; unknown names beyond the known set are "${OVERFLOW_VALUE}"). The dashed line is the probing alert threshold.`,
         unit: units.OpsPerSecond,
-        queries: [{ expr: q.rate('unknownRequests', RATE_INTERVAL, { by: ['clientName'], where: { kind: 'tool' } }),
+        queries: [{ expr: unknownRequests('tool'),
           legend: legend(q.label('unknownRequests', 'clientName')) }],
       }, upperLimit(config.probing.unknownToolsPerSecond)),
       q.has('unknownRequests') && timeseries({
         title: 'Unknown methods per client',
-        description: 'Requests for JSON-RPC methods the server does not implement (-32601), per second, by client.',
+        description: 'Requests for JSON-RPC methods the server does not implement (-32601), per second over 5 minutes, by instance and client.',
         unit: units.OpsPerSecond,
-        queries: [{ expr: q.rate('unknownRequests', RATE_INTERVAL, { by: ['clientName'], where: { kind: 'method' } }),
+        queries: [{ expr: unknownRequests('method'),
           legend: legend(q.label('unknownRequests', 'clientName')) }],
       }),
       q.has('toolCalls') && timeseries({

@@ -31,6 +31,7 @@ export const NAMES = {
   hallucinationRate: 'job_kind:mcp_tool_hallucinations:rate5m',
   requestRate: 'job_method:mcp_requests:rate5m',
   jsonrpcErrorRate: 'job_code:mcp_jsonrpc_errors:rate5m',
+  unknownRequestRate: 'job_instance_client_kind:mcp_unknown_requests:rate5m',
   toolCallRate: 'job_tool:mcp_tool_calls:rate5m',
   toolCallShare: 'job_tool:mcp_tool_calls:share_rate5m',
   toolErrorRatio: 'job_tool:mcp_tool_errors:ratio_rate5m',
@@ -65,6 +66,8 @@ export interface RecordedSeries {
   hallucinationRate?: string;
   requestRate?: string;
   jsonrpcErrorRate?: string;
+  /** Requests naming an unknown tool or method, per process and client: the probing alert's granularity. */
+  unknownRequestRate?: string;
   toolCallRate?: string;
   toolCallShare?: string;
   toolErrorRatio?: string;
@@ -107,6 +110,7 @@ export function recordedSeries(profile: Profile): RecordedSeries {
     hallucinationRate: when(has('hallucinations'), NAMES.hallucinationRate),
     requestRate: when(has('requests'), NAMES.requestRate),
     jsonrpcErrorRate: when(has('jsonrpcErrors'), NAMES.jsonrpcErrorRate),
+    unknownRequestRate: when(has('unknownRequests'), NAMES.unknownRequestRate),
     toolCallRate: when(calls, NAMES.toolCallRate),
     toolCallShare: when(calls, NAMES.toolCallShare),
     toolErrorRatio: when(calls, NAMES.toolErrorRatio),

@@ -12,7 +12,7 @@ import { ratioOrZero } from '../promql/expr.js';
 import { getProfile, PROFILE_NAMES } from '../catalog/index.js';
 import { ownToolSeries, type RuleContext } from './context.js';
 import { NAMES, RATE_WINDOW, RECORDED_QUANTILES } from './recorded.js';
-import { Fixtures, gauge, render } from './tests/fixtures.js';
+import { counter, Fixtures, gauge, render } from './tests/fixtures.js';
 import type { AreaRules, ExprCheck, RecordingRule, TestCase } from './types.js';
 
 export const RECORDING_GROUP = 'mcp-recording';
@@ -43,6 +43,11 @@ export function recordingRules(ctx: RuleContext): RecordingRule[] {
     ['jsonrpcErrors', NAMES.jsonrpcErrorRate, ['code']],
   ] as const;
   for (const [id, record, by] of rates) if (q.has(id)) rules.push({ record, expr: q.rate(id, w, { by }) });
+  // Per process, as the probing alert and the security panels show it: raw, those panels read ~10
+  // samples per point for every instance × client (1.7 s at 1,000 servers), recorded one.
+  if (ctx.instance.has('unknownRequests')) {
+    rules.push({ record: NAMES.unknownRequestRate, expr: ctx.instance.rate('unknownRequests', w, { by: ['clientName', 'kind'] }) });
+  }
   if (q.has('toolCalls')) {
     const calls = q.rate('toolCalls', w, byTool);
     rules.push(
@@ -114,6 +119,29 @@ function quantileTests(ctx: RuleContext): TestCase[] {
   }];
 }
 
+/** The per-process unknown-request rate keeps instance, client and kind apart, and equals the raw rate. */
+function unknownRequestTests(ctx: RuleContext): TestCase[] {
+  if (!ctx.instance.has('unknownRequests')) return [];
+  const fx = new Fixtures(ctx);
+  const client = ctx.instance.label('unknownRequests', 'clientName');
+  const kind = ctx.instance.label('unknownRequests', 'kind');
+  // Per 1m step: scanner 120 unknown tools (2/s) and 30 unknown methods (0.5/s); honest-agent 6 unknown tools (0.1/s).
+  const traffic = [['scanner', 'tool', 120], ['scanner', 'method', 30], ['honest-agent', 'tool', 6]] as const;
+  return [{
+    name: 'unknown requests are recorded per instance, client and kind at the raw rate',
+    interval: '1m',
+    series: traffic.map(([c, k, perStep]) => fx.series('unknownRequests', { clientName: c, kind: k }, counter(perStep))),
+    alerts: [],
+    exprs: [{
+      at: '30m',
+      expr: NAMES.unknownRequestRate,
+      expect: traffic.map(([c, k, perStep]) => ({
+        labels: render(NAMES.unknownRequestRate, fx.kept('instance', { [client]: c, [kind]: k })), value: perStep / 60 })),
+    }],
+  }];
+}
+
 export function recordingArea(ctx: RuleContext): AreaRules {
-  return { area: 'recording', groups: [{ name: RECORDING_GROUP, rules: recordingRules(ctx) }], alerts: [], tests: quantileTests(ctx), reads: [] };
+  return { area: 'recording', groups: [{ name: RECORDING_GROUP, rules: recordingRules(ctx) }], alerts: [],
+    tests: [...quantileTests(ctx), ...unknownRequestTests(ctx)], reads: [] };
 }

@@ -155,6 +155,11 @@ const FLEET_INPUT: Record<ProfileName, () => Record<string, string>> = {
     // JSON-RPC requests and errors, instance a: 60 tools/call and 6 -32602 errors a minute
     'mcp_requests_total{job="mcp", instance="a", method="tools/call", transport="http", outcome="ok"}': perMinute(60),
     'mcp_jsonrpc_errors_total{job="mcp", instance="a", method="tools/call", code="-32602"}': perMinute(6),
+    // unknown tool names and methods per minute: client scanner on instances a (12 and 6) and b (30), honest on a (3)
+    'mcp_unknown_requests_total{job="mcp", instance="a", client_name="scanner", kind="tool"}': perMinute(12),
+    'mcp_unknown_requests_total{job="mcp", instance="a", client_name="scanner", kind="method"}': perMinute(6),
+    'mcp_unknown_requests_total{job="mcp", instance="b", client_name="scanner", kind="tool"}': perMinute(30),
+    'mcp_unknown_requests_total{job="mcp", instance="a", client_name="honest", kind="tool"}': perMinute(3),
   }, ...FLEET.map(([tool, instance, c]) => {
     const l = `job="mcp", instance="${instance}", tool="${tool}"`;
     // search only, per instance: 600 input tokens, $6, 3 truncated responses a minute
@@ -253,6 +258,11 @@ function promClientOnlyCases(): { path: string; panel: string; ref?: number; sam
     { path: quality, panel: 'Cost per call by tool', samples: search(12 / 60) },
     { path: security, panel: 'Tool response size P95 by tool', samples: search(1.5) },
     { path: security, panel: 'Truncated responses by tool', samples: search(6 / 60) },
+    { path: security, panel: 'Unknown tool names per client', samples: [
+      { labels: '{client_name="honest", instance="a"}', value: 3 / 60 },
+      { labels: '{client_name="scanner", instance="a"}', value: 12 / 60 },
+      { labels: '{client_name="scanner", instance="b"}', value: 30 / 60 }] },
+    { path: security, panel: 'Unknown methods per client', samples: [{ labels: '{client_name="scanner", instance="a"}', value: 6 / 60 }] },
   ];
 }
 
