@@ -41,3 +41,56 @@ export function selectedLabelValues(exprs: readonly string[]): SelectedValues {
   }
   return out;
 }
+
+/** The labels a rule keeps by name: those of its `by (...)` clauses (a recorded series carries no other label of its inputs). */
+function keptLabels(expr: string): Set<string> {
+  const kept = new Set<string>();
+  parser.parse(expr).iterate({
+    enter(node) {
+      if (node.name !== 'GroupingLabels') return;
+      for (const label of node.node.getChildren('LabelName')) kept.add(expr.slice(label.from, label.to));
+    },
+  });
+  return kept;
+}
+
+/**
+ * Values selected on recorded series, carried to the series their recording rules read (through
+ * rules reading other rules' series too): a panel selecting `kind="method"` on a recorded rate
+ * answers only if the raw family was written with that value. Only labels a rule keeps by name
+ * are carried (an `slo` label a rule adds belongs to no input).
+ */
+export function throughRecordingRules(selected: SelectedValues, rules: readonly { record: string; expr: string }[]): SelectedValues {
+  const out: SelectedValues = structuredClone(selected);
+  const inputs = rules.map((r) => ({ ...r, kept: keptLabels(r.expr), reads: [...new Set(seriesNames(r.expr))] }));
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const rule of inputs) {
+      for (const [label, matchers] of Object.entries(out[rule.record] ?? {})) {
+        if (!rule.kept.has(label)) continue;
+        for (const series of rule.reads) {
+          const existing = ((out[series] ??= {})[label] ??= []);
+          for (const m of matchers) {
+            if (existing.some((e) => e.join('|') === m.join('|'))) continue;
+            existing.push(m);
+            changed = true;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Names of the series an expression selects. */
+function seriesNames(expr: string): string[] {
+  const names: string[] = [];
+  parser.parse(expr).iterate({
+    enter(node) {
+      if (node.name !== 'VectorSelector') return;
+      const name = node.node.getChild('Identifier');
+      if (name) names.push(expr.slice(name.from, name.to));
+    },
+  });
+  return names;
+}

@@ -13,7 +13,7 @@ import type { ProfileName } from '../src/catalog/index.js';
 import { parsePromQL, substituteGrafanaVariables } from '../src/promql/parse.js';
 import { benchmark, BENCH_DIR, fmt, OUT_DIR, progress, REPO_DIR, spread, type BenchOptions, type BenchResult, type Row } from './harness.js';
 import { writeFleetOpenMetrics, type FleetShape } from './fleet-data.js';
-import { selectedLabelValues } from './fleet-selected.js';
+import { selectedLabelValues, throughRecordingRules } from './fleet-selected.js';
 import { readPeers } from '../scripts/peers-manifest.js';
 
 export interface FleetOptions extends BenchOptions {
@@ -135,7 +135,9 @@ const BLOCK_S = 7200;
 /** What the fleet must contain for the queries: every label value they select, and the alerts their ALERTS panels list. */
 function writtenFor(queries: readonly Query[]): Pick<FleetShape, 'selected' | 'alerts'> {
   return {
-    selected: selectedLabelValues(queries.map((q) => (q.kind === 'variable' ? q.expr.slice(q.expr.indexOf('|') + 1) : q.expr))),
+    selected: throughRecordingRules(
+      selectedLabelValues(queries.map((q) => (q.kind === 'variable' ? q.expr.slice(q.expr.indexOf('|') + 1) : q.expr))),
+      queries.filter((q) => q.kind === 'record').map((q) => ({ record: q.name, expr: q.expr }))),
     alerts: queries.filter((q) => q.kind === 'alert').map((q) => q.name),
   };
 }

@@ -3,7 +3,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { writeFleetOpenMetrics, type FleetShape } from '../../bench/fleet-data.js';
-import { selectedLabelValues, type SelectedValues } from '../../bench/fleet-selected.js';
+import { selectedLabelValues, throughRecordingRules, type SelectedValues } from '../../bench/fleet-selected.js';
 import type { ProfileName } from '../../src/catalog/index.js';
 
 async function fleetText(profile: ProfileName, selected: SelectedValues, alerts: string[] = []): Promise<string> {
@@ -27,6 +27,26 @@ describe('selectedLabelValues', () => {
       mcp_tool_invocations_total: { tool: [['_OTHER']] },
       ALERTS: { alertstate: [['firing']] },
       mcp_server_operation_duration_seconds_count: { mcp_method_name: [['tools/call']] },
+    });
+  });
+});
+
+describe('throughRecordingRules', () => {
+  it('carries values selected on recorded series to the series their rules read, for labels the rules keep by name', () => {
+    const rules = [
+      { record: 'job_instance_client_kind:mcp_unknown_requests:rate5m',
+        expr: 'sum by (job, instance, client_name, kind) (rate(mcp_unknown_requests_total{job=~"mcp.*"}[5m]))' },
+      // a rule reading another rule's series: values reach the raw family through both
+      { record: 'job_kind:unknown:sum', expr: 'sum by (job, kind) (job_instance_client_kind:mcp_unknown_requests:rate5m)' },
+      // slo is added by the rule, not kept from its input: nothing to carry
+      { record: 'slo:sli_error:ratio_rate5m', expr: 'label_replace(sum by (job, tool) (rate(mcp_tool_errors_total[5m])), "slo", "x", "", "")' },
+    ];
+    const selected = selectedLabelValues(['job_kind:unknown:sum{kind="method"}', 'slo:sli_error:ratio_rate5m{slo="x"}',
+      'job_instance_client_kind:mcp_unknown_requests:rate5m{kind="tool"}']);
+    expect(throughRecordingRules(selected, rules)).toEqual({
+      ...selected,
+      'job_instance_client_kind:mcp_unknown_requests:rate5m': { kind: [['tool'], ['method']] },
+      mcp_unknown_requests_total: { kind: [['tool'], ['method']] },
     });
   });
 });
