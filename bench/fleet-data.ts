@@ -100,6 +100,10 @@ function otelOperationLabelSets(registered: readonly string[], selected: Record<
   const methods = union(['initialize', 'ping', 'tools/list'], selected.mcp_method_name).filter((m) => m !== 'tools/call' && m !== OVERFLOW_VALUE);
   const sets: Labels[] = methods.map((m) => ({ ...common, mcp_method_name: m }));
   sets.push({ ...common, mcp_method_name: OVERFLOW_VALUE, error_type: '-32601', rpc_response_status_code: '-32601' });
+  // Other transports a query selects (stdio sessions are network.transport "pipe"): their sessions' initialize.
+  for (const transport of (selected.network_transport ?? []).filter((t) => t !== common.network_transport)) {
+    sets.push({ ...common, network_transport: transport, mcp_method_name: 'initialize' });
+  }
   const tools = union(registered, selected.gen_ai_tool_name);
   tools.forEach((tool, i) => {
     const call = { ...common, mcp_method_name: 'tools/call', gen_ai_tool_name: tool };

@@ -70,6 +70,11 @@ describe('writeFleetOpenMetrics', () => {
     expect(text).toMatch(/^mcp_server_operation_duration_seconds_count\{[^}]*mcp_method_name="tools\/call",gen_ai_tool_name="_OTHER"[^}]*\} /m);
   });
 
+  it('writes the initialize of another selected transport (stdio sessions are "pipe") on the otel operation histogram', async () => {
+    const text = await fleetText('otel', selectedLabelValues(['mcp_server_operation_duration_seconds_count{mcp_method_name="initialize", network_transport="pipe"}']));
+    expect(text).toMatch(/^mcp_server_operation_duration_seconds_count\{[^}]*network_transport="pipe"[^}]*mcp_method_name="initialize"[^}]*\} /m);
+  });
+
   it('names a selected value it cannot write instead of leaving its panel empty', async () => {
     await expect(fleetText('otel', selectedLabelValues(['mcp_server_session_duration_seconds_count{error_type="timeout"}'])))
       .rejects.toThrow('mcp_server_session_duration_seconds_count{error_type=~"timeout"}');
