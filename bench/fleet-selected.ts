@@ -2,6 +2,7 @@
 // their PromQL with Prometheus's lezer grammar: the fleet generator must emit each of them, or the
 // panel reading it is timed on no data.
 import { parser } from '@prometheus-io/lezer-promql';
+import { parsePromQL } from '../src/promql/parse.js';
 
 /**
  * Series name → label → the matchers that select literal values, each as its alternatives:
@@ -12,12 +13,16 @@ export type SelectedValues = Record<string, Record<string, string[][]>>;
 /** A regex matcher selects literal values when it is a plain alternation (`a|b`); `.+`, `Mcp.*` select none in particular. */
 const LITERAL_ALTERNATION = /^[\w\-/]+(\|[\w\-/]+)*$/;
 
+/** Adds a matcher's alternatives under series and label unless the same alternatives are there; true if added. */
+function addMatcher(out: SelectedValues, series: string, label: string, alternatives: string[]): boolean {
+  const matchers = ((out[series] ??= {})[label] ??= []);
+  if (matchers.some((m) => m.join('|') === alternatives.join('|'))) return false;
+  matchers.push(alternatives);
+  return true;
+}
+
 export function selectedLabelValues(exprs: readonly string[]): SelectedValues {
   const out: SelectedValues = {};
-  const add = (series: string, label: string, alternatives: string[]) => {
-    const matchers = ((out[series] ??= {})[label] ??= []);
-    if (!matchers.some((m) => m.join('|') === alternatives.join('|'))) matchers.push(alternatives);
-  };
   for (const expr of exprs) {
     parser.parse(expr).iterate({
       enter(node) {
@@ -34,7 +39,7 @@ export function selectedLabelValues(exprs: readonly string[]): SelectedValues {
           const opText = expr.slice(op.from, op.to);
           const values = opText === '=' ? [value] : opText === '=~' && LITERAL_ALTERNATION.test(value) ? value.split('|') : [];
           // `label=""` selects series without the label, which the generator writes anyway.
-          if (values.length > 0 && !values.includes('')) add(series, expr.slice(label.from, label.to), values);
+          if (values.length > 0 && !values.includes('')) addMatcher(out, series, expr.slice(label.from, label.to), values);
         }
       },
     });
@@ -62,35 +67,15 @@ function keptLabels(expr: string): Set<string> {
  */
 export function throughRecordingRules(selected: SelectedValues, rules: readonly { record: string; expr: string }[]): SelectedValues {
   const out: SelectedValues = structuredClone(selected);
-  const inputs = rules.map((r) => ({ ...r, kept: keptLabels(r.expr), reads: [...new Set(seriesNames(r.expr))] }));
+  const inputs = rules.map((r) => ({ ...r, kept: keptLabels(r.expr), reads: parsePromQL(r.expr).metrics }));
   for (let changed = true; changed;) {
     changed = false;
     for (const rule of inputs) {
       for (const [label, matchers] of Object.entries(out[rule.record] ?? {})) {
         if (!rule.kept.has(label)) continue;
-        for (const series of rule.reads) {
-          const existing = ((out[series] ??= {})[label] ??= []);
-          for (const m of matchers) {
-            if (existing.some((e) => e.join('|') === m.join('|'))) continue;
-            existing.push(m);
-            changed = true;
-          }
-        }
+        for (const series of rule.reads) for (const m of matchers) if (addMatcher(out, series, label, m)) changed = true;
       }
     }
   }
   return out;
-}
-
-/** Names of the series an expression selects. */
-function seriesNames(expr: string): string[] {
-  const names: string[] = [];
-  parser.parse(expr).iterate({
-    enter(node) {
-      if (node.name !== 'VectorSelector') return;
-      const name = node.node.getChild('Identifier');
-      if (name) names.push(expr.slice(name.from, name.to));
-    },
-  });
-  return names;
 }

@@ -26,6 +26,7 @@ import { AuditTrail } from '../src/instrument/audit.js';
 import { createInstrumentation, type LogLevel } from '../src/instrument/index.js';
 import { Logger } from '../src/instrument/logger.js';
 import { Redactor } from '../src/instrument/redact.js';
+import { applyToolResultPolicy, type ToolResultLike } from '../src/instrument/tool-results.js';
 import { serverSpan } from '../src/instrument/trace.js';
 import { SAMPLE_TOOL_NAMES, type ToolContext } from '../src/sample-server/tools/index.js';
 import { NO_CONTEXT } from './workload.js';
@@ -161,14 +162,6 @@ function messageType(m: JSONRPCMessage): string {
   return 'error' in m ? 'error' : 'response';
 }
 
-/** Content bytes of a tools/call result, as full's tool response size signal counts them. */
-function resultBytes(response: JSONRPCMessage): number {
-  const content = 'result' in response ? (response.result as { content?: unknown }).content : undefined;
-  if (!Array.isArray(content)) return 0;
-  return content.reduce((sum: number, item: { type?: string; text?: unknown }) =>
-    sum + (item.type === 'text' && typeof item.text === 'string' ? Buffer.byteLength(item.text) : JSON.stringify(item).length), 0);
-}
-
 /**
  * The OpenTelemetry metrics SDK doing the work `full` does per tool call: the same per-call metric
  * signals (requests, tool calls and duration, message sizes in and out, tool response size and
@@ -217,7 +210,8 @@ function otelSignals(): Instrumentation {
       }
       toolCalls.add(1, { tool: e.tool, status: outcome });
       toolDuration.record(e.seconds, { tool: e.tool });
-      responseSize.record(resultBytes(e.response), { tool: e.tool });
+      // Measured as full measures it (no redaction or truncation policy set, as in full).
+      if ('result' in e.response) responseSize.record(applyToolResultPolicy(e.response.result as ToolResultLike, {}).bytes, { tool: e.tool });
       truncated.add(0, { tool: e.tool });
       const durationMs = Math.round(e.seconds * 1e6) / 1000;
       logger.log('info', 'tools/call', {
