@@ -2,7 +2,7 @@
 // jobs × tools instead of raw series × instances. They are aggregated per job and tool by the rules:
 // panels keep the job and tool filters, but there is no instance label to match (see the lint
 // exclusions of each dashboard).
-import { histogramQuantile, ratio, selector, sumBy, type MatcherLike, type SignalQueries } from '../promql/index.js';
+import { ALL_OBSERVATIONS, histogramQuantile, ratio, selector, sumBy, type MatcherLike, type SignalQueries } from '../promql/index.js';
 import { recordedSeries, SLO_LABEL, SLO_NAMES, type RecordedQuantile, type RecordedSeries, type SloWindow } from '../rules/recorded.js';
 import { RANGE, RANGE_SECONDS } from './expressions.js';
 import { SCOPE } from './variables.js';
@@ -25,8 +25,6 @@ type JobSeries = 'messageSizeBuckets' | 'gcDurationBuckets' | 'agentTurnsBuckets
 type InstanceSeries = 'unknownRequestRate';
 /** Recorded series aggregated per job and tool. */
 type ToolSeries = Exclude<NamedSeries, JobSeries | InstanceSeries>;
-/** The `le` of the bucket that counts every observation. */
-const ALL_OBSERVATIONS: MatcherLike = { label: 'le', op: '=', value: '+Inf' };
 
 export class RecordedQueries {
   private readonly series: RecordedSeries;

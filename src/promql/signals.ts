@@ -18,6 +18,9 @@ export interface AggregateOptions extends SelectOptions {
   by?: readonly Role[];
 }
 
+/** The `le` matcher of the bucket that counts every observation. */
+export const ALL_OBSERVATIONS: Matcher = { label: 'le', op: '=', value: '+Inf' };
+
 /** The `le` matcher of one histogram bucket boundary: `le=~"T(\.0)?"` matches Prometheus 2 and 3 spellings. */
 export function bucketBoundary(seconds: number): Matcher {
   return { label: 'le', op: '=~', value: `${seconds}(\\.0)?` };

@@ -36,12 +36,17 @@ export function runbookUrl(config: Config, alert: string): string {
 }
 
 /**
- * A per-tool recorded series of this profile. Both profiles' rules may load into one Prometheus
- * (the local stack does) and write the same recorded names, told apart only by the spelling of
- * their tool label: a rule reading one must select its own, or it reads and writes the other's too.
+ * A recorded series of this profile. Both profiles' rules may load into one Prometheus (the local
+ * stack does) and write the same recorded names, told apart only by how the profile spells a label
+ * they keep (`label`): a rule reading one must select its own (that label present), or it reads and
+ * writes the other's too. Matchers naming a value of that label already select it.
  */
+export function ownSeries(name: string, label: string, matchers: readonly MatcherLike[] = []): string {
+  const named = matchers.some((m) => typeof m !== 'string' && m.label === label && m.op === '=' && m.value !== '');
+  return selector(name, named ? matchers : [{ label, op: '!=', value: '' }, ...matchers]);
+}
+
+/** A per-tool recorded series of this profile (see ownSeries). */
 export function ownToolSeries(ctx: RuleContext, name: string, matchers: readonly MatcherLike[] = []): string {
-  const tool = ctx.job.label('toolCalls', 'tool');
-  const named = matchers.some((m) => typeof m !== 'string' && m.label === tool && m.op === '=' && m.value !== '');
-  return selector(name, named ? matchers : [{ label: tool, op: '!=', value: '' }, ...matchers]);
+  return ownSeries(name, ctx.job.label('toolCalls', 'tool'), matchers);
 }

@@ -6,7 +6,7 @@
 // the number of servers. Those reads select the profile's own tool label: both profiles' rules may
 // load into one Prometheus and the recorded names are shared (see recording.ts).
 import { LATENCY_BUCKETS, type Matcher } from '../catalog/index.js';
-import { bucketBoundary, grouping, overTime, ratio, sumBy } from '../promql/index.js';
+import { ALL_OBSERVATIONS, bucketBoundary, grouping, overTime, ratio, sumBy } from '../promql/index.js';
 import { ratioOrZero } from '../promql/expr.js';
 import { alertingRules, firing } from './alert.js';
 import { toolKey } from './alerts/guards.js';
@@ -66,7 +66,7 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
     const win = timing.window(w);
     if (k === 'availability') return ratioOrZero(summed(NAMES.toolServerErrorRate, win), summed(NAMES.toolCallRate, win));
     const calls = (le: Matcher) => sumBy(grouping(q.keep, q.labels('toolDuration', ['tool'])), summed(NAMES.toolLatencyBuckets, win, [le]));
-    return `1 - (${ratio(calls(bucketBoundary(T)), calls({ label: 'le', op: '=', value: '+Inf' }))})`;
+    return `1 - (${ratio(calls(bucketBoundary(T)), calls(ALL_OBSERVATIONS))})`;
   };
   /** Calls per second over an alert's short window: the average of the recorded 5m rate beyond 5m. */
   const callRate = (w: SloWindow): string => w === RATE_WINDOW ? q.rate('toolCalls', timing.window(w), byTool)

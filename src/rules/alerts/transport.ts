@@ -1,7 +1,6 @@
 // Transport alerts: initialize handshakes failing (per-transport targets), idle sessions piling up.
-import { selector } from '../../promql/index.js';
 import { alertingRules, firing } from '../alert.js';
-import type { RuleContext } from '../context.js';
+import { ownSeries, type RuleContext } from '../context.js';
 import { seconds } from '../duration.js';
 import { NAMES, RATE_WINDOW } from '../recorded.js';
 import { Fixtures, gauge } from '../tests/fixtures.js';
@@ -23,7 +22,7 @@ export function transportArea(ctx: RuleContext): AreaRules | undefined {
     const transport = q.label('handshakes', 'transport');
     const key = [...q.keep, transport].join(', ');
     const target = (t: 'stdio' | 'http') =>
-      `${selector(NAMES.handshakeSuccessRatio, [{ label: transport, op: '=', value: q.value('handshakes', 'transport', t) }])} < ${config.handshake[t]}`;
+      `${ownSeries(NAMES.handshakeSuccessRatio, transport, [{ label: transport, op: '=', value: q.value('handshakes', 'transport', t) }])} < ${config.handshake[t]}`;
     const minRate = MIN_HANDSHAKES_PER_WINDOW / seconds(RATE_WINDOW);
     const targets = `stdio ${humanizePercentage(config.handshake.stdio)}, http ${humanizePercentage(config.handshake.http)}`;
     const def: AlertDef = {
@@ -40,7 +39,7 @@ export function transportArea(ctx: RuleContext): AreaRules | undefined {
           'Ask the failing client\'s owner to upgrade when its protocol version is unsupported.'],
       },
       variants: [{
-        expr: `(${target('stdio')} or ${target('http')})\nand on (${key})\n${selector(NAMES.handshakeRate, [{ label: transport, op: '!=', value: '' }])} >= ${minRate.toFixed(4)}`,
+        expr: `(${target('stdio')} or ${target('http')})\nand on (${key})\n${ownSeries(NAMES.handshakeRate, transport)} >= ${minRate.toFixed(4)}`,
         for: ctx.timing.hold(config.handshake.for), severity: 'critical',
       }],
     };
