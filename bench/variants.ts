@@ -28,6 +28,7 @@ import { Logger } from '../src/instrument/logger.js';
 import { Redactor } from '../src/instrument/redact.js';
 import { applyToolResultPolicy, type ToolResultLike } from '../src/instrument/tool-results.js';
 import { serverSpan } from '../src/instrument/trace.js';
+import { carriesNoBytes } from '../src/instrument/wire-size.js';
 import { SAMPLE_TOOL_NAMES, type ToolContext } from '../src/sample-server/tools/index.js';
 import { NO_CONTEXT } from './workload.js';
 
@@ -191,36 +192,42 @@ function otelSignals(): Instrumentation {
   const audit = new AuditTrail(join(dir, 'audit.jsonl'), (v) => inputRedactor.redact(v), (outcome) => auditRecords.add(1, { outcome }));
   let client: string | undefined;
   return {
-    wrap: (t, kind) => onExchange(t, (e) => {
-      const outcome = e.ok ? 'ok' : 'error';
-      requests.add(1, { method: e.method, transport: kind, outcome });
-      size.record(Buffer.byteLength(JSON.stringify(e.request)), { direction: 'in', type: messageType(e.request) });
-      size.record(Buffer.byteLength(JSON.stringify(e.response)), { direction: 'out', type: messageType(e.response) });
-      const params = (e.request as { params?: Record<string, unknown> }).params;
-      if (e.method === 'initialize') client = (params?.clientInfo as { name?: string } | undefined)?.name;
-      if (e.method !== 'tools/call') return;
-      const trace = serverSpan(params?._meta);
-      const requestId = 'id' in e.request ? e.request.id : undefined;
-      const tokens = requestId === undefined ? undefined : reported.get(requestId);
-      if (tokens) {
-        reported.delete(requestId!);
-        if (tokens.input > 0) tokenCount.add(tokens.input, { tool: e.tool, token_type: 'input' });
-        if (tokens.output > 0) tokenCount.add(tokens.output, { tool: e.tool, token_type: 'output' });
-        if (tokens.costUsd > 0) cost.add(tokens.costUsd, { tool: e.tool });
-      }
-      toolCalls.add(1, { tool: e.tool, status: outcome });
-      toolDuration.record(e.seconds, { tool: e.tool });
-      // Measured as full measures it (no redaction or truncation policy set, as in full).
-      if ('result' in e.response) responseSize.record(applyToolResultPolicy(e.response.result as ToolResultLike, {}).bytes, { tool: e.tool });
-      truncated.add(0, { tool: e.tool });
-      const durationMs = Math.round(e.seconds * 1e6) / 1000;
-      logger.log('info', 'tools/call', {
-        trace_id: trace.traceId, span_id: trace.spanId, parent_span_id: trace.parentSpanId, request_id: requestId,
-        method: e.method, tool: e.tool, duration_ms: durationMs, status: outcome, transport: kind, client, tokens,
+    wrap: (t, kind) => {
+      // Messages are sized where full sizes them: not on the in-memory transport, which has no bytes.
+      const sized = !carriesNoBytes(t);
+      onExchange(t, (e) => {
+        const outcome = e.ok ? 'ok' : 'error';
+        requests.add(1, { method: e.method, transport: kind, outcome });
+        if (sized) {
+          size.record(Buffer.byteLength(JSON.stringify(e.request)), { direction: 'in', type: messageType(e.request) });
+          size.record(Buffer.byteLength(JSON.stringify(e.response)), { direction: 'out', type: messageType(e.response) });
+        }
+        const params = (e.request as { params?: Record<string, unknown> }).params;
+        if (e.method === 'initialize') client = (params?.clientInfo as { name?: string } | undefined)?.name;
+        if (e.method !== 'tools/call') return;
+        const trace = serverSpan(params?._meta);
+        const requestId = 'id' in e.request ? e.request.id : undefined;
+        const tokens = requestId === undefined ? undefined : reported.get(requestId);
+        if (tokens) {
+          reported.delete(requestId!);
+          if (tokens.input > 0) tokenCount.add(tokens.input, { tool: e.tool, token_type: 'input' });
+          if (tokens.output > 0) tokenCount.add(tokens.output, { tool: e.tool, token_type: 'output' });
+          if (tokens.costUsd > 0) cost.add(tokens.costUsd, { tool: e.tool });
+        }
+        toolCalls.add(1, { tool: e.tool, status: outcome });
+        toolDuration.record(e.seconds, { tool: e.tool });
+        // Measured as full measures it (no redaction or truncation policy set, as in full).
+        if ('result' in e.response) responseSize.record(applyToolResultPolicy(e.response.result as ToolResultLike, {}).bytes, { tool: e.tool });
+        truncated.add(0, { tool: e.tool });
+        const durationMs = Math.round(e.seconds * 1e6) / 1000;
+        logger.log('info', 'tools/call', {
+          trace_id: trace.traceId, span_id: trace.spanId, parent_span_id: trace.parentSpanId, request_id: requestId,
+          method: e.method, tool: e.tool, duration_ms: durationMs, status: outcome, transport: kind, client, tokens,
+        });
+        audit.record({ client, tool: e.tool, arguments: params?.arguments, outcome, latency_ms: durationMs, trace_id: trace.traceId,
+          span_id: trace.spanId, input_tokens: tokens?.input, output_tokens: tokens?.output, cost_usd: tokens?.costUsd });
       });
-      audit.record({ client, tool: e.tool, arguments: params?.arguments, outcome, latency_ms: durationMs, trace_id: trace.traceId,
-        span_id: trace.spanId, input_tokens: tokens?.input, output_tokens: tokens?.output, cost_usd: tokens?.costUsd });
-    }),
+    },
     render: otel.render,
     toolContext: {
       reportTokens: ({ inputTokens = 0, outputTokens = 0, costUsd = 0 }, call) => {

@@ -299,9 +299,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       }
       type = msg.error ? 'error' : 'response';
     }
-    const sent = send(message, options);
-    sizes.outbound(msg, type);
-    return sent;
+    return sizes.outbound(msg, type, () => send(message, options));
   };
 
   const hookInbound = () => {

@@ -4,9 +4,12 @@
 //  - SDK StdioServerTransport: the bytes its read buffer took off stdin and the bytes it wrote to
 //    its stdout, in and out (UTF-8, without the line ending);
 //  - Streamable HTTP, inbound: the POST body's Content-Length when the body held one message;
-//  - anything else (Streamable HTTP responses, which go out through web streams, batches,
-//    in-memory transports): the message serialised once, its length in UTF-16 units (equal to
-//    UTF-8 bytes for ASCII JSON).
+//  - Streamable HTTP, outbound on SSE (the SDK's default): the UTF-8 bytes of the event's data,
+//    from the one encode() the transport makes of each event;
+//  - anything else (JSON-response mode, batches, custom transports): the message serialised once,
+//    its length in UTF-16 units (equal to UTF-8 bytes for ASCII JSON).
+// The SDK's InMemoryTransport hands objects over and no bytes exist: its messages are not sized
+// (serialising both messages of a call only to size them was ~3 µs, most of the in-process cost).
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { MessageType, Recorder } from './events.js';
 
@@ -29,23 +32,51 @@ function stdioInternals(transport: Transport): StdioInternals | undefined {
     ? (t as StdioInternals) : undefined;
 }
 
+interface Encoder { encode(text: string): Uint8Array }
+/** The SDK 1.x web-standard Streamable HTTP transport's SSE writer (private; checked before use). */
+interface SseInternals {
+  writeSSEEvent(controller: unknown, encoder: Encoder, message: unknown, eventId?: string): boolean;
+}
+
+/** The web-standard transport itself, or the one the Node.js StreamableHTTPServerTransport wraps. */
+function sseInternals(transport: Transport): SseInternals | undefined {
+  const web = ((transport as { _webStandardTransport?: unknown })._webStandardTransport ?? transport) as Partial<SseInternals>;
+  return typeof web.writeSSEEvent === 'function' ? (web as SseInternals) : undefined;
+}
+
+const SSE_DATA = 'data: ';
+
+/** The SDK's InMemoryTransport (a linked pair passing message objects), which has no wire to size. */
+export function carriesNoBytes(transport: Transport): boolean {
+  const t = transport as { _messageQueue?: unknown };
+  return Array.isArray(t._messageQueue) && '_otherTransport' in t;
+}
+
 const CR = 0x0d;
 
 export class MessageSizes {
   /** Bytes of the line the stdio read buffer handed over last, until the message is recorded. */
   private lastRead: number | undefined;
-  /** Bytes the stdio transport wrote for the message being sent. */
-  private lastWritten: number | undefined;
+  /** The message inside send() now, and the bytes the transport wrote for it (when it wrote them there). */
+  private sending: unknown;
+  private sentBytes: number | undefined;
   /** Messages of each HTTP POST still to be recorded (recorded once the POST's messages are all delivered). */
   private readonly bodies = new WeakMap<InboundRequestInfo, { message: unknown; type: MessageType }[]>();
 
+  /** False on transports without bytes: their messages are not recorded. */
+  private readonly sized: boolean;
+
   constructor(transport: Transport, private readonly recorder: Pick<Recorder, 'message'>) {
+    this.sized = !carriesNoBytes(transport);
     const stdio = stdioInternals(transport);
     if (stdio) this.countStdio(stdio);
+    const sse = stdio ? undefined : sseInternals(transport);
+    if (sse) this.countSse(sse);
   }
 
   /** Records an inbound message; call from onmessage, as the transport delivers it. */
   inbound(message: unknown, type: MessageType, extra: InboundExtra): void {
+    if (!this.sized) return;
     if (this.lastRead !== undefined) {
       this.recorder.message('in', type, this.lastRead);
       this.lastRead = undefined;
@@ -72,11 +103,18 @@ export class MessageSizes {
     body.push({ message, type });
   }
 
-  /** Records an outbound message; call right after the transport's send() returned. */
-  outbound(message: unknown, type: MessageType): void {
-    const bytes = this.lastWritten ?? serialisedLength(message);
-    this.lastWritten = undefined;
-    this.recorder.message('out', type, bytes);
+  /** Sends an outbound message through `send` (the transport's) and records its size. */
+  outbound<R>(message: unknown, type: MessageType, send: () => R): R {
+    if (!this.sized) return send();
+    this.sending = message;
+    this.sentBytes = undefined;
+    try {
+      return send();
+    } finally {
+      // Stdio and SSE write synchronously inside send(); an SSE event store defers the write past it.
+      this.recorder.message('out', type, this.sentBytes ?? serialisedLength(message));
+      this.sending = undefined;
+    }
   }
 
   private countStdio(stdio: StdioInternals): void {
@@ -96,7 +134,7 @@ export class MessageSizes {
     const stdout = stdio._stdout;
     // send() serialises the message with a trailing newline and writes it synchronously, in one write.
     const write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
-      this.lastWritten = (typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength) - 1;
+      if (this.sending !== undefined) this.sentBytes = (typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength) - 1;
       return stdout.write(chunk, ...rest);
     };
     // The stream itself (often process.stdout) stays untouched: only this transport's reference is wrapped.
@@ -107,5 +145,25 @@ export class MessageSizes {
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
     });
+  }
+
+  private countSse(web: SseInternals): void {
+    const writeEvent = web.writeSSEEvent.bind(web);
+    // Each event ("event: message\n", an id line when resumable, "data: <JSON>\n\n") is encoded
+    // once and enqueued; its bytes less the framing are the message's. Replays write outside send()
+    // and are not counted again.
+    web.writeSSEEvent = (controller, encoder, message, eventId) => {
+      if (message !== this.sending) return writeEvent(controller, encoder, message, eventId);
+      const counting: Encoder = {
+        encode: (text) => {
+          const bytes = encoder.encode(text);
+          const data = text.indexOf(SSE_DATA);
+          // The framing before the data is ASCII (event name, numeric or UUID event id), so one char is one byte.
+          if (data >= 0) this.sentBytes = bytes.byteLength - (data + SSE_DATA.length) - (text.endsWith('\n\n') ? 2 : 0);
+          return bytes;
+        },
+      };
+      return writeEvent(controller, counting, message, eventId);
+    };
   }
 }

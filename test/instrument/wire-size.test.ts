@@ -1,8 +1,12 @@
 // Message sizes are the bytes on the wire where the transport lets us count them. Stdio: what the
 // SDK transport read (without the line ending, \n or \r\n) and wrote (without the trailing \n),
 // in UTF-8, so non-ASCII text counts in full; the stream it writes to is left as it is. Streamable
-// HTTP, inbound: a one-message POST counts its Content-Length; a batch's messages are serialised.
+// HTTP, inbound: a one-message POST counts its Content-Length; a batch's messages are serialised;
+// outbound on SSE: the UTF-8 bytes of each event's data. The SDK's InMemoryTransport hands objects
+// over: no bytes exist, so its messages are not sized.
 import { PassThrough, Writable } from 'node:stream';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { describe, expect, it } from 'vitest';
@@ -61,15 +65,20 @@ describe('message sizes on stdio', () => {
   });
 });
 
+/** Initialises a Streamable HTTP session with raw fetch; answers the headers its later POSTs carry. */
+async function openSession(url: URL): Promise<Record<string, string>> {
+  const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+  const init = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'wire', version: '1' } } }) });
+  await init.text();
+  return { ...headers, 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-11-25' };
+}
+
 describe('message sizes on Streamable HTTP, inbound', () => {
   it('are the POST body length for one message, and each message serialised for a batch', async () => {
     const fx = await startHttpFixture({ log: { stream: new Writable({ write: (_c, _e, done) => done() }) } });
     try {
-      const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-      const init = await fetch(fx.url, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize',
-        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'wire', version: '1' } } }) });
-      const session = { ...headers, 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-11-25' };
-      await init.text();
+      const session = await openSession(fx.url);
       const before = await scrape(fx.base);
       const inCount = (text: string, type: string) => value(text, 'mcp_message_size_bytes_count', { direction: 'in', type });
       const inSum = (text: string, type: string) => value(text, 'mcp_message_size_bytes_sum', { direction: 'in', type });
@@ -90,5 +99,48 @@ describe('message sizes on Streamable HTTP, inbound', () => {
     } finally {
       await fx.close();
     }
+  });
+});
+
+describe('message sizes on Streamable HTTP, outbound on SSE', () => {
+  it('are the UTF-8 bytes of each event\'s data, as the client receives them', async () => {
+    const fx = await startHttpFixture({ log: { stream: new Writable({ write: (_c, _e, done) => done() }) } });
+    try {
+      const session = await openSession(fx.url);
+      const before = await scrape(fx.base);
+      const res = await fetch(fx.url, { method: 'POST', headers: session,
+        body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { payload: { t: 'grüße 世界 🌍' } } } }) });
+      expect(res.headers.get('content-type')).toContain('text/event-stream');
+      const data = (await res.text()).split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice('data: '.length));
+      const after = await scrape(fx.base);
+      const out = (text: string, field: 'count' | 'sum') => value(text, `mcp_message_size_bytes_${field}`, { direction: 'out', type: 'response' });
+
+      expect(data).toHaveLength(1);
+      expect(data[0]).toContain('世界');
+      expect(out(after, 'count') - out(before, 'count')).toBe(1);
+      expect(out(after, 'sum') - out(before, 'sum')).toBe(Buffer.byteLength(data[0]!));
+      expect(Buffer.byteLength(data[0]!)).toBeGreaterThan(data[0]!.length); // UTF-8 bytes, not the serialised UTF-16 length
+    } finally {
+      await fx.close();
+    }
+  });
+});
+
+describe('messages on the SDK InMemoryTransport', () => {
+  it('are counted as requests but not sized: no bytes exist to count', async () => {
+    const instr = createInstrumentation({ log: { stream: new Writable({ write: (_c, _e, done) => done() }) } });
+    const server = new McpServer({ name: 'wire', version: '1' });
+    server.registerTool('echo', { inputSchema: { text: z.string() } }, async ({ text }) => ({ content: [{ type: 'text', text }] }));
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(instr.instrumentTransport(serverSide, { kind: 'stdio', server }));
+    const client = new Client({ name: 'wire', version: '1' });
+    await client.connect(clientSide);
+    await client.callTool({ name: 'echo', arguments: { text: 'hi' } });
+    const metrics = await instr.registry.metrics();
+    await client.close();
+    await instr.close();
+
+    expect(value(metrics, 'mcp_requests_total', { method: 'tools/call', outcome: 'ok' })).toBe(1);
+    expect(metrics).not.toMatch(/^mcp_message_size_bytes_count\{/m);
   });
 });
