@@ -12,6 +12,7 @@ import {
   alternate, BENCH_DIR, benchmark, fmt, fmtSpread, pairedDelta, progress, REPO_DIR, selfCpuSeconds, spread,
   type BenchOptions, type BenchResult, type Row,
 } from './harness.js';
+import { FLUSH_DELAY_MS } from '../src/instrument/line-sink.js';
 import { createVariant, otelMeter, VARIANTS, type Instrumentation, type Variant } from './variants.js';
 import { referenceServer, TOOL_ARGUMENTS, TOOL_NAME } from './workload.js';
 
@@ -59,7 +60,13 @@ export class InProcessServer {
     });
   }
 
-  /** `calls` tools/call with WINDOW in flight; returns CPU µs per call (this process: driver + server). */
+  /**
+   * `calls` tools/call with WINDOW in flight; returns CPU µs per call (this process: driver + server).
+   * The in-memory transport answers in microtasks: without a turn of the event loop per call, no
+   * timer would fire inside the run, and the log and audit lines (written by a 10 ms timer) would
+   * be formatted, hashed and written after the CPU was read. Each call therefore arrives as its own
+   * event-loop turn, as on a real transport, and the run waits for the last batch of lines.
+   */
   async run(calls: number): Promise<number> {
     let sent = 0;
     let wrong = 0;
@@ -67,11 +74,13 @@ export class InProcessServer {
     const lane = async () => {
       while (sent < calls) {
         sent++;
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const r = await this.request({ method: 'tools/call', params: { name: TOOL_NAME, arguments: TOOL_ARGUMENTS } });
         if (!('result' in r) || (r.result as { isError?: boolean }).isError === true) wrong++;
       }
     };
     await Promise.all(Array.from({ length: WINDOW }, lane));
+    await new Promise((resolve) => setTimeout(resolve, 2 * FLUSH_DELAY_MS));
     const us = ((selfCpuSeconds() - cpu0) / calls) * 1e6;
     if (wrong > 0) throw new Error(`${wrong} of ${calls} in-process tool calls returned a wrong answer`);
     return us;

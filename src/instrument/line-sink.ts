@@ -6,7 +6,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 
 /** How long a queued line may wait for company; also the most a crash can lose. */
-const FLUSH_DELAY_MS = 10;
+export const FLUSH_DELAY_MS = 10;
 
 export type LineDestination = 'stderr' | { file: string } | { stream: Writable };
 
