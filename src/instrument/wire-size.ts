@@ -60,8 +60,23 @@ export class MessageSizes {
   /** The message inside send() now, and the bytes the transport wrote for it (when it wrote them there). */
   private sending: unknown;
   private sentBytes: number | undefined;
-  /** Messages of each HTTP POST still to be recorded (recorded once the POST's messages are all delivered). */
-  private readonly bodies = new WeakMap<InboundRequestInfo, { message: unknown; type: MessageType }[]>();
+  /**
+   * The HTTP POST whose messages are being delivered, its Content-Length and its messages so far.
+   * The SDK delivers all messages of one POST synchronously: once another POST's message arrives, or
+   * a microtask later, the body is known to have held one message (its length is that message's
+   * size) or a batch (each message serialised).
+   */
+  private post: InboundRequestInfo | undefined;
+  private postLength = 0;
+  private postMessages: { message: unknown; type: MessageType }[] = [];
+  private readonly recordPost = (): void => {
+    if (this.post === undefined) return;
+    const messages = this.postMessages;
+    if (messages.length === 1) this.recorder.message('in', messages[0]!.type, this.postLength);
+    else for (const m of messages) this.recorder.message('in', m.type, serialisedLength(m.message));
+    this.post = undefined;
+    this.postMessages = [];
+  };
 
   /** False on transports without bytes: their messages are not recorded. */
   private readonly sized: boolean;
@@ -88,19 +103,13 @@ export class MessageSizes {
       this.recorder.message('in', type, serialisedLength(message));
       return;
     }
-    // The SDK delivers all messages of one POST synchronously, then returns: a microtask later the
-    // body is known to have held one message (its length is that message's size) or a batch.
-    let body = this.bodies.get(info);
-    if (body === undefined) {
-      const messages: { message: unknown; type: MessageType }[] = [];
-      body = messages;
-      this.bodies.set(info, messages);
-      queueMicrotask(() => {
-        if (messages.length === 1) this.recorder.message('in', messages[0]!.type, length);
-        else for (const m of messages) this.recorder.message('in', m.type, serialisedLength(m.message));
-      });
+    if (info !== this.post) {
+      this.recordPost();
+      this.post = info;
+      this.postLength = length;
+      queueMicrotask(this.recordPost);
     }
-    body.push({ message, type });
+    this.postMessages.push({ message, type });
   }
 
   /** Sends an outbound message through `send` (the transport's) and records its size. */
@@ -152,18 +161,28 @@ export class MessageSizes {
     // Each event ("event: message\n", an id line when resumable, "data: <JSON>\n\n") is encoded
     // once and enqueued; its bytes less the framing are the message's. Replays write outside send()
     // and are not counted again.
+    const counting = new DataBytesEncoder();
     web.writeSSEEvent = (controller, encoder, message, eventId) => {
       if (message !== this.sending) return writeEvent(controller, encoder, message, eventId);
-      const counting: Encoder = {
-        encode: (text) => {
-          const bytes = encoder.encode(text);
-          const data = text.indexOf(SSE_DATA);
-          // The framing before the data is ASCII (event name, numeric or UUID event id), so one char is one byte.
-          if (data >= 0) this.sentBytes = bytes.byteLength - (data + SSE_DATA.length) - (text.endsWith('\n\n') ? 2 : 0);
-          return bytes;
-        },
-      };
-      return writeEvent(controller, counting, message, eventId);
+      counting.inner = encoder;
+      counting.dataBytes = undefined;
+      const written = writeEvent(controller, counting, message, eventId);
+      this.sentBytes = counting.dataBytes;
+      return written;
     };
+  }
+}
+
+/** Encodes through the stream's encoder and keeps the byte length of the event's data. */
+class DataBytesEncoder implements Encoder {
+  inner: Encoder | undefined;
+  dataBytes: number | undefined;
+
+  encode(text: string): Uint8Array {
+    const bytes = this.inner!.encode(text);
+    const data = text.indexOf(SSE_DATA);
+    // The framing before the data is ASCII (event name, numeric or UUID event id), so one char is one byte.
+    if (data >= 0) this.dataBytes = bytes.byteLength - (data + SSE_DATA.length) - (text.endsWith('\n\n') ? 2 : 0);
+    return bytes;
   }
 }
