@@ -160,29 +160,21 @@ export class MessageSizes {
     const writeEvent = web.writeSSEEvent.bind(web);
     // Each event ("event: message\n", an id line when resumable, "data: <JSON>\n\n") is encoded
     // once and enqueued; its bytes less the framing are the message's. Replays write outside send()
-    // and are not counted again.
-    const counting = new DataBytesEncoder();
+    // and are not counted again. One counting encoder per transport, pointed at the stream's encoder.
+    let streamEncoder: Encoder | undefined;
+    const counting: Encoder = {
+      encode: (text) => {
+        const bytes = streamEncoder!.encode(text);
+        const data = text.indexOf(SSE_DATA);
+        // The framing before the data is ASCII (event name, numeric or UUID event id), so one char is one byte.
+        if (data >= 0) this.sentBytes = bytes.byteLength - (data + SSE_DATA.length) - (text.endsWith('\n\n') ? 2 : 0);
+        return bytes;
+      },
+    };
     web.writeSSEEvent = (controller, encoder, message, eventId) => {
       if (message !== this.sending) return writeEvent(controller, encoder, message, eventId);
-      counting.inner = encoder;
-      counting.dataBytes = undefined;
-      const written = writeEvent(controller, counting, message, eventId);
-      this.sentBytes = counting.dataBytes;
-      return written;
+      streamEncoder = encoder;
+      return writeEvent(controller, counting, message, eventId);
     };
-  }
-}
-
-/** Encodes through the stream's encoder and keeps the byte length of the event's data. */
-class DataBytesEncoder implements Encoder {
-  inner: Encoder | undefined;
-  dataBytes: number | undefined;
-
-  encode(text: string): Uint8Array {
-    const bytes = this.inner!.encode(text);
-    const data = text.indexOf(SSE_DATA);
-    // The framing before the data is ASCII (event name, numeric or UUID event id), so one char is one byte.
-    if (data >= 0) this.dataBytes = bytes.byteLength - (data + SSE_DATA.length) - (text.endsWith('\n\n') ? 2 : 0);
-    return bytes;
   }
 }

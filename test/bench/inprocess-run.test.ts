@@ -2,11 +2,9 @@
 // the request path: log and audit lines are formatted, hashed and written by a 10 ms timer, which
 // must fire inside the measured run (the in-memory transport alone would answer every call in
 // microtasks, and the lines would be written after the CPU was read).
-import { afterEach, expect, it, vi } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { InProcessServer } from '../../bench/inprocess.js';
 import { LineSink } from '../../src/instrument/line-sink.js';
-
-afterEach(() => vi.restoreAllMocks());
 
 it('writes every line a run queued before the run reports its CPU', async () => {
   const server = await InProcessServer.start('full');

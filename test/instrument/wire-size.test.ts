@@ -22,6 +22,9 @@ const lines = [
   `{ "jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": { "name": "echo", "arguments": { "text": "grüße, 世界 🌍" } } }\n`,
 ];
 
+/** Log lines of the instrumentation under test go nowhere. */
+const quietLog = () => ({ stream: new Writable({ write: (_c, _e, done) => done() }) });
+
 describe('message sizes on stdio', () => {
   it('are the bytes the transport read and wrote', async () => {
     const stdin = new PassThrough();
@@ -36,7 +39,7 @@ describe('message sizes on stdio', () => {
         buffered = buffered.slice(i + 1);
       }
     });
-    const instr = createInstrumentation({ log: { stream: new Writable({ write: (_c, _e, done) => done() }) } });
+    const instr = createInstrumentation({ log: quietLog() });
     const server = new McpServer({ name: 'wire', version: '1' });
     server.registerTool('echo', { inputSchema: { text: z.string() } }, async ({ text }) => ({ content: [{ type: 'text', text: `${text} → ✓` }] }));
     const transport = new StdioServerTransport(stdin, stdout);
@@ -76,7 +79,7 @@ async function openSession(url: URL): Promise<Record<string, string>> {
 
 describe('message sizes on Streamable HTTP, inbound', () => {
   it('are the POST body length for one message, and each message serialised for a batch', async () => {
-    const fx = await startHttpFixture({ log: { stream: new Writable({ write: (_c, _e, done) => done() }) } });
+    const fx = await startHttpFixture({ log: quietLog() });
     try {
       const session = await openSession(fx.url);
       const before = await scrape(fx.base);
@@ -104,7 +107,7 @@ describe('message sizes on Streamable HTTP, inbound', () => {
 
 describe('message sizes on Streamable HTTP, outbound on SSE', () => {
   it('are the UTF-8 bytes of each event\'s data, as the client receives them', async () => {
-    const fx = await startHttpFixture({ log: { stream: new Writable({ write: (_c, _e, done) => done() }) } });
+    const fx = await startHttpFixture({ log: quietLog() });
     try {
       const session = await openSession(fx.url);
       const before = await scrape(fx.base);
@@ -128,7 +131,7 @@ describe('message sizes on Streamable HTTP, outbound on SSE', () => {
 
 describe('messages on the SDK InMemoryTransport', () => {
   it('are counted as requests but not sized: no bytes exist to count', async () => {
-    const instr = createInstrumentation({ log: { stream: new Writable({ write: (_c, _e, done) => done() }) } });
+    const instr = createInstrumentation({ log: quietLog() });
     const server = new McpServer({ name: 'wire', version: '1' });
     server.registerTool('echo', { inputSchema: { text: z.string() } }, async ({ text }) => ({ content: [{ type: 'text', text }] }));
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
