@@ -62,25 +62,42 @@ export interface Rejection {
 
 type Next = (err?: unknown) => void;
 
+const ORIGINAL_END = Symbol('end before the rejection middleware');
+const ERROR_BODY = Symbol('error body');
+type Capturing = ServerResponse & { [ORIGINAL_END]?: (...args: unknown[]) => ServerResponse; [ERROR_BODY]?: string };
+
+/**
+ * The one `end` every response on the MCP endpoint gets: it keeps the body of an error answer.
+ * One shared function, not a closure per request: a new closure as every response's `end` cost
+ * ~25 k more instructions per Streamable HTTP call (valgrind: 812–820 k against 790 k per call).
+ */
+function endKeepingErrorBody(this: Capturing, ...args: unknown[]): ServerResponse {
+  const chunk = args[0];
+  if (this.statusCode >= 400 && (typeof chunk === 'string' || Buffer.isBuffer(chunk))) {
+    this[ERROR_BODY] = String(chunk).slice(0, 2048);
+  }
+  return this[ORIGINAL_END]!.apply(this, args);
+}
+
 /**
  * Express/connect-style middleware (also callable as plain (req, res)): on finish, any 4xx/5xx
  * answer on the MCP endpoint was produced before the transport's send() and is reported.
  * The body is captured only for error statuses, to read its JSON-RPC code.
  */
 export function createRejectionMiddleware(report: (r: Rejection, req: IncomingMessage) => void) {
-  return (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next?: Next): void => {
+  return (req: IncomingMessage & { body?: unknown }, response: ServerResponse, next?: Next): void => {
+    const res = response as Capturing;
+    // Mounted twice (an app and a router both using it), a response is still watched and counted once.
+    if (res.end === endKeepingErrorBody) {
+      next?.();
+      return;
+    }
     const start = performance.now();
-    let errorBody = '';
-    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-    res.end = ((...args: unknown[]) => {
-      const chunk = args[0];
-      if (res.statusCode >= 400 && (typeof chunk === 'string' || Buffer.isBuffer(chunk))) {
-        errorBody = String(chunk).slice(0, 2048);
-      }
-      return end(...args);
-    }) as typeof res.end;
+    res[ORIGINAL_END] = res.end as (...args: unknown[]) => ServerResponse;
+    res.end = endKeepingErrorBody as typeof res.end;
     res.once('finish', () => {
       if (res.statusCode < 400) return;
+      const errorBody = res[ERROR_BODY] ?? '';
       let code: number | undefined;
       let message = errorBody;
       try {

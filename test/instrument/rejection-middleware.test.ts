@@ -1,0 +1,43 @@
+// The rejection middleware keeps the body of an error answer (to read its JSON-RPC code) through
+// one shared `end` per response, and a response it already watches is not watched again.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { createRejectionMiddleware, type Rejection } from '../../src/instrument/http.js';
+
+const PARSE_ERROR = JSON.stringify({ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null });
+
+/** One request to a loopback server whose handler mounts the middleware `mounts` times, then answers 400. */
+async function rejectOnce(mounts: number): Promise<{ status: number; body: string; reports: Rejection[] }> {
+  const reports: Rejection[] = [];
+  const middleware = createRejectionMiddleware((r) => reports.push(r));
+  const server = createServer((req, res) => {
+    for (let i = 0; i < mounts; i++) middleware(req, res);
+    res.writeHead(400, { 'content-type': 'application/json' }).end(PARSE_ERROR);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, { method: 'POST', body: '{' });
+    const body = await res.text();
+    for (let i = 0; i < 50 && reports.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    return { status: res.status, body, reports };
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+describe('rejection middleware', () => {
+  it('reads the JSON-RPC code of the error body and leaves the answer as written', async () => {
+    const { status, body, reports } = await rejectOnce(1);
+    expect(status).toBe(400);
+    expect(body).toBe(PARSE_ERROR);
+    expect(reports.map((r) => [r.reason, r.code, r.status])).toEqual([['parse_error', -32700, 400]]);
+  });
+
+  it('mounted twice, answers as written and counts the rejection once', async () => {
+    const { status, body, reports } = await rejectOnce(2);
+    expect(status).toBe(400);
+    expect(body).toBe(PARSE_ERROR);
+    expect(reports.map((r) => r.reason)).toEqual(['parse_error']);
+  });
+});
