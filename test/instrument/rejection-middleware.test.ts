@@ -1,5 +1,6 @@
 // The rejection middleware keeps the body of an error answer (to read its JSON-RPC code) through
-// one shared `end` per response, and a response it already watches is not watched again.
+// one shared `end` per response, a response it already watches is not watched again, and a
+// successful answer costs no listener.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -8,12 +9,13 @@ import { createRejectionMiddleware, type Rejection } from '../../src/instrument/
 const PARSE_ERROR = JSON.stringify({ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null });
 
 /** One request to a loopback server whose handler mounts the middleware `mounts` times, then answers 400. */
-async function rejectOnce(mounts: number): Promise<{ status: number; body: string; reports: Rejection[] }> {
+async function rejectOnce(mounts: number, endAgain = false): Promise<{ status: number; body: string; reports: Rejection[] }> {
   const reports: Rejection[] = [];
   const middleware = createRejectionMiddleware((r) => reports.push(r));
   const server = createServer((req, res) => {
     for (let i = 0; i < mounts; i++) middleware(req, res);
     res.writeHead(400, { 'content-type': 'application/json' }).end(PARSE_ERROR);
+    if (endAgain) res.end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
@@ -39,5 +41,28 @@ describe('rejection middleware', () => {
     expect(status).toBe(400);
     expect(body).toBe(PARSE_ERROR);
     expect(reports.map((r) => r.reason)).toEqual(['parse_error']);
+  });
+
+  it('counts an error answer once when end() is called again after it', async () => {
+    const { reports } = await rejectOnce(1, true);
+    expect(reports.map((r) => [r.reason, r.code])).toEqual([['parse_error', -32700]]);
+  });
+
+  it('adds no listener to a successful answer', async () => {
+    const middleware = createRejectionMiddleware(() => {});
+    let finishListeners = -1;
+    const server = createServer((req, res) => {
+      const before = res.listenerCount('finish');
+      middleware(req, res);
+      res.writeHead(200).end('ok');
+      finishListeners = res.listenerCount('finish') - before;
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      expect(await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`)).text()).toBe('ok');
+      expect(finishListeners).toBe(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
