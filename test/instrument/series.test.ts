@@ -76,6 +76,32 @@ describe('CounterSeries and HistogramSeries', () => {
   });
 });
 
+describe('a histogram written through two HistogramSeries and prom-client itself', () => {
+  it('counts every write once, whichever made the series first', async () => {
+    const viaPublic = registryWith('public');
+    const mixed = registryWith('public');
+    const histogram = mixed.registry.getSingleMetric('h_seconds') as Histogram<string>;
+    const first = new HistogramSeries(histogram);
+    const second = new HistogramSeries(histogram);
+    const writers: Writes['observe'][] = [
+      (labels, value, exemplar) => histogram.observe({ labels, value, exemplarLabels: exemplar }),
+      (labels, value, exemplar) => first.observe(labels, value, exemplar),
+      (labels, value, exemplar) => second.observe(labels, value, exemplar),
+    ];
+    // Each series is made by prom-client, by `first` or by `second`, then written by all three in turn, twice.
+    const values = [0.05, 0.1, 0.3, 1, 4.2, 7.5, 0.3, 2, 0.05];
+    for (const [i, v] of [...values, ...values].entries()) {
+      const labels = { tool: ['echo', 'add', 'sum'][i % 3]! };
+      const exemplar = { trace_id: `t${i}`, span_id: `s${i}` };
+      viaPublic.writes.observe(labels, v, exemplar);
+      writers[(i + Math.floor(i / 3)) % 3]!(labels, v, exemplar);
+    }
+    const expected = await expositions(viaPublic.registry);
+    expect(expected.text).toContain('h_seconds_bucket{le="5",tool="add"} 6');
+    expect(await expositions(mixed.registry)).toEqual(expected);
+  });
+});
+
 describe('undefined label values', () => {
   it('leave the label off the series, as a missing label does, never written as "undefined"', async () => {
     const registry = new Registry();
