@@ -12,6 +12,7 @@
 // a histogram that does not match is written from get() like any other metric.
 // test/instrument/exposition.test.ts holds the output equal to prom-client's, both formats.
 import { Registry, type Metric, type MetricValue, type RegistryContentType } from 'prom-client';
+import { indexedStore } from './series.js';
 
 type Labels = Record<string, string | number>;
 interface Exemplar { labelSet: Labels; value: number; timestamp: number }
@@ -71,14 +72,17 @@ export class MetricsExposition {
     for (const e of Object.values(h.hashMap)) {
       const labels = this.labelText(e.labels);
       const tail = labels ? `,${labels}} ` : '} ';
+      // Series a HistogramSeries writes keep their buckets in arrays: read those, not the accessors.
+      const counts = indexedStore<number>(e.bucketValues);
+      const exemplars = openMetrics && e.bucketExemplars ? indexedStore<Exemplar | null>(e.bucketExemplars) : undefined;
       let acc = 0;
       for (let i = 0; i < bounds.length; i++) {
-        acc += e.bucketValues[bounds[i]!]!;
+        acc += counts ? counts[i]! : e.bucketValues[bounds[i]!]!;
         out += `\n${prefixes[i]!}${tail}${numberText(acc)}`;
-        if (openMetrics && e.bucketExemplars) out += this.exemplar(e.bucketExemplars[bounds[i]!]);
+        if (openMetrics && e.bucketExemplars) out += this.exemplar(exemplars ? exemplars[i] : e.bucketExemplars[bounds[i]!]);
       }
       out += `\n${name}_bucket{le="+Inf"${tail}${numberText(e.count)}`;
-      if (openMetrics && e.bucketExemplars) out += this.exemplar(e.bucketExemplars[-1]);
+      if (openMetrics && e.bucketExemplars) out += this.exemplar(exemplars ? exemplars[bounds.length] : e.bucketExemplars[-1]);
       const braced = labels ? `{${labels}} ` : ' ';
       out += `\n${name}_sum${braced}${numberText(e.sum)}\n${name}_count${braced}${numberText(e.count)}`;
     }

@@ -134,8 +134,12 @@ function indexedRecords<T>(keys: readonly string[]): (store: T[] | Float64Array)
   return (store) => Object.defineProperties(Object.defineProperty({}, STORE, { value: store }), descriptors) as Record<string, T>;
 }
 
-/** The store behind a record made by indexedRecords (another HistogramSeries on the same histogram made it). */
-const storeOf = (record: object | undefined) => (record as Partial<Indexed<unknown>> | undefined)?.[STORE];
+/**
+ * The array behind a bucket record a HistogramSeries made (counts or exemplars by bucket index, the
+ * +Inf exemplar last), or undefined for prom-client's own records. /metrics reads counts from it.
+ */
+export const indexedStore = <T>(record: object | undefined): ArrayLike<T> | undefined =>
+  (record as Partial<Indexed<T>> | undefined)?.[STORE] as ArrayLike<T> | undefined;
 
 export class HistogramSeries extends SeriesCache<HistogramEntry, HistogramSlot> {
   private readonly upperBounds: readonly number[];
@@ -185,14 +189,14 @@ export class HistogramSeries extends SeriesCache<HistogramEntry, HistogramSlot> 
   /** Moves the series' buckets into arrays (keeping what was counted) behind accessor records. */
   protected adopt(entry: HistogramEntry): HistogramSlot {
     const keys = this.bucketKeys;
-    let counts = storeOf(entry.bucketValues) as Float64Array | undefined;
+    let counts = indexedStore<number>(entry.bucketValues) as Float64Array | undefined;
     if (counts === undefined) {
       counts = Float64Array.from(this.upperBounds, (_, i) => entry.bucketValues[keys[i]!] ?? 0);
       entry.bucketValues = this.countRecords(counts);
     }
     const recorded = entry.bucketExemplars;
     if (recorded === undefined) return { entry, counts };
-    let exemplars = storeOf(recorded) as (ExemplarEntry | null)[] | undefined;
+    let exemplars = indexedStore<ExemplarEntry | null>(recorded) as (ExemplarEntry | null)[] | undefined;
     if (exemplars === undefined) {
       exemplars = keys.map((key) => recorded[key] ?? null);
       entry.bucketExemplars = this.exemplarRecords(exemplars);
