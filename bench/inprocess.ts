@@ -114,9 +114,13 @@ function primitives(n: number) {
   };
 }
 
-/** A worker process holding one variant's server; `run(calls)` answers its CPU µs per call. */
-async function startWorker(variant: Variant) {
-  const child = execa('node', ['--import', 'tsx', `${BENCH_DIR}/inprocess-worker.ts`, variant],
+/**
+ * A worker process holding one variant's server; `run(calls)` answers its CPU µs per call.
+ * `command` starts the worker script (the instructions benchmark runs it compiled, under valgrind).
+ */
+export async function startWorker(variant: Variant, command: readonly string[] = ['node', '--import', 'tsx', `${BENCH_DIR}/inprocess-worker.ts`]) {
+  const [file, ...args] = [...command, variant];
+  const child = execa(file!, args,
     { cwd: REPO_DIR, stdin: 'pipe', stdout: 'pipe', stderr: 'inherit', buffer: false, reject: false });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async (): Promise<Record<string, unknown>> => {

@@ -48,6 +48,17 @@ describe('benchmarks run at smoke sizes', () => {
     expect(r.budgets.map((b) => b.budget)).toEqual([expect.stringContaining('added server CPU'), expect.stringContaining('full < otel-signals')]);
   }, 120_000);
 
+  it('instructions: baseline and full counted under valgrind, full doing more per call', async () => {
+    const r = await BENCHMARKS.instructions({ quick: true });
+    expectWellFormed(r, 'instructions', []);
+    expect(r.table.map((row) => row.variant)).toEqual(['baseline', 'full']);
+    const { perCall } = r.raw as { perCall: Record<string, number> };
+    expect(perCall.baseline).toBeGreaterThan(10_000);
+    // every info line and the audit line cost instructions the baseline does not spend
+    expect(perCall.full! - perCall.baseline!).toBeGreaterThan(5_000);
+    expect(r.budgets).toEqual([]);
+  }, 600_000);
+
   it('render: /metrics text for every variant, with size', async () => {
     const r = await BENCHMARKS.render({ quick: true });
     expectWellFormed(r, 'render', ['render ms']);
