@@ -63,12 +63,13 @@ export interface Rejection {
 type Next = (err?: unknown) => void;
 
 const ORIGINAL_END = Symbol('end before the rejection middleware');
+const REQUEST = Symbol('the request the middleware saw');
 const STARTED = Symbol('when the middleware saw the request');
 const REPORT = Symbol('where the rejection is reported');
 const ERROR_BODY = Symbol('error body');
 type Watched = ServerResponse & {
-  req: IncomingMessage & { body?: unknown };
   [ORIGINAL_END]?: (...args: unknown[]) => ServerResponse;
+  [REQUEST]?: IncomingMessage & { body?: unknown };
   [STARTED]?: number;
   [REPORT]?: (r: Rejection, req: IncomingMessage) => void;
   [ERROR_BODY]?: string;
@@ -101,7 +102,7 @@ function reportRejection(this: Watched): void {
     if (typeof parsed.error?.code === 'number') code = parsed.error.code;
     if (typeof parsed.error?.message === 'string') message = parsed.error.message;
   } catch { /* not JSON: classified by status alone */ }
-  const req = this.req;
+  const req = this[REQUEST]!;
   const body = req.body as { method?: unknown } | undefined;
   this[REPORT]!({
     reason: rejectionReason(this.statusCode, code, message, req.headers.authorization !== undefined),
@@ -119,7 +120,7 @@ export function createRejectionMiddleware(report: (r: Rejection, req: IncomingMe
     const res = response as Watched;
     // Mounted twice (an app and a router both using it), a response is still watched and counted once.
     if (res.end !== endWatchingForRejection) {
-      res.req = req;
+      res[REQUEST] = req;
       res[STARTED] = performance.now();
       res[REPORT] = report;
       res[ORIGINAL_END] = res.end as (...args: unknown[]) => ServerResponse;
