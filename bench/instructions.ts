@@ -126,25 +126,25 @@ export async function run(opts: InstructionsOptions): Promise<BenchResult> {
         return { v, calls, total: await countInstructions(v, calls, dir, worker) };
       }));
       const counts = await inParallel(jobs, 2);
-      const window = Object.fromEntries(variants.map((v) => {
+      // Per call: the code the calls run (`steady`), and the compiles and collection shown apart.
+      const perCall = Object.fromEntries(variants.map((v) => {
         const at = (calls: number) => counts.find((c) => c.v === v && c.calls === calls)!.total;
         const per = (k: keyof Counts) => (at(many)[k] - at(few)[k]) / (many - few);
         return [v, { compile: per('compile'), gc: per('gc'), steady: per('total') - per('compile') - per('gc') }];
       })) as Record<Variant, { steady: number; compile: number; gc: number }>;
-      const perCall = Object.fromEntries(variants.map((v) => [v, window[v].steady])) as Record<Variant, number>;
+      const baseline = perCall.baseline.steady;
       progress('instructions: baseline CPU per call outside valgrind');
       const baselineUs = await baselineMicroseconds(worker, opts.quick ? 400 : 8_000, opts.quick ? 1 : 5);
-      const usPerInstruction = baselineUs / perCall.baseline;
       const table: Row[] = variants.map((v) => ({
         variant: v,
-        'instructions per call': fmt(perCall[v]),
-        'ratio vs baseline': fmt(perCall[v] / perCall.baseline, 3),
-        'added instructions': fmt(perCall[v] - perCall.baseline),
-        'added µs (scaled)': fmt((perCall[v] - perCall.baseline) * usPerInstruction, 1),
-        'compiles per call (apart)': fmt(window[v].compile),
-        'GC per call (apart)': fmt(window[v].gc),
+        'instructions per call': fmt(perCall[v].steady),
+        'ratio vs baseline': fmt(perCall[v].steady / baseline, 3),
+        'added instructions': fmt(perCall[v].steady - baseline),
+        'added µs (scaled)': fmt(((perCall[v].steady - baseline) * baselineUs) / baseline, 1),
+        'compiles per call (apart)': fmt(perCall[v].compile),
+        'GC per call (apart)': fmt(perCall[v].gc),
       }));
-      return { table, budgets: [], raw: { counts, window, perCall, baselineUs } };
+      return { table, budgets: [], raw: { counts, perCall, baselineUs } };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
