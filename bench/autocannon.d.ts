@@ -1,11 +1,13 @@
-// autocannon ships no types; the subset the throughput benchmark uses.
+// autocannon ships no types; the subset the throughput and instructions benchmarks use.
 declare module 'autocannon' {
-  interface RequestParams { method?: string; path?: string; headers?: Record<string, string>; body?: string }
-  interface Options {
+  export interface RequestParams { method?: string; path?: string; headers?: Record<string, string>; body?: string }
+  export interface Options {
     url: string;
     connections?: number;
     pipelining?: number;
     duration?: number;
+    /** Requests in all; when set, duration is ignored. */
+    amount?: number;
     method?: string;
     headers?: Record<string, string>;
     body?: string;

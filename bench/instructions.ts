@@ -1,10 +1,14 @@
-// Instructions per tool call in process, counted by valgrind (cachegrind): a figure that does not
-// move with the host's speed, where on a shared 2-core VM the CPU-time rounds of `inprocess`
-// spread ±20 µs around a 5 µs budget.
-// - Each variant's in-process worker runs under valgrind twice, with few and with many calls; per
-//   call = (I(many) − I(few)) / (many − few), which leaves out start-up.
-// - The worker runs as JavaScript compiled by tsc, as servers are deployed: under tsx two runs of
-//   one build differed by 8 % (tsx does run-time work of its own), compiled by about 1 %
+// Instructions per tool call, counted by valgrind (cachegrind): figures that do not move with the
+// host's speed, where on a shared 2-core VM the CPU-time rounds of `inprocess` spread ±20 µs around
+// a 5 µs budget and the throughput ratios ±40 % around 3 and 5 % budgets.
+// - In process: each variant's in-process worker. Over HTTP and stdio (`--transports`): each
+//   variant's bench server, driven by autocannon (8 connections) or by a stdio driver with one call
+//   in flight (with more, how many messages one pipe read carries depends on timing, which moved
+//   the stdio count by ~6 k per call from run to run).
+// - Each runs under valgrind twice, with few and with many calls; per call = (I(many) − I(few)) /
+//   (many − few), which leaves out start-up.
+// - They run as JavaScript compiled by tsc, as servers are deployed: under tsx two runs of one
+//   build differed by 8 % (tsx does run-time work of its own), compiled by about 1 %
 //   (full-metrics: 142.9 k, 143.2 k, 143.8 k instructions per call).
 // - Node runs --single-threaded: V8 compiles and collects on the main thread at points set by
 //   the calls, not by thread scheduling (with background threads, a run that exited with compiles
@@ -12,40 +16,53 @@
 // - Optimising compiles and garbage collection (scavenges, mark-compact, write barriers) come in
 //   lumps that fall in the window or not (one mark-compact moved a variant by 20 k per call), so
 //   they are split off by function name and shown apart from the per-call figure.
-// - The µs column scales by the baseline's CPU per call measured outside valgrind in the same run
-//   (least disturbed block); that CPU includes compiles and collections, so the estimate errs high.
+// - In process, the µs column scales by the baseline's CPU per call measured outside valgrind in
+//   the same run (least disturbed block); that CPU includes compiles and collections, so the
+//   estimate errs high. Over a transport, where the server is the bottleneck, throughput goes as
+//   1 / (work per call): baseline ÷ variant is the throughput ratio the instructions imply.
 // - At valgrind's speed (~50× slower) the logger's 1,000 lines/s limit is never reached: every info
 //   line is written, as at production call rates, where `inprocess` (~25,000 calls/s) drops most.
 // It checks no budget: it judges one code path before and after a change and shows where a
 // variant's cost lies; instructions are not CPU time (code differs in instructions per cycle, and
 // SHA-256 runs without the CPU's SHA extensions under valgrind).
+import autocannon from 'autocannon';
 import { execa } from 'execa';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchmark, fmt, progress, REPO_DIR, type BenchOptions, type BenchResult, type Row } from './harness.js';
 import { startWorker } from './inprocess.js';
-import type { Variant } from './variants.js';
+import { ServerProcess } from './server-process.js';
+import { toolCallLoad } from './throughput.js';
+import type { TransportKind, Variant } from './variants.js';
 
 export interface InstructionsOptions extends BenchOptions {
   variants?: readonly Variant[];
+  transports?: readonly TransportKind[];
 }
+
+/** Where the calls run: in process (no transport) or over a transport to the bench server. */
+type Place = 'in process' | TransportKind;
+/** A server under valgrind starts in ~10 s on this machine; the bound only stops a hung start. */
+const VALGRIND_READY_TIMEOUT_MS = 300_000;
 
 const DEFAULT_VARIANTS: readonly Variant[] = ['baseline', 'full-metrics', 'full-no-audit', 'full', 'otel-signals'];
 
-interface Counts { total: number; compile: number; gc: number }
+interface Counts { total: number; compile: number; gc: number; sha256: number }
 
 const COMPILE = /compiler::|maglev::/i;
+/** OpenSSL's SHA-256 block function (the audit trail's hash), whichever CPU extensions it picked. */
+const SHA256 = /^sha256_block_data_order/;
 const GC = /Scaveng|MarkCompact|Marking|Sweep|Evacuat|LiveObjectRange|RecordMigrated|RememberedSet|Heap::|heap::base|IteratePointers|IterateMaybeWeak|SizeFromMap|SlotSet|MemoryChunk|WriteBarrier|RecordWrite/;
 
-/** Instructions in a cachegrind output file: in all, and in compiles and garbage collection (by function name). */
+/** Instructions in a cachegrind output file: in all, in compiles and garbage collection, and in SHA-256 (by function name). */
 export function parseCachegrind(text: string): Counts {
-  const counts: Counts = { total: 0, compile: 0, gc: 0 };
-  let kind: 'compile' | 'gc' | undefined;
+  const counts: Counts = { total: 0, compile: 0, gc: 0, sha256: 0 };
+  let kind: 'compile' | 'gc' | 'sha256' | undefined;
   for (const line of text.split('\n')) {
     if (line.startsWith('fn=')) {
       const fn = line.slice(3);
-      kind = COMPILE.test(fn) ? 'compile' : GC.test(fn) ? 'gc' : undefined;
+      kind = COMPILE.test(fn) ? 'compile' : GC.test(fn) ? 'gc' : SHA256.test(fn) ? 'sha256' : undefined;
     } else if (/^\d/.test(line)) {
       const ir = Number(line.split(' ')[1]);
       counts.total += ir;
@@ -59,26 +76,53 @@ export function parseCachegrind(text: string): Counts {
 
 /**
  * The repository compiled by tsc into `dir`/js, next to a link to its node_modules (so the
- * compiled files resolve their packages); returns the compiled worker script.
+ * compiled files resolve their packages); returns the compiled bench directory.
  */
-async function compileWorker(dir: string): Promise<string> {
+async function compileRepository(dir: string): Promise<string> {
   const out = join(dir, 'js');
   await execa('npx', ['tsc', '-p', '.', '--noEmit', 'false', '--outDir', out], { cwd: REPO_DIR });
   symlinkSync(join(REPO_DIR, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  return join(out, 'bench', 'inprocess-worker.js');
+  return join(out, 'bench');
 }
 
-/** Instructions of one worker run of `calls` tool calls under valgrind. */
-async function countInstructions(variant: Variant, calls: number, dir: string, worker: string): Promise<Counts> {
-  const file = join(dir, `${variant}.${calls}.cachegrind`);
-  // valgrind's own messages (warnings about the host's caches, which are not simulated) go to a log.
-  const running = await startWorker(variant, ['valgrind', '--tool=cachegrind', '--cache-sim=no', `--log-file=${file}.log`,
-    `--cachegrind-out-file=${file}`, 'node', '--single-threaded', worker]);
-  await running.run(calls);
-  await running.stop();
+/** `script` under valgrind, its counts written to `file` (valgrind's own messages, such as warnings about the host's caches, to a log). */
+const underValgrind = (file: string, script: string) => ['valgrind', '--tool=cachegrind', '--cache-sim=no', `--log-file=${file}.log`,
+  `--cachegrind-out-file=${file}`, 'node', '--single-threaded', script];
+
+/** Instructions of one run of `calls` tool calls under valgrind, in process or over a transport. */
+async function countInstructions(place: Place, variant: Variant, calls: number, dir: string, benchJs: string): Promise<Counts> {
+  const file = join(dir, `${place.replace(' ', '-')}.${variant}.${calls}.cachegrind`);
+  if (place === 'in process') {
+    const running = await startWorker(variant, underValgrind(file, join(benchJs, 'inprocess-worker.js')));
+    await running.run(calls);
+    await running.stop();
+  } else {
+    await driveServer(place, variant, calls, underValgrind(file, join(benchJs, 'server.js')));
+  }
+  return readCounts(file);
+}
+
+/** Starts the bench server with `command`, makes exactly `calls` correct tool calls and stops it. */
+async function driveServer(transport: TransportKind, variant: Variant, calls: number, command: readonly string[]): Promise<void> {
+  const server = await ServerProcess.start(variant, transport, { command, readyTimeoutMs: VALGRIND_READY_TIMEOUT_MS });
+  try {
+    let ok: number;
+    if (transport === 'http') {
+      const result = await autocannon({ ...toolCallLoad(server, await server.httpSession()), amount: calls });
+      ok = result['2xx'];
+    } else {
+      ok = (await (await server.stdioDriver()).calls(calls, 1)).ok;
+    }
+    if (ok !== calls) throw new Error(`instructions: ${variant} over ${transport} answered ${ok} of ${calls} tool calls correctly`);
+  } finally {
+    await server.stop();
+  }
+}
+
+function readCounts(file: string): Counts {
   if (!existsSync(file)) {
     const log = existsSync(`${file}.log`) ? readFileSync(`${file}.log`, 'utf8').trim() : '(no log)';
-    throw new Error(`valgrind wrote no counts for ${variant} (${calls} calls); its log:\n${log}`);
+    throw new Error(`valgrind wrote no counts to ${file}; its log:\n${log}`);
   }
   return parseCachegrind(readFileSync(file, 'utf8'));
 }
@@ -113,36 +157,47 @@ async function baselineMicroseconds(script: string, calls: number, rounds: numbe
 export async function run(opts: InstructionsOptions): Promise<BenchResult> {
   const variants = opts.variants ?? (opts.quick ? ['baseline', 'full'] : DEFAULT_VARIANTS);
   if (!variants.includes('baseline')) throw new Error('instructions: the variants must include baseline');
-  const [few, many] = opts.quick ? [1_000, 3_000] : [3_000, 12_000];
+  const places: Place[] = ['in process', ...(opts.transports ?? (opts.quick ? [] : ['http', 'stdio'] as const))];
+  // Quick (the smoke test) keeps server runs short: a server's start under valgrind alone takes ~25 s.
+  const callsAt = (place: Place): [number, number] => (!opts.quick ? [3_000, 12_000] : place === 'in process' ? [1_000, 3_000] : [200, 600]);
   const valgrind = await execa('valgrind', ['--version'], { reject: false });
   if (valgrind.exitCode !== 0) throw new Error('instructions: valgrind is not installed (apt-get install valgrind)');
-  return benchmark('instructions', { variants, fewCalls: few, manyCalls: many, valgrind: valgrind.stdout.trim() }, async () => {
+  const calls = Object.fromEntries(places.map((p) => [p, callsAt(p)]));
+  return benchmark('instructions', { variants, calls, valgrind: valgrind.stdout.trim() }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-instructions-'));
     try {
       progress('instructions: compiling the repository with tsc');
-      const worker = await compileWorker(dir);
-      const jobs = variants.flatMap((v) => [few, many].map((calls) => async () => {
-        progress(`instructions: ${v}, ${calls} calls under valgrind`);
-        return { v, calls, total: await countInstructions(v, calls, dir, worker) };
-      }));
+      const benchJs = await compileRepository(dir);
+      const jobs = places.flatMap((place) => variants.flatMap((v) => calls[place]!.map((n) => async () => {
+        progress(`instructions: ${v} ${place}, ${n} calls under valgrind`);
+        return { place, v, calls: n, total: await countInstructions(place, v, n, dir, benchJs) };
+      })));
       const counts = await inParallel(jobs, 2);
       // Per call: the code the calls run (`steady`), and the compiles and collection shown apart.
-      const perCall = Object.fromEntries(variants.map((v) => {
-        const at = (calls: number) => counts.find((c) => c.v === v && c.calls === calls)!.total;
+      const perCall = Object.fromEntries(places.map((place) => [place, Object.fromEntries(variants.map((v) => {
+        const [few, many] = calls[place]!;
+        const at = (n: number) => counts.find((c) => c.place === place && c.v === v && c.calls === n)!.total;
         const per = (k: keyof Counts) => (at(many)[k] - at(few)[k]) / (many - few);
-        return [v, { compile: per('compile'), gc: per('gc'), steady: per('total') - per('compile') - per('gc') }];
-      })) as Record<Variant, { steady: number; compile: number; gc: number }>;
-      const baseline = perCall.baseline.steady;
-      progress('instructions: baseline CPU per call outside valgrind');
-      const baselineUs = await baselineMicroseconds(worker, opts.quick ? 400 : 8_000, opts.quick ? 1 : 5);
-      const table: Row[] = variants.map((v) => ({
-        variant: v,
-        'instructions per call': fmt(perCall[v].steady),
-        'ratio vs baseline': fmt(perCall[v].steady / baseline, 3),
-        'added instructions': fmt(perCall[v].steady - baseline),
-        'added µs (scaled)': fmt(((perCall[v].steady - baseline) * baselineUs) / baseline, 1),
-        'compiles per call (apart)': fmt(perCall[v].compile),
-        'GC per call (apart)': fmt(perCall[v].gc),
+        return [v, { compile: per('compile'), gc: per('gc'), sha256: per('sha256'), steady: per('total') - per('compile') - per('gc') }];
+      }))])) as Record<Place, Record<Variant, { steady: number; compile: number; gc: number; sha256: number }>>;
+      progress('instructions: baseline CPU per call in process, outside valgrind');
+      const baselineUs = await baselineMicroseconds(join(benchJs, 'inprocess-worker.js'), opts.quick ? 400 : 8_000, opts.quick ? 1 : 5);
+      const table: Row[] = places.flatMap((place) => variants.map((v) => {
+        const { steady, compile, gc, sha256 } = perCall[place][v];
+        const baseline = perCall[place].baseline.steady;
+        return {
+          where: place,
+          variant: v,
+          'instructions per call': fmt(steady),
+          'ratio vs baseline': fmt(steady / baseline, 3),
+          'added instructions': fmt(steady - baseline),
+          'added µs (scaled)': place === 'in process' ? fmt(((steady - baseline) * baselineUs) / baseline, 1) : '',
+          'throughput ratio implied': place === 'in process' ? '' : fmt(baseline / steady, 3),
+          // Within the per-call figure; valgrind hides the SHA extensions, so OpenSSL runs its AVX2 code: heavier than on the CPU.
+          'of which SHA-256': fmt(sha256),
+          'compiles per call (apart)': fmt(compile),
+          'GC per call (apart)': fmt(gc),
+        };
       }));
       return { table, budgets: [], raw: { counts, perCall, baselineUs } };
     } finally {

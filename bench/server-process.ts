@@ -14,12 +14,18 @@ const INITIALIZE = JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize',
 const INITIALIZED = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' });
 
 /**
- * `cpuProfDir`: each server writes V8 CPU profiles to `<dir>/<transport>-<variant>/` when it exits, one
- * per thread (tsx's loader runs in a worker; the server is the main thread, the largest file).
+ * How a server is started: bench/server.ts under tsx, where `cpuProfDir` has each server write V8
+ * CPU profiles to `<dir>/<transport>-<variant>/` when it exits, one per thread (tsx's loader runs in
+ * a worker; the server is the main thread, the largest file); or `command`, which runs the compiled
+ * server script (the instructions benchmark runs it under valgrind, hence its own ready timeout).
  */
-function spawnServer(variant: Variant, transport: TransportKind, cpuProfDir?: string) {
-  const profiling = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}/${transport}-${variant}`] : [];
-  return execa('node', [...profiling, '--import', 'tsx', `${BENCH_DIR}/server.ts`, '--variant', variant, '--transport', transport], {
+export type ServerLaunch = { cpuProfDir?: string } | { command: readonly string[]; readyTimeoutMs: number };
+
+function spawnServer(variant: Variant, transport: TransportKind, launch: ServerLaunch) {
+  const profiling = 'cpuProfDir' in launch && launch.cpuProfDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${launch.cpuProfDir}/${transport}-${variant}`] : [];
+  const [file, ...args] = 'command' in launch ? launch.command : ['node', ...profiling, '--import', 'tsx', `${BENCH_DIR}/server.ts`];
+  return execa(file!, [...args, '--variant', variant, '--transport', transport], {
     cwd: REPO_DIR, buffer: false, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', reject: false,
   });
 }
@@ -38,11 +44,12 @@ export class ServerProcess {
     return this.child.pid;
   }
 
-  static async start(variant: Variant, transport: TransportKind, cpuProfDir?: string): Promise<ServerProcess> {
-    const child = spawnServer(variant, transport, cpuProfDir);
+  static async start(variant: Variant, transport: TransportKind, launch: ServerLaunch = {}): Promise<ServerProcess> {
+    const child = spawnServer(variant, transport, launch);
     const stderrLines = createInterface({ input: child.stderr });
+    const readyTimeoutMs = 'readyTimeoutMs' in launch ? launch.readyTimeoutMs : READY_TIMEOUT_MS;
     const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`bench server ${variant}/${transport} not ready after ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      const timer = setTimeout(() => reject(new Error(`bench server ${variant}/${transport} not ready after ${readyTimeoutMs} ms`)), readyTimeoutMs);
       const seen: string[] = [];
       stderrLines.on('line', (line) => {
         seen.push(line);
@@ -97,7 +104,7 @@ export class ServerProcess {
   }
 }
 
-/** Keeps `window` tools/call requests in flight for a duration and counts correct answers. */
+/** Keeps `window` tools/call requests in flight, for a duration or a number of calls, and counts correct answers. */
 export class StdioDriver {
   private nextId = 1;
   private waiter: ((line: string) => void) | undefined;
@@ -116,9 +123,20 @@ export class StdioDriver {
 
   /** Runs for `seconds`; returns correct answers, wrong answers and the exact elapsed seconds. */
   run(seconds: number, window: number): Promise<{ ok: number; failed: number; seconds: number }> {
+    const deadline = performance.now() + seconds * 1000;
+    return this.drive(() => performance.now() < deadline, window);
+  }
+
+  /** Sends exactly `calls` tool calls, `window` in flight. */
+  calls(calls: number, window: number): Promise<{ ok: number; failed: number; seconds: number }> {
+    let sent = 0;
+    return this.drive(() => sent++ < calls, window);
+  }
+
+  /** Keeps up to `window` calls in flight while `more()`, asked before each call is sent, says so. */
+  private drive(more: () => boolean, window: number): Promise<{ ok: number; failed: number; seconds: number }> {
     return new Promise((resolve) => {
       const started = performance.now();
-      const deadline = started + seconds * 1000;
       let inFlight = 0;
       let ok = 0;
       let failed = 0;
@@ -130,13 +148,13 @@ export class StdioDriver {
         inFlight--;
         if (isGoodAnswer(line)) ok++;
         else failed++;
-        if (performance.now() < deadline) sendOne();
+        if (more()) sendOne();
         else if (inFlight === 0) {
           this.waiter = undefined;
           resolve({ ok, failed, seconds: (performance.now() - started) / 1000 });
         }
       };
-      for (let i = 0; i < window; i++) sendOne();
+      for (let i = 0; i < window && more(); i++) sendOne();
     });
   }
 }

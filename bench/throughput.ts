@@ -1,7 +1,7 @@
 // Tool-call throughput and server CPU per call, every variant in one run, alternating rounds:
 // HTTP (autocannon against a pre-initialised Streamable HTTP session) and stdio (pipelined driver).
 // The driver's own CPU is reported next to the server's, to show the driver is not the bottleneck.
-import autocannon from 'autocannon';
+import autocannon, { type Options as AutocannonOptions } from 'autocannon';
 import {
   alternate, benchmark, fmt, fmtSpread, pairedRatio, procCpuSeconds, progress, selfCpuSeconds, spread,
   type BenchOptions, type BenchResult, type Row,
@@ -33,15 +33,20 @@ const STDIO_WINDOW = 16;
 /** Budget: throughput of the full instrumentation as a share of the uninstrumented baseline. */
 const THROUGHPUT_BUDGET: Record<TransportKind, number> = { http: 0.97, stdio: 0.95 };
 
-async function measureHttp(server: ServerProcess, headers: Record<string, string>, seconds: number): Promise<Round> {
+/** autocannon posting tools/call to a pre-initialised session over HTTP_CONNECTIONS connections. */
+export function toolCallLoad(server: ServerProcess, headers: Record<string, string>): AutocannonOptions {
   let id = 1_000;
-  const cpu0 = procCpuSeconds(server.pid);
-  const self0 = selfCpuSeconds();
-  const result = await autocannon({
-    url: server.url, connections: HTTP_CONNECTIONS, duration: seconds, method: 'POST', headers,
+  return {
+    url: server.url, connections: HTTP_CONNECTIONS, method: 'POST', headers,
     // Unique JSON-RPC ids: the transport maps responses to streams by request id.
     requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, body: toolCall(id++) }) }],
-  });
+  };
+}
+
+async function measureHttp(server: ServerProcess, headers: Record<string, string>, seconds: number): Promise<Round> {
+  const cpu0 = procCpuSeconds(server.pid);
+  const self0 = selfCpuSeconds();
+  const result = await autocannon({ ...toolCallLoad(server, headers), duration: seconds });
   const serverCpu = procCpuSeconds(server.pid) - cpu0;
   const driverCpu = selfCpuSeconds() - self0;
   const calls = result['2xx'];
@@ -69,7 +74,7 @@ async function runTransport(kind: TransportKind, variants: readonly Variant[], r
   progress(`throughput/${kind}: starting ${variants.length} servers`);
   const servers = new Map<Variant, ServerProcess>();
   try {
-    for (const v of variants) servers.set(v, await ServerProcess.start(v, kind, cpuProfDir));
+    for (const v of variants) servers.set(v, await ServerProcess.start(v, kind, { cpuProfDir }));
     const measure = new Map<Variant, (s: number) => Promise<Round>>();
     for (const [v, server] of servers) {
       if (kind === 'http') {

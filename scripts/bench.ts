@@ -1,7 +1,7 @@
 // `npm run bench` runs every benchmark; `npm run bench -- <name> [--quick] [--rounds N] [--seconds S]` runs one;
 // fleet also takes `--servers 10,100,1000`, `--profiles prom-client,otel` and `--artifacts DIR` (where dashboards/ and alerts/ are read);
 // throughput takes `--variants baseline,full,full-als`, `--transports http,stdio` and `--cpu-prof-dir DIR` (a V8 profile per server);
-// instructions (needs valgrind) takes `--variants` too.
+// instructions (needs valgrind) takes `--variants` and `--transports` too (in process always; without --quick, http and stdio as well).
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCHMARKS, isBenchmarkName } from '../bench/index.js';

@@ -48,16 +48,27 @@ describe('benchmarks run at smoke sizes', () => {
     expect(r.budgets.map((b) => b.budget)).toEqual([expect.stringContaining('added server CPU'), expect.stringContaining('full < otel-signals')]);
   }, 120_000);
 
-  it('instructions: baseline and full counted under valgrind, full doing more per call', async () => {
-    const r = await BENCHMARKS.instructions({ quick: true });
+  it('instructions: baseline and full counted under valgrind in process and over both transports, full doing more per call', async () => {
+    const r = await BENCHMARKS.instructions({ quick: true, transports: ['http', 'stdio'] });
     expectWellFormed(r, 'instructions', []);
-    expect(r.table.map((row) => row.variant)).toEqual(['baseline', 'full']);
-    const { perCall } = r.raw as { perCall: Record<string, { steady: number }> };
-    expect(perCall.baseline!.steady).toBeGreaterThan(10_000);
-    // every info line and the audit line cost instructions the baseline does not spend
-    expect(perCall.full!.steady - perCall.baseline!.steady).toBeGreaterThan(5_000);
+    expect(r.table.map((row) => `${row.where} ${row.variant}`)).toEqual(
+      ['in process baseline', 'in process full', 'http baseline', 'http full', 'stdio baseline', 'stdio full']);
+    const { perCall } = r.raw as { perCall: Record<string, Record<string, { steady: number; sha256: number }>> };
+    for (const place of ['in process', 'http', 'stdio']) {
+      const { baseline, full } = perCall[place]!;
+      expect(baseline!.steady, place).toBeGreaterThan(10_000);
+      // each full call hashes its audit line (~13 k instructions under valgrind); the baseline hashes nothing
+      expect(full!.sha256, place).toBeGreaterThan(1_000);
+      expect(baseline!.sha256, place).toBe(0);
+    }
+    // metrics, every info line and the audit line cost instructions the baseline does not spend
+    // (over a transport, 200 against 600 calls still include warm-up that moves more than that)
+    expect(perCall['in process']!.full!.steady - perCall['in process']!.baseline!.steady).toBeGreaterThan(5_000);
+    // the servers were driven over their transports: an HTTP request costs more than a stdio line
+    expect(perCall.http!.baseline!.steady).toBeGreaterThan(perCall.stdio!.baseline!.steady);
+    expect(r.table.find((row) => row.where === 'http' && row.variant === 'full')!['throughput ratio implied']).toMatch(/^0\.\d{3}$/);
     expect(r.budgets).toEqual([]);
-  }, 600_000);
+  }, 900_000);
 
   it('render: /metrics text for every variant, with size', async () => {
     const r = await BENCHMARKS.render({ quick: true });
