@@ -3,7 +3,7 @@
 // error_code). Every other field (arguments, results, error text) passes through the redactor. A per-second budget bounds bursts;
 // what it drops is counted and reported in the next window's first line.
 import { isoTime } from './iso-time.js';
-import { jsonString, jsonValue } from './json-text.js';
+import { jsonNumber, jsonString, jsonValue } from './json-text.js';
 import { LineSink, type LineDestination } from './line-sink.js';
 import type { Redactor } from './redact.js';
 
@@ -31,12 +31,36 @@ interface FieldKey {
   trusted: boolean;
 }
 
-interface Entry {
-  time: number;
-  level: LogLevel;
-  message: string;
-  fields: LogFields;
+/**
+ * The line every answered request writes (the hot path's line): its fields are fixed, so it is
+ * written field by field instead of walked key by key (a walk over differently shaped field
+ * objects makes every value read a megamorphic lookup). Same text as log() of the same object.
+ */
+export interface RequestFields {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | undefined;
+  session_id: string | undefined;
+  request_id: string | number;
+  method: string;
+  tool: string | undefined;
+  duration_ms: number;
+  status: 'ok' | 'error';
+  error_type: string | undefined;
+  error_code: string | undefined;
+  /** The JSON-RPC error's message (client-influenced text: redacted). */
+  error: string | undefined;
+  transport: string;
+  client: string | undefined;
+  subject: string | undefined;
+  client_id: string | undefined;
+  /** Written at debug level only (redacted). */
+  arguments: unknown;
+  tokens: { input: number; output: number; costUsd: number } | undefined;
+  task_id: string | undefined;
 }
+
+type Entry = { time: number; level: LogLevel; message: string } & ({ fields: LogFields; request?: never } | { request: RequestFields; fields?: never });
 
 export interface LoggerOptions {
   destination: LineDestination;
@@ -65,7 +89,19 @@ export class Logger {
   }
 
   log(level: LogLevel, message: string, fields: LogFields = {}): void {
-    if (!this.enabled(level)) return;
+    const time = this.admit(level);
+    if (time !== undefined) this.sink.push({ time, level, message, fields });
+  }
+
+  /** Logs a request's line (see RequestFields); subject to the level and the rate limit like log(). */
+  request(level: LogLevel, message: string, fields: RequestFields): void {
+    const time = this.admit(level);
+    if (time !== undefined) this.sink.push({ time, level, message, request: fields });
+  }
+
+  /** The line's time when a line of `level` is to be written now; undefined when the level or the rate limit leaves it out. */
+  private admit(level: LogLevel): number | undefined {
+    if (!this.enabled(level)) return undefined;
     const now = Date.now();
     if (now - this.windowStart >= 1000) {
       if (this.droppedInWindow > 0) {
@@ -79,10 +115,10 @@ export class Logger {
     if (this.windowCount >= this.options.maxLinesPerSecond) {
       this.droppedInWindow++;
       this.dropped++;
-      return;
+      return undefined;
     }
     this.windowCount++;
-    this.sink.push({ time: now, level, message, fields });
+    return now;
   }
 
   error(message: string, fields?: LogFields): void { this.log('error', message, fields); }
@@ -102,6 +138,7 @@ export class Logger {
 
   private format(e: Entry): string {
     let line = `{"timestamp":"${isoTime(e.time)}","level":"${e.level}","message":${jsonString(e.message)}`;
+    if (e.request) return line + this.requestText(e.request) + '}';
     for (const k in e.fields) {
       const v = e.fields[k];
       if (v === undefined) continue;
@@ -111,6 +148,32 @@ export class Logger {
       if (text !== undefined) line += key.prefix + text;
     }
     return line + '}';
+  }
+
+  /** A request line's fields, in RequestFields' order; trusted and redacted as log() treats them. */
+  private requestText(f: RequestFields): string {
+    let text = `,"trace_id":${jsonString(f.trace_id)},"span_id":${jsonString(f.span_id)}`;
+    if (f.parent_span_id !== undefined) text += `,"parent_span_id":${jsonString(f.parent_span_id)}`;
+    if (f.session_id !== undefined) text += `,"session_id":${jsonString(f.session_id)}`;
+    text += this.untrusted(',"request_id":', f.request_id) + `,"method":${jsonString(f.method)}`;
+    if (f.tool !== undefined) text += `,"tool":${jsonString(f.tool)}`;
+    text += `,"duration_ms":${jsonNumber(f.duration_ms)},"status":"${f.status}"`;
+    if (f.error_type !== undefined) text += `,"error_type":${jsonString(f.error_type)}`;
+    if (f.error_code !== undefined) text += `,"error_code":${jsonString(f.error_code)}`;
+    text += this.untrusted(',"error":', f.error) + `,"transport":${jsonString(f.transport)}` + this.untrusted(',"client":', f.client);
+    if (f.subject !== undefined) text += `,"subject":${jsonString(f.subject)}`;
+    if (f.client_id !== undefined) text += `,"client_id":${jsonString(f.client_id)}`;
+    text += this.untrusted(',"arguments":', f.arguments);
+    const t = f.tokens;
+    if (t !== undefined) text += `,"tokens":{"input":${jsonNumber(t.input)},"output":${jsonNumber(t.output)},"costUsd":${jsonNumber(t.costUsd)}}`;
+    return text + this.untrusted(',"task_id":', f.task_id);
+  }
+
+  /** `prefix` and a client-influenced value, redacted as log() redacts untrusted fields; '' for what a line leaves out. */
+  private untrusted(prefix: string, v: unknown): string {
+    if (v === undefined) return '';
+    const text = jsonValue(v === null || typeof v === 'number' || typeof v === 'boolean' ? v : this.redactor.redact(v));
+    return text === undefined ? '' : prefix + text;
   }
 
   /** How a field is written: its `,"key":` text and whether it skips redaction; undefined for the line's own keys. */

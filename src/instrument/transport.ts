@@ -209,10 +209,10 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     const failed = toolError !== undefined;
     const level = failed ? 'warning' : 'info';
     // The fields object is built only when the line will be written (logs above info are common in production).
-    if (logger.enabled(level)) logger.log(level, 'tools/call', {
+    if (logger.enabled(level)) logger.request(level, 'tools/call', {
       trace_id: p.trace.traceId, span_id: p.trace.spanId, parent_span_id: p.trace.parentSpanId,
       session_id: transport.sessionId, request_id: p.requestId, method: p.method, tool: p.tool,
-      duration_ms: round3(durationMs), status: failed ? 'error' : 'ok', error_type: toolError, error_code: code,
+      duration_ms: round3(durationMs), status: failed ? 'error' : 'ok', error_type: toolError, error_code: code, error: undefined,
       transport: kind, client: clientRaw || undefined, subject: p.identity.subject, client_id: p.identity.clientId,
       arguments: logger.enabled('debug') ? p.args : undefined,
       tokens: p.tokens, task_id: p.task?.id,
@@ -243,10 +243,12 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     recorder.operation({ transport: kind, method: p.method, prompt: p.prompt, protocolVersion, seconds, isRequest: true,
       code, traceId: p.trace.traceId, spanId: p.trace.spanId });
     const level = code ? 'warning' : 'info';
-    if (logger.enabled(level)) logger.log(level, p.rawMethod, {
+    if (logger.enabled(level)) logger.request(level, p.rawMethod, {
       trace_id: p.trace.traceId, span_id: p.trace.spanId, parent_span_id: p.trace.parentSpanId,
-      session_id: transport.sessionId, request_id: p.requestId, method: p.method, duration_ms: round3(seconds * 1000),
-      status: code ? 'error' : 'ok', error_code: code, error: msg.error?.message, transport: kind,
+      session_id: transport.sessionId, request_id: p.requestId, method: p.method, tool: undefined,
+      duration_ms: round3(seconds * 1000), status: code ? 'error' : 'ok', error_type: undefined, error_code: code, error: msg.error?.message,
+      transport: kind, client: undefined, subject: undefined, client_id: undefined,
+      arguments: undefined, tokens: undefined, task_id: undefined,
     });
   };
 
