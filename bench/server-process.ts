@@ -108,13 +108,16 @@ export class ServerProcess {
 export class StdioDriver {
   private nextId = 1;
   private waiter: ((line: string) => void) | undefined;
+  /** Rejects the wait in progress: a server that exits or closes stdout never answers the calls in flight. */
+  private abandon: ((error: Error) => void) | undefined;
 
   constructor(private readonly stdin: NodeJS.WritableStream, lines: ReturnType<typeof createInterface>) {
     lines.on('line', (line) => this.waiter?.(line));
+    lines.on('close', () => this.abandon?.(new Error('the stdio server closed its stdout while answers were awaited')));
   }
 
   async initialize(): Promise<void> {
-    const answer = new Promise<string>((resolve) => { this.waiter = resolve; });
+    const answer = new Promise<string>((resolve, reject) => { this.waiter = resolve; this.abandon = reject; });
     this.stdin.write(INITIALIZE + '\n');
     const line = await answer;
     if (!line.includes('"protocolVersion"')) throw new Error(`stdio initialize failed: ${line.slice(0, 300)}`);
@@ -135,11 +138,17 @@ export class StdioDriver {
 
   /** Keeps up to `window` calls in flight while `more()`, asked before each call is sent, says so. */
   private drive(more: () => boolean, window: number): Promise<{ ok: number; failed: number; seconds: number }> {
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
+      this.abandon = reject;
       const started = performance.now();
       let inFlight = 0;
       let ok = 0;
       let failed = 0;
+      const finish = () => {
+        this.waiter = undefined;
+        this.abandon = undefined;
+        resolve({ ok, failed, seconds: (performance.now() - started) / 1000 });
+      };
       const sendOne = () => {
         inFlight++;
         this.stdin.write(toolCall(this.nextId++) + '\n');
@@ -149,12 +158,10 @@ export class StdioDriver {
         if (isGoodAnswer(line)) ok++;
         else failed++;
         if (more()) sendOne();
-        else if (inFlight === 0) {
-          this.waiter = undefined;
-          resolve({ ok, failed, seconds: (performance.now() - started) / 1000 });
-        }
+        else if (inFlight === 0) finish();
       };
       for (let i = 0; i < window && more(); i++) sendOne();
+      if (inFlight === 0) finish();
     });
   }
 }
