@@ -144,13 +144,13 @@ export class Logger {
       if (v === undefined) continue;
       const key = this.keyOf(k);
       if (key === undefined) continue;
-      const text = jsonValue(key.trusted || v === null || typeof v === 'number' || typeof v === 'boolean' ? v : this.redactor.redact(v));
+      const text = this.valueText(v, key.trusted);
       if (text !== undefined) line += key.prefix + text;
     }
     return line + '}';
   }
 
-  /** A request line's fields, in RequestFields' order; trusted and redacted as log() treats them. */
+  /** A request line's fields, in RequestFields' order; trusted and redacted as format() treats them. */
   private requestText(f: RequestFields): string {
     let text = `,"trace_id":${jsonString(f.trace_id)},"span_id":${jsonString(f.span_id)}`;
     if (f.parent_span_id !== undefined) text += `,"parent_span_id":${jsonString(f.parent_span_id)}`;
@@ -169,11 +169,15 @@ export class Logger {
     return text + this.untrusted(',"task_id":', f.task_id);
   }
 
-  /** `prefix` and a client-influenced value, redacted as log() redacts untrusted fields; '' for what a line leaves out. */
+  /** `prefix` and a client-influenced value, redacted; '' for what a line leaves out. */
   private untrusted(prefix: string, v: unknown): string {
-    if (v === undefined) return '';
-    const text = jsonValue(v === null || typeof v === 'number' || typeof v === 'boolean' ? v : this.redactor.redact(v));
+    const text = v === undefined ? undefined : this.valueText(v, false);
     return text === undefined ? '' : prefix + text;
+  }
+
+  /** A field value's JSON text, redacted unless trusted (numbers, booleans and null carry no text to redact). */
+  private valueText(v: unknown, trusted: boolean): string | undefined {
+    return jsonValue(trusted || v === null || typeof v === 'number' || typeof v === 'boolean' ? v : this.redactor.redact(v));
   }
 
   /** How a field is written: its `,"key":` text and whether it skips redaction; undefined for the line's own keys. */
