@@ -2,7 +2,7 @@
 // their PromQL with Prometheus's lezer grammar: the fleet generator must emit each of them, or the
 // panel reading it is timed on no data.
 import { parser } from '@prometheus-io/lezer-promql';
-import { parsePromQL } from '../src/promql/parse.js';
+import { parsePromQL } from '../src/cli/promql/parse.js';
 
 /**
  * Series name → label → the matchers that select literal values, each as its alternatives:

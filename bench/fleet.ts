@@ -9,12 +9,12 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import * as yaml from 'js-yaml';
-import type { ProfileName } from '../src/catalog/index.js';
-import { parsePromQL, substituteGrafanaVariables } from '../src/promql/parse.js';
+import { PROFILE_NAMES, type ProfileName } from '../src/catalog/index.js';
+import { parsePromQL, substituteGrafanaVariables } from '../src/cli/promql/parse.js';
 import { benchmark, BENCH_DIR, fmt, OUT_DIR, progress, REPO_DIR, spread, type BenchOptions, type BenchResult, type Row } from './harness.js';
 import { writeFleetOpenMetrics, type FleetShape } from './fleet-data.js';
 import { selectedLabelValues, throughRecordingRules } from './fleet-selected.js';
-import { readPeers } from '../scripts/peers-manifest.js';
+import { readPeers } from '../src/stack-runtime/peers-manifest.js';
 
 export interface FleetOptions extends BenchOptions {
   /** Fleet sizes (servers); default 10, 100, 1000. */
@@ -392,7 +392,7 @@ async function timeQuery(url: string, q: Query, shape: FleetShape): Promise<Timi
 
 export function run(opts: FleetOptions): Promise<BenchResult> {
   const sizes = opts.servers ?? (opts.quick ? [2] : [10, 100, 1000]);
-  const profiles = opts.profiles ?? ['prom-client', 'otel'];
+  const profiles = opts.profiles ?? PROFILE_NAMES;
   const tools = opts.quick ? 3 : TOOLS;
   const artifacts = opts.artifactsDir ?? REPO_DIR;
   const params: Record<string, unknown> = { sizes, tools, profiles, scrapeIntervalSeconds: INTERVAL_S, panelRangeSeconds: RANGE_S, panelStepSeconds: INTERVAL_S,

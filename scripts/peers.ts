@@ -7,7 +7,7 @@
 import { execa } from "execa";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type PeerEntry, type PeerName, type Peers, PEER_NAMES, peersCacheRoot, peersManifestPath } from "./peers-manifest.js";
+import { type PeerEntry, type PeerName, type Peers, PEER_NAMES, peersCacheRoot, peersManifestPath } from "../src/stack-runtime/peers-manifest.js";
 
 /** A peer built with `go install module/pkg@version` (its go.mod has no replace directives). */
 interface GoInstallPeer {

@@ -46,3 +46,5 @@ export function seriesNames(f: MetricFamily): string[] {
 export function signalSeries(s: SignalSpelling, part: 'count' | 'sum' | 'bucket' | undefined = s.part): string {
   return part ? `${s.family}_${part}` : s.family;
 }
+export { GENERATED_HEADER, jsonArtifact, type Artifact } from './artifact.js';
+export * from './layout.js';

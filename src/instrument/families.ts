@@ -1,7 +1,7 @@
 // Registers a profile's metric families exactly as the catalogue defines them (name, help,
 // labelNames, buckets). Runtime families are registered by the runtime collectors instead.
 import { Counter, Gauge, Histogram, type Registry, type RegistryContentType } from 'prom-client';
-import type { MetricFamily, Profile } from '../catalog/index.js';
+import type { MetricFamily, Profile } from '@mcp-observability/catalog';
 
 export type FamilyMetric = Counter<string> | Gauge<string> | Histogram<string>;
 

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { Registry, type RegistryContentType } from 'prom-client';
-import { getProfile, OTEL_OPERATION_FAMILY, OVERFLOW_VALUE, type ProfileName } from '../catalog/index.js';
+import { getProfile, OTEL_OPERATION_FAMILY, OVERFLOW_VALUE, type ProfileName } from '@mcp-observability/catalog';
 import { isTaskOutcome, type TaskOutcome } from './agent-convention.js';
 import { AuditTrail } from './audit.js';
 import type { Recorder, TransportKind } from './events.js';
@@ -40,7 +40,7 @@ export { formatTraceparent, parseTraceparent } from './trace.js';
 export { TASK_ID_ATTRIBUTE, TASK_TURN_ATTRIBUTE } from './spans.js';
 export { createTracing, DEFAULT_OTLP_ENDPOINT, type Tracing, type TracingOptions } from './tracing.js';
 export { canonicalJson, toolFingerprint, type ServedDefinitions, type ToolDefinition } from './tool-definitions.js';
-export { OVERFLOW_VALUE } from '../catalog/index.js';
+export { OVERFLOW_VALUE } from '@mcp-observability/catalog';
 
 export interface InstrumentationOptions {
   /** Metric profile (catalogue spelling): prom-client (default) or otel. */

@@ -2,7 +2,7 @@
 // only values from a known set become labels, everything else collapses to OVERFLOW_VALUE, so a
 // hostile or hallucinating client cannot grow the number of series.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { OVERFLOW_VALUE } from '../catalog/index.js';
+import { OVERFLOW_VALUE } from '@mcp-observability/catalog';
 import { TASK_NOTIFICATION_METHOD } from './agent-convention.js';
 
 /** mcp.method.name well-known values (OpenTelemetry registry) plus newer spec methods and our task notification. */

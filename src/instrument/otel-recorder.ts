@@ -2,7 +2,7 @@
 // histograms. Signals the conventions lack (tokens, tasks, sessions gauges, security counters)
 // have no family in this profile and are not recorded as metrics (logs and audit still carry them).
 import type { Histogram } from 'prom-client';
-import { OTEL_OPERATION_FAMILY, spelling } from '../catalog/index.js';
+import { OTEL_OPERATION_FAMILY, spelling } from '@mcp-observability/catalog';
 import type { CatalogMetrics } from './families.js';
 import type { OperationEvent, Recorder, TransportKind } from './events.js';
 import { HistogramSeries } from './series.js';

@@ -4,7 +4,7 @@
 import { monitorEventLoopDelay, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry, type RegistryContentType } from 'prom-client';
-import { family, type Profile } from '../catalog/index.js';
+import { family, type Profile } from '@mcp-observability/catalog';
 
 /** Stops whatever the collectors keep running (event-loop histogram, GC observer). */
 export type StopRuntime = () => void;

@@ -3,7 +3,7 @@
 // valid. The span's ids are the ids the library puts in logs, audit lines and exemplars.
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace, type Attributes, type Span,
   type Tracer } from '@opentelemetry/api';
-import { OVERFLOW_VALUE } from '../catalog/index.js';
+import { OVERFLOW_VALUE } from '@mcp-observability/catalog';
 import type { TaskMeta } from './agent-convention.js';
 import type { ToolErrorType, TransportKind } from './events.js';
 import { parseTraceparent, type TraceContext } from './trace.js';

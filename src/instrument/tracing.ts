@@ -1,11 +1,37 @@
 // The OpenTelemetry tracer behind the library's spans (and the simulator's): a provider of its
 // own, never the global one, so an application's own OpenTelemetry set-up is left untouched.
 // Spans leave through a batch processor (OTLP/HTTP by default) and are flushed on shutdown.
+//
+// The OpenTelemetry SDK packages are optional peer dependencies, loaded only when tracing is on, so
+// a server without tracing installs none of them.
+import { createRequire } from 'node:module';
 import type { Tracer } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler,
-  type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type * as OtlpHttp from '@opentelemetry/exporter-trace-otlp-http';
+import type * as Resources from '@opentelemetry/resources';
+import type * as SdkTraceBase from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+
+/**
+ * The part of an OpenTelemetry SpanExporter the library calls, spelled here so its types need no
+ * SDK package installed.
+ */
+export interface SpanExporterLike {
+  export(spans: never[], resultCallback: (result: { code: number; error?: Error }) => void): void;
+  shutdown(): Promise<void>;
+}
+
+const requireOptional = createRequire(import.meta.url);
+
+/** An optional peer dependency, or an error that says which packages tracing needs. */
+function optionalPeer<T>(name: string): T {
+  try {
+    return requireOptional(name) as T;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+    throw new Error(`tracing needs ${name}: npm install @opentelemetry/sdk-trace-base @opentelemetry/resources ` +
+      '@opentelemetry/exporter-trace-otlp-http (optional peer dependencies of @mcp-observability/instrument)');
+  }
+}
 
 export interface TracingOptions {
   /**
@@ -18,7 +44,7 @@ export interface TracingOptions {
   /** Share of new traces recorded, 0..1 (default 1); a caller's sampled flag is followed. */
   sampleRatio?: number;
   /** Send spans here instead of OTLP (tests use an in-memory exporter). */
-  exporter?: SpanExporter;
+  exporter?: SpanExporterLike;
 }
 
 export interface Tracing {
@@ -48,13 +74,16 @@ export function createTracing(options: TracingOptions, serviceNameDefault: strin
   env: NodeJS.ProcessEnv = process.env): Tracing {
   const ratio = options.sampleRatio ?? 1;
   if (!(ratio >= 0 && ratio <= 1)) throw new Error(`tracing.sampleRatio: expected a number from 0 to 1, got ${String(ratio)}`);
+  const { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } =
+    optionalPeer<typeof SdkTraceBase>('@opentelemetry/sdk-trace-base');
+  const { resourceFromAttributes } = optionalPeer<typeof Resources>('@opentelemetry/resources');
   const exporter = options.exporter
-    ?? new OTLPTraceExporter({ url: otlpTracesUrl(options.endpoint ?? env.OTEL_EXPORTER_OTLP_ENDPOINT ?? DEFAULT_OTLP_ENDPOINT) });
+    ?? new (optionalPeer<typeof OtlpHttp>('@opentelemetry/exporter-trace-otlp-http').OTLPTraceExporter)({ url: otlpTracesUrl(options.endpoint ?? env.OTEL_EXPORTER_OTLP_ENDPOINT ?? DEFAULT_OTLP_ENDPOINT) });
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName ?? env.OTEL_SERVICE_NAME ?? serviceNameDefault }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }),
     // A short delay: a developer looking for the trace of a call they just made should find it.
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 })],
+    spanProcessors: [new BatchSpanProcessor(exporter as SpanExporter, { scheduledDelayMillis: 1000 })],
   });
   return {
     tracer: provider.getTracer(TRACER_NAME),

@@ -7,7 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { OVERFLOW_VALUE } from '../catalog/index.js';
+import { OVERFLOW_VALUE } from '@mcp-observability/catalog';
 import { readTaskMeta, TASK_NOTIFICATION_METHOD, type TaskMeta } from './agent-convention.js';
 import type { AuditTrail } from './audit.js';
 import type { MessageType, Recorder, ToolErrorType, TransportKind } from './events.js';

@@ -1,7 +1,7 @@
 // The shape every loopback-only admin API of the reference server shares: GET shows the state,
 // POST applies a validated change, DELETE resets; bad input is a 400 that says what is wrong.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../instrument/index.js';
+import type { Logger } from '@mcp-observability/instrument';
 import { isLoopbackPeer } from './http-guards.js';
 import { BodyTooLarge, readBody, sendJson } from './http-io.js';
 

@@ -7,7 +7,7 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { Instrumentation } from '../instrument/index.js';
+import type { Instrumentation } from '@mcp-observability/instrument';
 import { faultsResource } from './admin-faults.js';
 import { handleAdmin } from './admin-resource.js';
 import { toolsResource } from './admin-tools.js';

@@ -1,4 +1,5 @@
 // Command-line options of the reference server, validated with messages that name the flag.
+import type { ProfileName } from '@mcp-observability/catalog';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { algorithmOf, publicKeyFromPem, type JwtPolicy } from './auth/jwt.js';
@@ -9,7 +10,7 @@ export interface ServerOptions {
   port: number;
   host: string;
   metricsPort: number | undefined;
-  profile: 'prom-client' | 'otel';
+  profile: ProfileName;
   idleTimeoutSeconds: number;
   auditFile: string | undefined;
   logFile: string | undefined;

@@ -3,7 +3,7 @@
 // closed (their durations recorded), logs and audit flushed.
 import { once } from 'node:events';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { createInstrumentation, type Instrumentation } from '../instrument/index.js';
+import { createInstrumentation, type Instrumentation } from '@mcp-observability/instrument';
 import { FaultState } from './faults/fault-state.js';
 import { parseFaultJson } from './faults/fault-spec.js';
 import { createHttpApp, type HttpApp } from './http-app.js';

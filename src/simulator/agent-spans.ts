@@ -3,7 +3,7 @@
 // continues it. Context is passed explicitly (no global context manager is installed). Without
 // a tracer every method runs its function with no span and adds nothing to `_meta`.
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Tracer } from '@opentelemetry/api';
-import { formatTraceparent } from '../instrument/index.js';
+import { formatTraceparent } from '@mcp-observability/instrument';
 
 /** Where a span sits: the context its children start from (undefined when not tracing). */
 export type TraceScope = Context | undefined;

@@ -7,7 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { SpanKind } from '@opentelemetry/api';
-import { TASK_ID_ATTRIBUTE, TASK_TURN_ATTRIBUTE } from '../instrument/index.js';
+import { TASK_ID_ATTRIBUTE, TASK_TURN_ATTRIBUTE } from '@mcp-observability/instrument';
 import type { AgentSpans, TraceScope } from './agent-spans.js';
 import { invalidArguments, validArguments } from './arguments.js';
 import { classifyResult, classifyThrown } from './call-result.js';

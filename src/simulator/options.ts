@@ -1,7 +1,7 @@
 // Command-line options of the load simulator. Loopback only: it is a load generator, and must
 // never be pointed at someone else's server.
 import { parseArgs } from 'node:util';
-import type { TracingOptions } from '../instrument/index.js';
+import type { TracingOptions } from '@mcp-observability/instrument';
 
 export interface SimulatorOptions {
   /** Streamable HTTP endpoint, or undefined when a stdio command is given. */

@@ -5,7 +5,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { createTracing } from '../instrument/index.js';
+import { createTracing } from '@mcp-observability/instrument';
 import { runAgent } from './agent.js';
 import { AgentSpans } from './agent-spans.js';
 import { classifyResult, classifyThrown } from './call-result.js';

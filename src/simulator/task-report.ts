@@ -1,7 +1,7 @@
 // Task reporting with the instrumentation library's MCP-level convention: a _meta entry on each
 // tools/call naming the task and turn, and a notification when the task ends.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { TASK_META_KEY, TASK_NOTIFICATION_METHOD, type TaskNotificationParams } from '../instrument/index.js';
+import { TASK_META_KEY, TASK_NOTIFICATION_METHOD, type TaskNotificationParams } from '@mcp-observability/instrument';
 
 export const taskMeta = (taskId: string, turn: number) => ({ [TASK_META_KEY]: { id: taskId, turn } });
 

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { getProfile, PROFILE_NAMES, seriesNames } from '../../src/catalog/index.js';
-import { validateConfig } from '../../src/config/load.js';
-import { dashboardArtifacts, DASHBOARDS } from '../../src/dashboards/index.js';
-import { panelsOf } from '../../src/dashboards/lint.js';
-import { parsePromQL, substituteGrafanaVariables } from '../../src/promql/index.js';
-import { ruleArtifacts } from '../../src/rules/index.js';
-import { NAMES } from '../../src/rules/recorded.js';
+import { validateConfig } from '../../src/cli/config/load.js';
+import { dashboardArtifacts, DASHBOARDS } from '../../src/cli/dashboards/index.js';
+import { panelsOf } from '../../src/cli/dashboards/lint.js';
+import { parsePromQL, substituteGrafanaVariables } from '../../src/cli/promql/index.js';
+import { ruleArtifacts } from '../../src/cli/rules/index.js';
+import { NAMES } from '../../src/cli/rules/recorded.js';
 import { config, generated, recordedNames, targetsOf } from './fixtures.js';
 
 const dashboards = generated();

@@ -1,9 +1,9 @@
 // The generated dashboards of both profiles, parsed from their artifact bytes (what gets committed).
 import { getProfile, PROFILE_NAMES, type ProfileName } from '../../src/catalog/index.js';
-import { validateConfig } from '../../src/config/load.js';
-import { dashboardArtifacts } from '../../src/dashboards/index.js';
-import type { LintDashboard } from '../../src/dashboards/lint.js';
-import { NAMES, RECORDED_QUANTILES, recordedSeries, SLO_WINDOWS, type RecordedSeries } from '../../src/rules/recorded.js';
+import { validateConfig } from '../../src/cli/config/load.js';
+import { dashboardArtifacts } from '../../src/cli/dashboards/index.js';
+import type { LintDashboard } from '../../src/cli/dashboards/lint.js';
+import { NAMES, RECORDED_QUANTILES, recordedSeries, SLO_WINDOWS, type RecordedSeries } from '../../src/cli/rules/recorded.js';
 
 export const config = validateConfig({});
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LINT_EXCLUSIONS } from '../../src/dashboards/index.js';
-import { lintDashboard, panelsOf, RULES, type LintDashboard, type LintExclusion, type LintPanel, type RuleName } from '../../src/dashboards/lint.js';
+import { LINT_EXCLUSIONS } from '../../src/cli/dashboards/index.js';
+import { lintDashboard, panelsOf, RULES, type LintDashboard, type LintExclusion, type LintPanel, type RuleName } from '../../src/cli/dashboards/lint.js';
 import { dashboardName, generated, recordedNames, type Generated } from './fixtures.js';
 
 const dashboards = generated();

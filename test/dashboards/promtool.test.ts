@@ -8,8 +8,8 @@ import { execa } from 'execa';
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { getProfile, PROFILE_NAMES, type ProfileName } from '../../src/catalog/index.js';
-import { parsePromQL, substituteGrafanaVariables } from '../../src/promql/index.js';
-import { ruleArtifacts } from '../../src/rules/index.js';
+import { parsePromQL, substituteGrafanaVariables } from '../../src/cli/promql/index.js';
+import { ruleArtifacts } from '../../src/cli/rules/index.js';
 import { config, generated, recordedNames, targetsOf } from './fixtures.js';
 
 const dashboards = generated();

@@ -25,7 +25,7 @@ function freshTrail(): { file: string; lines: string[] } {
   return { file, lines: readFileSync(file, 'utf8').trimEnd().split('\n') };
 }
 
-const verifyCli = (file: string) => execa('node', ['--import', 'tsx', 'scripts/audit-verify.ts', file], { reject: false });
+const verifyCli = (file: string) => execa('node', ['--import', 'tsx', 'src/cli/bin.ts', 'audit', 'verify', file], { reject: false });
 
 describe('audit trail', () => {
   it('verifies an intact trail written across a restart', async () => {

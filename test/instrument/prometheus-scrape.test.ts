@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProfileName } from '../../src/catalog/index.js';
 import type { Instrumentation } from '../../src/instrument/index.js';
-import { prometheusBinary } from '../../src/stack/binaries.js';
+import { prometheusBinary } from '../../src/cli/stack/binaries.js';
 import { freePort, startPeer, stopPeer, waitForHttp, type RunningPeer } from '../peers/support/process.js';
 import { populatedInstrumentation } from '../../bench/render.js';
 

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PEER_NAMES, readPeers, requirePeerBin } from "../../scripts/peers-manifest.js";
+import { PEER_NAMES, readPeers, requirePeerBin } from "../../src/stack-runtime/peers-manifest.js";
 
 describe("readPeers", () => {
   let dir = "";

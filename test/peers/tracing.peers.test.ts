@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { traceDrill, type TraceDrillResult } from "../../src/stack/check/trace-drill.js";
-import { JAEGER_HEALTH_PATH, jaegerArgv, jaegerConfig, victoriaLogsArgv, type JaegerPorts } from "../../src/stack/traces-logs.js";
+import { traceDrill, type TraceDrillResult } from "../../src/stack-runtime/check/trace-drill.js";
+import { JAEGER_HEALTH_PATH, jaegerArgv, jaegerConfig, victoriaLogsArgv, type JaegerPorts } from "../../src/stack-runtime/traces-logs.js";
 import { repoRoot } from "./support/files.js";
 import { peerBin } from "./support/peers.js";
 import { freePort, type RunningPeer, startPeer, stopPeer, waitForHttp } from "./support/process.js";
@@ -39,10 +39,10 @@ describe("traces and logs beside the metrics (Jaeger, VictoriaLogs, Prometheus)"
 
     const serverPort = await freePort();
     const logFile = join(workDir, "server.log");
-    const server = tsx("scripts/sample-server.ts", ["--transport", "http", "--port", String(serverPort),
+    const server = tsx("src/sample-server/bin.ts", ["--transport", "http", "--port", String(serverPort),
       "--log-file", logFile, "--audit-file", join(workDir, "audit.jsonl"), "--otlp-endpoint", `http://127.0.0.1:${ports.otlpHttp}`]);
     running.push(server);
-    running.push(tsx("scripts/ship-logs.ts", ["--url", victoriaLogsUrl, "--log", logFile, "--interval-ms", "250"]));
+    running.push(tsx("src/cli/bin.ts", ["logs", "ship", "--service", "mcp-sample-server", "--url", victoriaLogsUrl, "--log", logFile, "--interval-ms", "250"]));
 
     const promPort = await freePort();
     writeFileSync(join(workDir, "prometheus.yml"), JSON.stringify({

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FIXTURES, TOKEN } from './helpers.js';
 
 const publish = (args: string[], env: Record<string, string> = {}) =>
-  execa('npx', ['tsx', 'scripts/publish.ts', ...args], { reject: false, env: { GRAFANA_URL: '', GRAFANA_TOKEN: '', ...env }, extendEnv: true });
+  execa(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'publish', ...args], { reject: false, env: { GRAFANA_URL: '', GRAFANA_TOKEN: '', ...env }, extendEnv: true });
 
 describe('publish CLI', () => {
   it('--help documents every flag and variable and exits 0', async () => {
@@ -42,7 +42,7 @@ describe('publish CLI', () => {
 describe('examples/ci/github-actions.yml', () => {
   it('every publish command in the example parses as valid flags', async () => {
     const { readFileSync } = await import('node:fs');
-    const { parseOptions } = await import('../../src/publish/options.js');
+    const { parseOptions } = await import('../../src/cli/publish/options.js');
     const workflow = readFileSync('examples/ci/github-actions.yml', 'utf8');
     const commands = [...workflow.matchAll(/npm run publish -- (.+)$/gm)].map((m) => m[1]!);
     expect(commands.length).toBe(3);

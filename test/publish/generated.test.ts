@@ -2,7 +2,7 @@
 // each profile publishes, and a second publish finds everything unchanged.
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PROFILES } from '../../src/publish/options.js';
+import { PROFILES } from '../../src/cli/publish/options.js';
 import { startFakeGrafana, type FakeGrafana } from './fake-grafana.js';
 import { run, TOKEN } from './helpers.js';
 

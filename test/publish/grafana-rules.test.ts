@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { toGrafanaGroup } from '../../src/publish/grafana-rules.js';
-import { loadPrometheusRuleFiles } from '../../src/publish/prom-rules.js';
+import { toGrafanaGroup } from '../../src/cli/publish/grafana-rules.js';
+import { loadPrometheusRuleFiles } from '../../src/cli/publish/prom-rules.js';
 import { startFakeGrafana, type FakeGrafana } from './fake-grafana.js';
 import { FIXTURES, run, TOKEN } from './helpers.js';
 

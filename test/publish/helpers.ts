@@ -2,7 +2,7 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { publish } from '../../src/publish/run.js';
+import { publish } from '../../src/cli/publish/run.js';
 
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
 export const TOKEN = 'glsa_fakeTokenValue_0123456789abcdef';

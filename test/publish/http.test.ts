@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backoffMs, HttpClient, retryAfterMs, TransportError } from '../../src/publish/http.js';
-import { Redactor } from '../../src/publish/redact.js';
+import { backoffMs, HttpClient, retryAfterMs, TransportError } from '../../src/cli/publish/http.js';
+import { Redactor } from '../../src/cli/publish/redact.js';
 import { startFakeGrafana, type FakeGrafana } from './fake-grafana.js';
 import { run, TOKEN } from './helpers.js';
 

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../../src/config/load.js';
+import { validateConfig } from '../../src/cli/config/load.js';
 import { promtool, writeGenerated } from './helpers.js';
 
 interface RuleFile { groups: { rules: { alert?: string; expr: string }[] }[] }

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { generate } from '../../src/build/index.js';
-import type { Config } from '../../src/config/schema.js';
+import { generate } from '../../src/cli/build/index.js';
+import type { Config } from '../../src/cli/config/schema.js';
 
 export const PROMTOOL = '/usr/bin/promtool';
 

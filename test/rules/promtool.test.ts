@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { PROFILE_NAMES, getProfile } from '../../src/catalog/index.js';
-import { validateConfig } from '../../src/config/load.js';
-import { ruleAreas } from '../../src/rules/index.js';
+import { validateConfig } from '../../src/cli/config/load.js';
+import { ruleAreas } from '../../src/cli/rules/index.js';
 import { promtool, writeGenerated } from './helpers.js';
 
 const config = validateConfig({ aggregationLabels: ['cluster'] });

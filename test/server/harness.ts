@@ -9,7 +9,7 @@ import { signJwt, type SigningKey } from '../../src/sample-server/auth/jwt.js';
 import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SCOPE } from '../../src/sample-server/options.js';
 
 export const REPO = new URL('../../', import.meta.url).pathname;
-export const SERVER_ENTRY = 'scripts/sample-server.ts';
+export const SERVER_ENTRY = 'src/sample-server/bin.ts';
 /** node + tsx loader, the same way for spawning from tests and from the SDK's stdio client. */
 export const NODE_TSX = [process.execPath, '--import', 'tsx'] as const;
 

@@ -5,12 +5,13 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { generate } from '../../src/build/index.js';
-import { validateConfig } from '../../src/config/load.js';
-import { COMPOSE_FILE, COMPOSE_PORTS, POD_SERVICE, composeArtifacts, serverService } from '../../src/stack/compose.js';
-import { PROVISIONING_DIR, PROVISIONING_ENV } from '../../src/stack/provisioning.js';
-import { STACK_JWT_SECRET } from '../../src/stack/auth.js';
-import { PORT_ENV, serverJob, serverPort } from '../../src/stack/settings.js';
+import { generate } from '../../src/cli/build/index.js';
+import { validateConfig } from '../../src/cli/config/load.js';
+import { COMPOSE_FILE, COMPOSE_PORTS, POD_SERVICE, composeArtifacts, serverService } from '../../src/stack-runtime/compose.js';
+import { PROVISIONING_DIR, PROVISIONING_ENV } from '../../src/cli/stack/provisioning.js';
+import { STACK_JWT_SECRET } from '../../src/stack-runtime/auth.js';
+import { PORT_ENV } from '../../src/cli/stack/settings.js';
+import { SERVER_PORT_ENV, serverJob } from '../../src/stack-runtime/reference.js';
 
 interface Service {
   image?: string;
@@ -55,7 +56,7 @@ describe('stack/docker-compose.yml', () => {
     const copied = [...dockerfile.matchAll(/^COPY (.+) \S+$/gm)].flatMap((m) => (m[1] as string).split(' '));
     for (const path of copied) expect(existsSync(join(root, path)), `Dockerfile COPY ${path}`).toBe(true);
     for (const s of Object.values(services)) {
-      const script = s.command?.find((a) => a.startsWith('scripts/'));
+      const script = s.command?.find((a) => a.startsWith('src/'));
       if (script) expect(existsSync(join(root, script)), script).toBe(true);
     }
   });
@@ -74,13 +75,13 @@ describe('stack/docker-compose.yml', () => {
     }
     for (const p of config.profiles) {
       const cmd = services[serverService(p)]?.command ?? [];
-      expect(cmd.slice(cmd.indexOf('--port'), cmd.indexOf('--port') + 2)).toEqual(['--port', String(serverPort(COMPOSE_PORTS, p))]);
+      expect(cmd.slice(cmd.indexOf('--port'), cmd.indexOf('--port') + 2)).toEqual(['--port', String(SERVER_PORT_ENV[p].default)]);
       expect(cmd.slice(cmd.indexOf('--profile'), cmd.indexOf('--profile') + 2)).toEqual(['--profile', p]);
       // Servers verify JWTs with the stack secret; simulators mint theirs with it at start.
       expect(services[serverService(p)]?.environment?.MCP_JWT_SECRET).toBe(STACK_JWT_SECRET);
       const simulator = services[`${serverService(p)}-simulator`];
       expect(simulator?.environment?.MCP_JWT_SECRET).toBe(STACK_JWT_SECRET);
-      expect(simulator?.entrypoint?.join(' ')).toMatch(/MCP_AUTH_TOKEN=\$\$\(node --import tsx scripts\/mint-token\.ts .+\) exec "\$\$@"/);
+      expect(simulator?.entrypoint?.join(' ')).toMatch(/MCP_AUTH_TOKEN=\$\$\(node --import tsx src\/sample-server\/mint-token-bin\.ts .+\) exec "\$\$@"/);
     }
   });
 
@@ -117,7 +118,7 @@ describe('stack/docker-compose.yml', () => {
       ['alertmanager', 'grafana', 'prometheus', ...config.profiles.map(serverJob)].sort());
     for (const p of config.profiles) {
       const job = prom.scrape_configs.find((s) => s.job_name === serverJob(p));
-      expect(job?.static_configs[0]?.targets).toEqual([`127.0.0.1:${serverPort(COMPOSE_PORTS, p)}`]);
+      expect(job?.static_configs[0]?.targets).toEqual([`127.0.0.1:${SERVER_PORT_ENV[p].default}`]);
     }
     const alertsMount = services.prometheus?.volumes?.find((v) => v.startsWith('../alerts:'))?.split(':')[1];
     for (const glob of prom.rule_files) expect(glob.startsWith(`${alertsMount}/`), glob).toBe(true);

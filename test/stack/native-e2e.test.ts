@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DRILL_NAMES } from '../../src/stack/check/drills.js';
-import { processStartTicks } from '../../src/stack/procfs.js';
-import { sleep } from '../../src/stack/readiness.js';
-import { PORT_ENV } from '../../src/stack/settings.js';
-import type { StackState } from '../../src/stack/state.js';
+import { DRILL_NAMES } from '../../src/stack-runtime/check/drills.js';
+import { processStartTicks } from '../../src/cli/stack/procfs.js';
+import { sleep } from '../../src/cli/stack/readiness.js';
+import { PORT_ENV } from '../../src/cli/stack/settings.js';
+import type { StackState } from '../../src/cli/stack/state.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const runDir = mkdtempSync(join(tmpdir(), 'mcp-stack-e2e-'));
@@ -33,7 +33,7 @@ const env = {
   MCP_STACK_MODE: 'native',
 };
 const stack = (...args: string[]) =>
-  execa(process.execPath, ['--import', 'tsx', 'scripts/stack.ts', ...args], { cwd: root, env, reject: false, all: true, timeout: 540_000 });
+  execa(process.execPath, ['--import', 'tsx', 'src/stack-runtime/bin.ts', ...args], { cwd: root, env, reject: false, all: true, timeout: 540_000 });
 
 let recorded: StackState | undefined;
 

@@ -1,15 +1,24 @@
 // Port settings from the environment, and what /proc tells about our processes and ports.
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { identify, isSameProcess, portOwner } from '../../src/stack/procfs.js';
-import { stackSettings } from '../../src/stack/settings.js';
+import { identify, isSameProcess, portOwner } from '../../src/cli/stack/procfs.js';
+import { stackSettings } from '../../src/cli/stack/settings.js';
+import { validateConfig } from '../../src/cli/config/load.js';
+import { referenceServices, serverPorts } from '../../src/stack-runtime/reference.js';
 
 describe('stackSettings', () => {
   it('reads ports and run dir from MCP_STACK_* with documented defaults', () => {
     const s = stackSettings({ MCP_STACK_PROMETHEUS_PORT: '19090', MCP_STACK_RUN_DIR: '/tmp/x' }, '/repo');
-    expect(s.ports).toEqual({ prometheus: 19090, alertmanager: 9093, grafana: 3000, server: 3100, otelServer: 3101, webhook: 9099 });
+    expect(s.ports).toEqual({ prometheus: 19090, alertmanager: 9093, grafana: 3000, webhook: 9099 });
     expect(s.runDir).toBe('/tmp/x');
     expect(stackSettings({}, '/repo').runDir).toBe('/repo/.run');
+  });
+
+  it('reads the reference servers\' ports the same way, and refuses one that clashes with a stack port', () => {
+    expect(serverPorts({ MCP_STACK_OTEL_SERVER_PORT: '13101' })).toEqual({ 'prom-client': 3100, otel: 13101 });
+    const config = validateConfig({});
+    expect(() => referenceServices(config, stackSettings({ MCP_STACK_WEBHOOK_PORT: '3100' }), serverPorts({}), '/repo', '/tmp/audit'))
+      .toThrow('MCP_STACK_SERVER_PORT=3100 is also the webhook port');
   });
 
   it('names the variable of a bad or clashing port', () => {

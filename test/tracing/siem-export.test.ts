@@ -10,7 +10,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseSince } from '../../src/siem/export.js';
+import { parseSince } from '../../src/cli/siem/export.js';
 import { startHttpFixture } from '../instrument/fixtures/http-server.js';
 import { SpanStore } from './span-store.js';
 
@@ -21,7 +21,7 @@ const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
 const validate = ajv.compile(schema);
 
-const exportCli = (args: string[]) => execa(process.execPath, ['--import', 'tsx', 'scripts/audit-export.ts', ...args], { cwd: REPO, reject: false });
+const exportCli = (args: string[]) => execa(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'audit', 'export', ...args], { cwd: REPO, reject: false });
 
 describe('audit:export (SIEM JSON lines)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'siem-'));

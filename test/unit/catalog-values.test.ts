@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src/catalog/index.js';
-import { SignalQueries } from '../../src/promql/index.js';
+import { SignalQueries } from '../../src/cli/promql/index.js';
 
 describe('well-known error types per profile', () => {
   it('spells invalid_params as the profile records it (otel: the JSON-RPC code)', () => {

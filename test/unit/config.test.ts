@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, validateConfig } from '../../src/config/load.js';
+import { ConfigError, loadConfig, validateConfig } from '../../src/cli/config/load.js';
 
 const problems = (input: unknown): string[] => {
   try {

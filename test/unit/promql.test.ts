@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src/catalog/index.js';
-import { parsePromQL, SignalQueries, substituteGrafanaVariables } from '../../src/promql/index.js';
+import { parsePromQL, SignalQueries, substituteGrafanaVariables } from '../../src/cli/promql/index.js';
 
 describe('promql builders', () => {
   const prom = new SignalQueries(PROFILES['prom-client'], ['job=~"mcp.*"'], ['cluster', 'job']);

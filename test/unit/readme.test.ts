@@ -2,8 +2,8 @@
 // shows exists.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generate } from '../../src/build/index.js';
-import { validateConfig } from '../../src/config/load.js';
+import { generate } from '../../src/cli/build/index.js';
+import { validateConfig } from '../../src/cli/config/load.js';
 
 const readme = readFileSync('README.md', 'utf8');
 const artifacts = generate(validateConfig({}));

@@ -4,7 +4,7 @@ import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
-import type { CallRef, Instrumentation } from '../../instrument/index.js';
+import type { CallRef, Instrumentation } from '@mcp-observability/instrument';
 
 /** What a tool may call back into: the instrumentation's usage reporting (given the call, it knows the tool). */
 export type ToolContext = Pick<Instrumentation, 'reportTokens'>;

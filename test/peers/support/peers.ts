@@ -1,6 +1,6 @@
 // The peer binaries the tests run, resolved once per test file.
 import { execa } from "execa";
-import { type PeerName, readPeers, requirePeerBin } from "../../../scripts/peers-manifest.js";
+import { type PeerName, readPeers, requirePeerBin } from "../../../src/stack-runtime/peers-manifest.js";
 
 const peers = readPeers();
 

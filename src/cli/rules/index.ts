@@ -1,0 +1,57 @@
+// Rule generation entry point: every area's groups for a profile, as plain Prometheus files,
+// promtool tests, Mimir/Cortex namespaced files and the time-compressed drill variant.
+import type { Profile } from '@mcp-observability/catalog';
+import type { Config } from '../config/schema.js';
+import { ALERTS_SUBDIRS, alertsDir, ruleFile, type Artifact } from '@mcp-observability/catalog';
+import { ruleContext } from './context.js';
+import { drillTiming, NORMAL_TIMING, type Timing } from './timing.js';
+import { recordingArea } from './recording.js';
+import { toolsArea } from './alerts/tools.js';
+import { transportArea } from './alerts/transport.js';
+import { agentArea } from './alerts/agent.js';
+import { resourcesArea } from './alerts/resources.js';
+import { securityArea } from './alerts/security.js';
+import { availabilityArea } from './alerts/availability.js';
+import { sloArea } from './slo.js';
+import { anomalyArea } from './anomaly.js';
+import { renderMimirFile, renderRuleFile, renderTestFile } from './render.js';
+import type { Area, AreaRules } from './types.js';
+
+/** Drill variant: every window and `for` ×1/15 (1h → 4m), for a stack scraping and evaluating every 5 s. */
+export const DRILL_FACTOR = 1 / 15;
+
+const AREAS: ReadonlyArray<(ctx: ReturnType<typeof ruleContext>) => AreaRules | undefined> = [
+  recordingArea, transportArea, toolsArea, agentArea, resourcesArea, securityArea, availabilityArea, sloArea, anomalyArea,
+];
+
+/** The areas a profile gets (areas whose signals the profile lacks are left out). */
+export function ruleAreas(config: Config, profile: Profile, timing: Timing = NORMAL_TIMING): AreaRules[] {
+  const ctx = ruleContext(config, profile, timing);
+  return AREAS.map((make) => make(ctx)).filter((a): a is AreaRules => a !== undefined && a.groups.some((g) => g.rules.length > 0));
+}
+
+export function ruleArtifacts(config: Config, profile: Profile): Artifact[] {
+  const dir = alertsDir(profile.name);
+  const areas = ruleAreas(config, profile);
+  const byArea = new Map(areas.map((a) => [a.area, a]));
+  const drill = drillTiming(DRILL_FACTOR);
+  const out: Artifact[] = [];
+  for (const a of areas) {
+    out.push({ path: `${dir}/${ruleFile(a.area)}`, content: renderRuleFile(a.groups, [`Profile: ${profile.name}. Area: ${a.area}.`]) });
+    out.push({ path: `${dir}/${ALERTS_SUBDIRS.ruler}/${a.area}.yaml`,
+      content: renderMimirFile(config.mimirNamespace, a.groups, [`Profile: ${profile.name}. Area: ${a.area}. Load with: mimirtool rules load ${dir}/${ALERTS_SUBDIRS.ruler}/*.yaml`]) });
+    if (!a.tests.length) continue;
+    const inputs = [...a.reads.map((r) => byArea.get(r)).filter((r): r is AreaRules => r !== undefined), a];
+    out.push({ path: `${dir}/${ALERTS_SUBDIRS.tests}/${a.area}.test.yaml`, content: renderTestFile({
+      ruleFiles: inputs.map((i) => `../${ruleFile(i.area)}`),
+      groupOrder: inputs.flatMap((i) => i.groups.map((g) => g.name)),
+      evaluationInterval: '1m',
+      tests: a.tests,
+    }) });
+  }
+  for (const a of ruleAreas(config, profile, drill)) {
+    out.push({ path: `${dir}/${ALERTS_SUBDIRS.drill}/${ruleFile(a.area)}`, content: renderRuleFile(a.groups,
+      [`Profile: ${profile.name}. Area: ${a.area}. ${drill.name}, windows at least 20s; recorded series keep their nominal names.`]) });
+  }
+  return out;
+}
