@@ -1,9 +1,9 @@
 // Runnable example for docs/instrumentation.md: an existing stdio McpServer, instrumented.
-//   npx tsx examples/instrumented-stdio-server.ts   (speaks MCP on stdin/stdout; metrics on 127.0.0.1:9464)
+//   npm run example:stdio   (speaks MCP on stdin/stdout; metrics on 127.0.0.1:9464)
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { z } from 'zod';
-import { createInstrumentation } from '../src/instrument/index.js';
+import { createInstrumentation } from '@mcp-observability/instrument';
 
 const server = new McpServer({ name: 'weather', version: '1.0.0' });
 server.registerTool('forecast', { description: 'Forecast for a city', inputSchema: { city: z.string() } },

@@ -85,8 +85,6 @@ beforeAll(async () => {
       'mcp-observability': local('mcp-observability'),
       typescript: '~5.9.3', typescript7: 'npm:typescript@^7.0.2', '@types/node': '^20.19.0',
     },
-    // Not on the registry yet: the tarball stands in wherever a package asks for the catalogue.
-    overrides: { '@mcp-observability/catalog': local('mcp-observability-catalog') },
   }, null, 2)}\n`);
   const installed = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], app);
   expect(installed.exitCode, installed.all).toBe(0);

@@ -44,7 +44,10 @@ describe('examples/ci/github-actions.yml', () => {
     const { readFileSync } = await import('node:fs');
     const { parseOptions } = await import('../../src/cli/publish/options.js');
     const workflow = readFileSync('examples/ci/github-actions.yml', 'utf8');
-    const commands = [...workflow.matchAll(/npm run publish -- (.+)$/gm)].map((m) => m[1]!);
+    const vars = { OBS_CONFIG: 'observability/config.yaml', OBS_OUT: 'observability' };
+    expect(workflow).toContain(`OBS_CONFIG: ${vars.OBS_CONFIG}`);
+    const commands = [...workflow.matchAll(/npx mcp-observability publish (.+)$/gm)]
+      .map((m) => m[1]!.replace(/\$(OBS_CONFIG|OBS_OUT)/g, (_, name: keyof typeof vars) => vars[name]));
     expect(commands.length).toBe(3);
     const env = { GRAFANA_URL: 'https://grafana.example.com', GRAFANA_TOKEN: TOKEN, MIMIR_URL: 'https://mimir.example.com', MIMIR_TENANT: 't' };
     for (const command of commands) {

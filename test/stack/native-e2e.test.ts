@@ -12,6 +12,7 @@ import { processStartTicks } from '../../src/cli/stack/procfs.js';
 import { sleep } from '../../src/cli/stack/readiness.js';
 import { PORT_ENV } from '../../src/cli/stack/settings.js';
 import type { StackState } from '../../src/cli/stack/state.js';
+import { SERVER_PORT_ENV } from '../../src/stack-runtime/reference.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const runDir = mkdtempSync(join(tmpdir(), 'mcp-stack-e2e-'));
@@ -23,12 +24,13 @@ const freePort = (): Promise<number> => new Promise((resolvePort, reject) => {
   });
 });
 const ports: number[] = [];
-while (ports.length < Object.keys(PORT_ENV).length) {
+const PORT_VARS = [...Object.values(PORT_ENV), ...Object.values(SERVER_PORT_ENV)];
+while (ports.length < PORT_VARS.length) {
   const port = await freePort();
   if (!ports.includes(port)) ports.push(port);
 }
 const env = {
-  ...Object.fromEntries(Object.values(PORT_ENV).map((p, i) => [p.env, String(ports[i])])),
+  ...Object.fromEntries(PORT_VARS.map((p, i) => [p.env, String(ports[i])])),
   MCP_STACK_RUN_DIR: runDir,
   MCP_STACK_MODE: 'native',
 };

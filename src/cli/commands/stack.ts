@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { runCheck } from '../stack/check/index.js';
-import { formatTable, summary } from '../stack/check/report.js';
+import { formatTable, passed, summary } from '../stack/check/report.js';
 import { grafanaHint } from '../stack/binaries.js';
 import { nativeDown, nativeUp } from '../stack/native.js';
 import { stackSettings } from '../stack/settings.js';
@@ -15,14 +15,16 @@ import { UsageError } from './usage-error.js';
 
 export const STACK_USAGE = `usage:
   mcp-observability up    [--scrape HOST:PORT[,HOST:PORT…]] [--out DIR] [--config FILE] [--drill]
-  mcp-observability check [--config FILE]
+  mcp-observability check [--config FILE] [--wait SECONDS]
   mcp-observability down  [--purge]
   up      starts Prometheus, Alertmanager, a webhook receiver and Grafana (when a grafana binary is installed) on
           127.0.0.1, with the rules and dashboards that \`mcp-observability build\` wrote into DIR (default: .),
           scraping your MCP servers' metrics endpoints (--scrape, else stack.scrape in the config) as job stack.job.
           --drill loads the time-compressed rules (5 s interval) to see alerts fire in minutes.
   check   every service answers, every target is up and inside the config's selector, every recording rule
-          and dashboard panel returns data, Grafana (if running) has the dashboards. Exit 1 if any row fails.
+          and dashboard panel returns data, Grafana (if running) has the dashboards. Exit 1 if any row fails;
+          rules and panels whose signals your servers never sent are listed as "no data". --wait bounds how
+          long it waits for a fresh stack's data (default 60).
   down    stops exactly the processes up started (--purge also deletes the state folder).
 env: MCP_STACK_{PROMETHEUS,ALERTMANAGER,GRAFANA,WEBHOOK}_PORT, MCP_STACK_RUN_DIR (default .run),
      MCP_STACK_GRAFANA_BIN, MCP_STACK_GRAFANA_USER/PASSWORD`;
@@ -35,7 +37,7 @@ function parse(argv: string[]) {
       args: argv,
       options: {
         scrape: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, drill: { type: 'boolean', default: false },
-        purge: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+        purge: { type: 'boolean', default: false }, wait: { type: 'string', default: '60' }, help: { type: 'boolean', short: 'h' },
       },
     }).values;
   } catch (err) {
@@ -79,9 +81,11 @@ async function check(values: ReturnType<typeof parse>): Promise<number> {
   const state = readState(settings.runDir);
   if (!state) throw new Error(`no stack recorded in ${settings.runDir}; start it with \`mcp-observability up --scrape HOST:PORT\``);
   const started = Date.now();
-  const rows = await runCheck({ config: loadConfig(values.config), settings, state, dataTimeoutMs: 120_000, progress: log });
+  const waitSeconds = Number(values.wait);
+  if (!(waitSeconds >= 0 && waitSeconds <= 3600)) throw new UsageError(`--wait: expected seconds from 0 to 3600, got "${values.wait}"`, STACK_USAGE);
+  const rows = await runCheck({ config: loadConfig(values.config), settings, state, dataTimeoutMs: waitSeconds * 1000, progress: log });
   log(`\n${formatTable(rows)}\n\n${summary(rows)} in ${Math.round((Date.now() - started) / 1000)}s`);
-  return rows.every((r) => r.ok) ? 0 : 1;
+  return passed(rows) ? 0 : 1;
 }
 
 async function down(values: ReturnType<typeof parse>): Promise<number> {

@@ -29,7 +29,7 @@ export interface RuleGroup {
   rules: Rule[];
 }
 
-/** Runbook text for one alert; docs/runbook.md is generated from it. */
+/** Runbook text for one alert; the runbook (OUTPUT_LAYOUT.runbook) is generated from it. */
 export interface AlertDoc {
   meaning: string;
   impact: string;

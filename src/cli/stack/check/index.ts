@@ -58,9 +58,16 @@ export async function checkData(o: CheckOptions): Promise<CheckRow[]> {
   return rows;
 }
 
-/** The whole check for a stack scraping the user's servers. */
+/**
+ * The whole check for a stack scraping the user's servers: services, targets and the selector
+ * must pass; a recording rule or panel without data is reported, not failed, since a server need
+ * not send every signal the catalogue knows.
+ */
 export async function runCheck(o: CheckOptions): Promise<CheckRow[]> {
   const rows = await checkServices(o);
   if (!rows.every((r) => r.ok)) return rows;
-  return [...rows, ...await checkData(o)];
+  const data = await checkData(o);
+  return [...rows, ...data.map((r) => (r.ok || !DATA_AREAS.has(r.area) ? r : { ...r, noData: true }))];
 }
+
+const DATA_AREAS = new Set(['recording', 'panel']);
