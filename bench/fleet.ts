@@ -11,6 +11,7 @@ import { execa } from 'execa';
 import * as yaml from 'js-yaml';
 import { PROFILE_NAMES, type ProfileName } from '../src/catalog/index.js';
 import { parsePromQL, substituteGrafanaVariables } from '../src/cli/promql/parse.js';
+import { targetsOf, type PanelJson } from '../src/cli/dashboards/walk.js';
 import { benchmark, BENCH_DIR, fmt, OUT_DIR, progress, REPO_DIR, spread, type BenchOptions, type BenchResult, type Row } from './harness.js';
 import { writeFleetOpenMetrics, type FleetShape } from './fleet-data.js';
 import { selectedLabelValues, throughRecordingRules } from './fleet-selected.js';
@@ -61,15 +62,8 @@ interface Timing extends Query {
 
 // ---------------------------------------------------------------- queries from the artifacts
 
-interface Panel { title?: string; type?: string; panels?: Panel[]; targets?: { expr?: string; exemplar?: boolean }[] }
-interface Variable { name: string; type: string; query?: string | { query?: string } }
 
-function* panelsOf(panels: readonly Panel[]): Generator<Panel> {
-  for (const p of panels) {
-    yield p;
-    yield* panelsOf(p.panels ?? []);
-  }
-}
+interface Variable { name: string; type: string; query?: string | { query?: string } }
 
 const recordedIn = (expr: string) => parsePromQL(expr).metrics.filter((m) => m.includes(':'));
 
@@ -77,19 +71,16 @@ function dashboardQueries(dir: string): Query[] {
   if (!existsSync(dir)) return [];
   const out: Query[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-    const d = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { title: string; panels: Panel[]; templating?: { list: Variable[] } };
+    const d = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { title: string; panels: PanelJson[]; templating?: { list: Variable[] } };
     for (const v of d.templating?.list ?? []) {
       const q = typeof v.query === 'string' ? v.query : v.query?.query;
       const m = v.type === 'query' && q ? /^label_values\((.+),\s*(\w+)\)$/.exec(q) : null;
       if (m) out.push({ source: d.title, name: `$${v.name}`, kind: 'variable', expr: `${m[2]}|${substituteGrafanaVariables(m[1]!)}`, recorded: [] });
     }
-    for (const p of panelsOf(d.panels)) {
-      (p.targets ?? []).forEach((t, i) => {
-        if (!t.expr) return;
-        const expr = substituteGrafanaVariables(t.expr);
-        const name = (p.targets!.length > 1 ? `${p.title} #${i + 1}` : p.title) ?? '(untitled)';
-        out.push({ source: d.title, name, kind: 'panel', expr, recorded: recordedIn(expr), ...(t.exemplar ? { exemplarOnly: true } : {}) });
-      });
+    for (const { panel: p, target: t, index: i } of targetsOf(d)) {
+      const expr = substituteGrafanaVariables(t.expr!);
+      const name = (p.targets!.length > 1 ? `${p.title} #${i + 1}` : p.title) ?? '(untitled)';
+      out.push({ source: d.title, name, kind: 'panel', expr, recorded: recordedIn(expr), ...(t.exemplar ? { exemplarOnly: true } : {}) });
     }
   }
   return out;

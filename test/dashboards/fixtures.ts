@@ -2,7 +2,7 @@
 import { getProfile, PROFILE_NAMES, type ProfileName } from '../../src/catalog/index.js';
 import { validateConfig } from '../../src/cli/config/load.js';
 import { dashboardArtifacts } from '../../src/cli/dashboards/index.js';
-import type { LintDashboard } from '../../src/cli/dashboards/lint.js';
+import { panelsOf, type LintDashboard } from '../../src/cli/dashboards/lint.js';
 import { NAMES, RECORDED_QUANTILES, recordedSeries, SLO_WINDOWS, type RecordedSeries } from '../../src/cli/rules/recorded.js';
 
 export const config = validateConfig({});
@@ -24,8 +24,7 @@ export function generated(): Generated[] {
 }
 
 export const targetsOf = (d: LintDashboard): { panel: string; expr: string }[] =>
-  (d.panels ?? []).flatMap((p) => (p.type === 'row' ? p.panels ?? [] : [p]))
-    .flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title ?? '', expr: t.expr ?? '' })));
+  panelsOf(d).flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title ?? '', expr: t.expr ?? '' })));
 
 /** Every series name recordedSeries(profile) defines (per quantile and per SLO window spelled out). */
 export function recordedNames(profile: ProfileName): Set<string> {

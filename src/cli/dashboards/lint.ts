@@ -1,5 +1,6 @@
 // Dashboard lint: grafana/dashboard-linter's rules for Prometheus dashboards, one function per rule,
 // run on the generated JSON (the Go linter ships as a prebuilt binary we cannot install here).
+import { panelsOf } from './walk.js';
 import { parser } from '@prometheus-io/lezer-promql';
 import { parsePromQL, substituteGrafanaVariables } from '../promql/index.js';
 
@@ -75,10 +76,7 @@ type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
 const dsUid = (ds: LintVariable['datasource']): string | undefined => (typeof ds === 'string' ? ds : ds?.uid);
 const variables = (d: LintDashboard): LintVariable[] => d.templating?.list ?? [];
 
-/** Every non-row panel, including those nested in collapsed rows. */
-export function panelsOf(d: LintDashboard): LintPanel[] {
-  return (d.panels ?? []).flatMap((p) => (p.type === 'row' ? p.panels ?? [] : [p]));
-}
+export { panelsOf };
 
 export function templateDatasourceRule(d: LintDashboard, report: Report): void {
   const sources = variables(d).filter((v) => v.type === 'datasource');

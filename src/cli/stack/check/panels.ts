@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { OUTPUT_LAYOUT } from '@mcp-observability/catalog';
+import { targetsOf, type PanelJson } from '../../dashboards/walk.js';
 import { substituteGrafanaVariables } from '../../promql/index.js';
 
 export interface PanelQuery {
@@ -14,12 +15,6 @@ export interface PanelQuery {
   exemplar: boolean;
 }
 
-interface PanelJson {
-  title?: string;
-  targets?: { expr?: string; refId?: string; hide?: boolean; exemplar?: boolean }[];
-  panels?: PanelJson[];
-}
-
 function walk(dir: string): string[] {
   return readdirSync(dir).sort().flatMap((name) => {
     const full = join(dir, name);
@@ -27,23 +22,16 @@ function walk(dir: string): string[] {
   });
 }
 
-function panelQueries(dashboard: string, panels: readonly PanelJson[]): PanelQuery[] {
-  return panels.flatMap((p) => [
-    ...(p.targets ?? []).filter((t) => t.expr && !t.hide).map((t) => ({
-      dashboard, panel: p.title ?? '(untitled)', refId: t.refId ?? 'A', expr: substituteGrafanaVariables(t.expr as string),
-      exemplar: t.exemplar === true,
-    })),
-    // Collapsed rows carry their panels inside the row.
-    ...panelQueries(dashboard, p.panels ?? []),
-  ]);
-}
 
 /** The generated dashboard files under a build's output folder. */
 export const dashboardFiles = (outDir: string): string[] => walk(join(outDir, OUTPUT_LAYOUT.dashboardsDir));
 
 export function dashboardQueries(root: string): PanelQuery[] {
   return dashboardFiles(root).flatMap((file) => {
-    const json = JSON.parse(readFileSync(file, 'utf8')) as { panels?: PanelJson[] };
-    return panelQueries(relative(root, file), json.panels ?? []);
+    const dashboard = relative(root, file);
+    return targetsOf(JSON.parse(readFileSync(file, 'utf8')) as { panels?: PanelJson[] }).map(({ panel, target }) => ({
+      dashboard, panel: panel.title ?? '(untitled)', refId: target.refId ?? 'A', expr: substituteGrafanaVariables(target.expr!),
+      exemplar: target.exemplar === true,
+    }));
   });
 }
