@@ -48,3 +48,4 @@ export function signalSeries(s: SignalSpelling, part: 'count' | 'sum' | 'bucket'
 }
 export { GENERATED_HEADER, jsonArtifact, type Artifact } from './artifact.js';
 export * from './layout.js';
+export * from './events.js';

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { Registry, type RegistryContentType } from 'prom-client';
-import { getProfile, OTEL_OPERATION_FAMILY, OVERFLOW_VALUE, type ProfileName } from '@mcp-observability/catalog';
+import { getProfile, LOG_EVENTS, OTEL_OPERATION_FAMILY, OVERFLOW_VALUE, type ProfileName } from '@mcp-observability/catalog';
 import { isTaskOutcome, type TaskOutcome } from './agent-convention.js';
 import { AuditTrail } from './audit.js';
 import type { Recorder, TransportKind } from './events.js';
@@ -212,7 +212,7 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
     recorder.rejected(r.reason, code, r.method, r.seconds);
     if (r.authFailure) recorder.authFailure(r.reason, OVERFLOW_VALUE);
     if (r.method === 'initialize') recorder.handshake('http', false, '_OTHER', '');
-    logger.warning('http request rejected before the MCP transport', { status: r.status, error_code: code, error_type: r.reason, method: r.method });
+    logger.warning(LOG_EVENTS.httpRejection, { status: r.status, error_code: code, error_type: r.reason, method: r.method });
   };
 
   const metricsHandler = createMetricsHandler(exposition,

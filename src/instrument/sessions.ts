@@ -1,6 +1,7 @@
 // Open sessions: the idle gauge and the reaper. The SDK never times a session out, so a client
 // that vanishes without DELETE keeps its transport (and server) forever; the reaper closes
 // sessions that sent nothing for longer than the limit.
+import { LOG_EVENTS } from '@mcp-observability/catalog';
 import type { Logger } from './logger.js';
 import type { Recorder, TransportKind } from './events.js';
 
@@ -50,7 +51,7 @@ export class SessionTracker {
       const quietSeconds = (now - s.lastActivity) / 1000;
       if (quietSeconds >= this.limits.reapAfterSeconds) {
         this.open.delete(s);
-        this.logger.notice('session reaped after idle limit',
+        this.logger.notice(LOG_EVENTS.sessionReaped,
           { session_id: s.sessionId(), transport: s.transport, idle_seconds: Math.round(quietSeconds) });
         s.close(true).catch((err: unknown) => this.logger.error('closing an idle session failed', { error: String(err) }));
       } else if (quietSeconds >= this.limits.idleAfterSeconds) {

@@ -1,5 +1,6 @@
 // Agent tasks: turns counted from tools/call `_meta` task ids, outcome from the task notification
 // or the recordTask() API. Bounded: the oldest open task is forgotten past `capacity`.
+import { LOG_EVENTS } from '@mcp-observability/catalog';
 import { isTaskOutcome, type TaskOutcome } from './agent-convention.js';
 import type { Recorder } from './events.js';
 import type { Logger } from './logger.js';
@@ -22,7 +23,7 @@ export class TaskTracker {
     if (taskId !== undefined) this.turns.delete(taskId);
     const n = turns ?? counted ?? 0;
     this.recorder.task(outcome, n);
-    this.logger.info('agent task finished', { task_id: taskId, outcome, turns: n });
+    this.logger.info(LOG_EVENTS.agentTaskFinished, { task_id: taskId, outcome, turns: n });
   }
 
   /** Handles the task notification's params; malformed ones are logged and ignored. */

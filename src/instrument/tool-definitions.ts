@@ -4,6 +4,7 @@
 // answer, so a fingerprint equals what a client computes from the tools/list it receives. Scans run
 // when the SDK announces a list change (sendToolListChanged), before each scrape and on a slow timer:
 // never on the request path.
+import { LOG_EVENTS } from '@mcp-observability/catalog';
 import { createHash } from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { normalizeObjectSchema } from '@modelcontextprotocol/sdk/server/zod-compat.js';
@@ -183,7 +184,7 @@ export class ToolDefinitionTracker {
 
   private changed(name: string, change: DefinitionChange, before: ReadonlySet<string> | undefined, after: ReadonlySet<string>): void {
     this.recorder.toolDefinitionChange(name, change);
-    this.logger.warning('tool definition changed after start-up', {
+    this.logger.warning(LOG_EVENTS.toolDefinitionDrift, {
       tool: name, change, fingerprint: [...after].join(',') || undefined, previous_fingerprint: before ? [...before].join(',') : undefined,
     });
   }

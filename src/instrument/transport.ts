@@ -7,7 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { OVERFLOW_VALUE } from '@mcp-observability/catalog';
+import { LOG_EVENTS, OVERFLOW_VALUE } from '@mcp-observability/catalog';
 import { readTaskMeta, TASK_NOTIFICATION_METHOD, type TaskMeta } from './agent-convention.js';
 import type { AuditTrail } from './audit.js';
 import type { MessageType, Recorder, ToolErrorType, TransportKind } from './events.js';
@@ -282,7 +282,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     openedAt = 0;
     deps.sessions.delete(session);
     recorder.sessionClosed(kind, seconds, protocolVersion, reaped);
-    logger.info('session closed', { session_id: transport.sessionId, transport: kind, duration_ms: round3(seconds * 1000),
+    logger.info(LOG_EVENTS.sessionClosed, { session_id: transport.sessionId, transport: kind, duration_ms: round3(seconds * 1000),
       reaped: reaped || undefined });
   };
 
@@ -318,7 +318,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     };
     const innerError = transport.onerror;
     transport.onerror = (error) => {
-      logger.warning('transport error', { session_id: transport.sessionId, transport: kind, error: error.message });
+      logger.warning(LOG_EVENTS.transportError, { session_id: transport.sessionId, transport: kind, error: error.message });
       innerError?.(error);
     };
   };

@@ -2,6 +2,8 @@
 // versioned JSON object per line (schemas/siem-event.schema.json), ready for a SIEM to ingest as is.
 // Input lines that are not JSON, or not one of the known kinds, are counted and skipped, never fatal.
 
+import { LOG_EVENTS } from '@mcp-observability/catalog';
+
 export const SIEM_SCHEMA_VERSION = 'mcp-observability.siem/v1' as const;
 
 export type SiemEventType = 'tool_call' | 'http_rejection' | 'auth_failure' | 'tool_definition_drift';
@@ -31,8 +33,6 @@ export interface SiemEvent {
 }
 
 /** Messages of the library's log lines that are security events. */
-const REJECTION_MESSAGE = 'http request rejected before the MCP transport';
-const DRIFT_MESSAGE = 'tool definition changed after start-up';
 const AUTH_REASONS = new Set(['missing_token', 'invalid_token', 'forbidden']);
 const SEVERITIES = new Set(['info', 'notice', 'warning', 'error']);
 
@@ -71,12 +71,12 @@ export function fromLogLine(line: Line): SiemEvent | undefined {
     outcome: 'failure' as const, trace_id: str(line.trace_id), span_id: str(line.span_id), session_id: str(line.session_id),
     source: 'log' as const,
   };
-  if (line.message === REJECTION_MESSAGE) {
+  if (line.message === LOG_EVENTS.httpRejection) {
     const reason = str(line.error_type);
     return compact({ ...base, event_type: reason && AUTH_REASONS.has(reason) ? 'auth_failure' : 'http_rejection',
       error_type: reason, http_status: num(line.status) || undefined });
   }
-  if (line.message === DRIFT_MESSAGE) {
+  if (line.message === LOG_EVENTS.toolDefinitionDrift) {
     return compact({ ...base, event_type: 'tool_definition_drift', tool: str(line.tool), error_type: str(line.change) });
   }
   return undefined;

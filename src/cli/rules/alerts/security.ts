@@ -1,7 +1,7 @@
 // Security alerts: probing (-32601 bursts per instance, unknown tool names per client),
 // authentication-failure bursts, tool definitions that change at run time (tool poisoning, rug
 // pulls), too many registered tools, and unexpected redaction volumes (a tool leaking secrets).
-import type { Role, SignalId } from '@mcp-observability/catalog';
+import { LOG_EVENTS, type Role, type SignalId } from '@mcp-observability/catalog';
 import { grouping, increase, sumBy } from '../../promql/index.js';
 import { alertingRules, firing } from '../alert.js';
 import type { RuleContext } from '../context.js';
@@ -120,7 +120,7 @@ function authFailuresBurst(ctx: RuleContext, fx: Fixtures): RateAlert {
       impact: 'Either a client lost access (expired or rotated credentials: its agents fail every call) or someone is guessing or replaying tokens.',
       diagnosis: ['Security dashboard: auth failures by reason and by client. One client with expired tokens is a broken refresh; bad_signature or malformed from _OTHER is forged or garbage tokens.',
         'wrong_audience: a token minted for another resource server is being replayed here (token passthrough).',
-        'Logs: "http request rejected before the MCP transport" lines carry the reason (never the token).'],
+        `Logs: "${LOG_EVENTS.httpRejection}" lines carry the reason (never the token).`],
       mitigation: ['Fix the client\'s token refresh or rotate its credentials.', 'Rate-limit or block the source at the proxy.',
         'If the signing key or issuer changed, update the server\'s JWT configuration.'],
     },
@@ -187,7 +187,7 @@ function definitionChanged(ctx: RuleContext, fx: Fixtures): { def: AlertDef; tes
       meaning: `The instrumentation fingerprints every tool definition the server serves (name, title, description, input and output schema, annotations) and saw one change, a new tool appear or a tool disappear after its first observation. The alert fires at once and stays for ${config.toolDefinitionChanges.window}.`,
       impact: 'Agents select and call tools from these definitions: a changed description can carry instructions to the model (tool poisoning), and a tool that changes after users approved it is a rug pull. A deploy that restarts the process sets a new baseline and does not fire.',
       diagnosis: ['Security dashboard: tool definition changes and the fingerprint table (which fingerprints each tool had, and when).',
-        'Server logs: "tool definition changed after start-up" lines name the tool, the change and the old and new fingerprints.',
+        `Server logs: "${LOG_EVENTS.toolDefinitionDrift}" lines name the tool, the change and the old and new fingerprints.`,
         'Compare the live tools/list with the definition in version control: `npx @modelcontextprotocol/inspector` or a client\'s tools/list.'],
       mitigation: ['If nobody announced it, treat it as a compromise: take the server out of rotation and restore the definitions from a known-good build.',
         'If it was intended (hot reload, feature flag), announce such changes and silence the alert for the rollout.'],
