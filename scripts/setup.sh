@@ -9,6 +9,10 @@ cd "$(dirname "$0")/.."
 # not serve, and npm ci refuses any lock without it; npm install skips it and keeps the lock as is.
 echo "setup: installing npm packages (npm install, from package-lock.json)"
 npm install --no-audit --no-fund
+# The published packages' JavaScript (dist/, git-ignored), so `npx mcp-observability` works here as
+# in a user's project; the repository's own scripts and tests run the TypeScript sources.
+echo "setup: compiling the published packages (npm run compile)"
+npm run compile --silent
 
 missing=()
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
