@@ -10,6 +10,7 @@ import { logsShip, LOGS_SHIP_USAGE } from './commands/logs-ship.js';
 import { stackCommand } from './commands/stack.js';
 import { UsageError } from './commands/usage-error.js';
 import { publish } from './publish/run.js';
+import { probeCommand } from './commands/probe.js';
 import { proxyCommand } from './commands/proxy.js';
 import { wrapCommand } from './commands/wrap.js';
 
@@ -25,7 +26,8 @@ commands:
   audit export   normalised SIEM events from an audit trail and a server log
   logs ship      tail a server's JSON log and audit trail into VictoriaLogs
   wrap           run a stdio MCP server under observation (a drop-in command for MCP clients)
-  proxy          a Streamable HTTP reverse proxy that observes an MCP server`;
+  proxy          a Streamable HTTP reverse proxy that observes an MCP server
+  probe          a blackbox prober: /probe?target=URL runs a synthetic MCP session`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -48,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'wrap': return wrapCommand(rest);
     case 'proxy': return proxyCommand(rest);
+    case 'probe': return probeCommand(rest);
     case undefined:
     case '--help':
     case '-h':
