@@ -63,6 +63,31 @@ describe('proxy', () => {
     }
   });
 
+  it('observes a stateless server request by request: counts match, no session stays open', async () => {
+    const stateless = await startPlainHttpServer(0, 'stateless');
+    const proxy = await startProxy(stateless.url);
+    try {
+      const client = new Client({ name: 'proxy-stateless', version: '1.0.0' });
+      await client.connect(new StreamableHTTPClientTransport(proxy.url));
+      await client.listTools();
+      const record = { ok: 0, isError: 0 };
+      for (let i = 0; i < 12; i++) {
+        const result = await client.callTool({ name: i % 3 === 0 ? 'fail' : 'echo', arguments: i % 3 === 0 ? {} : { text: `stateless ${i}` } });
+        if (result.isError) record.isError++;
+        else record.ok++;
+      }
+      await client.close();
+      const text = await scrape(proxy.metrics);
+      expect(value(text, 'mcp_tool_invocations_total', { tool: 'echo', status: 'ok' })).toBe(record.ok);
+      expect(value(text, 'mcp_tool_invocations_total', { tool: 'fail', status: 'error' })).toBe(record.isError);
+      expect(value(text, 'mcp_requests_total', { method: 'tools/list' })).toBe(1);
+      expect(value(text, 'mcp_active_connections', { transport: 'http' })).toBe(0);
+    } finally {
+      await proxy.stop();
+      await stateless.close();
+    }
+  });
+
   it('answers 502 and counts it when the upstream is unreachable', async () => {
     const gone = await startPlainHttpServer();
     const url = gone.url;
