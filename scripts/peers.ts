@@ -6,7 +6,7 @@
 // error, and the others still install. A second run finds every binary in the cache.
 import { execa } from "execa";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { type PeerEntry, type PeerName, type Peers, PEER_NAMES, peersCacheRoot, peersManifestPath } from "../src/stack-runtime/peers-manifest.js";
 
 /** A peer built with `go install module/pkg@version` (its go.mod has no replace directives). */
@@ -39,7 +39,18 @@ interface GoModuleBuildPeer extends Omit<GoInstallPeer, "kind"> {
 }
 
 type BuiltPeer = GoInstallPeer | GoModuleBuildPeer;
-type PeerPlan = BuiltPeer | UnavailablePeer;
+
+/** A Python tool from PyPI, installed with pip into its own virtual environment (python3 -m venv). */
+interface PipVenvPeer {
+  kind: "pip-venv";
+  name: PeerName;
+  /** Exact versions; the first package provides the executable. */
+  packages: readonly { name: string; version: string }[];
+  /** Executable in the venv's bin/. */
+  executable: string;
+}
+
+type PeerPlan = BuiltPeer | PipVenvPeer | UnavailablePeer;
 
 // Prometheus 3.x is published on the Go module proxy as v0.3XX.Y (3.16.0 -> v0.316.0),
 // because the repository's go.mod has no /v3 suffix. v0.316.0 declares `go 1.26.7`, so it
@@ -119,6 +130,31 @@ const PEER_PLANS: readonly PeerPlan[] = [
     pkg: "app/victoria-logs",
     ldflags: ["-s", "-w", `-X github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=victoria-logs-v${VICTORIALOGS_VERSION}`],
   },
+  // Third-party MCP servers for the wrap and proxy tests (issue #23). The Go SDK's "everything"
+  // example serves stdio, or Streamable HTTP with -http ADDR; both protocol eras on stdio.
+  {
+    kind: "go-install",
+    name: "go-sdk-everything",
+    version: "1.8.0",
+    module: "github.com/modelcontextprotocol/go-sdk",
+    moduleVersion: "v1.8.0",
+    pkg: "examples/server/everything",
+    ldflags: ["-s", "-w"],
+  },
+  // The reference Python time server (stdio only; the Python SDK 2.x, both eras) ...
+  {
+    kind: "pip-venv",
+    name: "mcp-server-time",
+    packages: [{ name: "mcp-server-time", version: "2026.10.19" }],
+    executable: "mcp-server-time",
+  },
+  // ... and mcp-proxy, a Python server (SDK 1.x) that serves a stdio server over Streamable HTTP.
+  {
+    kind: "pip-venv",
+    name: "mcp-proxy",
+    packages: [{ name: "mcp-proxy", version: "0.13.0" }],
+    executable: "mcp-proxy",
+  },
 ];
 
 type Status = "built" | "cached" | "failed" | "unavailable";
@@ -146,6 +182,39 @@ function secondsSince(startMs: number): number {
 /** Cache directory of one peer; the version in its name makes a version bump a cache miss. */
 function peerDir(plan: BuiltPeer): string {
   return join(peersCacheRoot(), `${plan.name}-${plan.version}`);
+}
+
+const pipVersion = (plan: PipVenvPeer): string => plan.packages[0]!.version;
+
+/** A venv per peer and version; `pip install` of pinned versions, the stamp written last. */
+async function installPipPeer(plan: PipVenvPeer): Promise<PeerResult> {
+  const version = pipVersion(plan);
+  const dir = join(peersCacheRoot(), `${plan.name}-${version}`);
+  const bin = join(dir, "venv", "bin", plan.executable);
+  const base = { name: plan.name, version };
+  const wanted = plan.packages.map((p) => `${p.name}==${p.version}`);
+  const stamp = join(dir, "install.json");
+  if (existsSync(bin) && existsSync(stamp) && readFileSync(stamp, "utf8").includes(JSON.stringify(wanted))) {
+    log(plan.name, `cache hit ${bin}`);
+    return { ...base, status: "cached", bin };
+  }
+  log(plan.name, `installing ${wanted.join(" ")} into a venv ...`);
+  const start = Date.now();
+  try {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    await execa("python3", ["-m", "venv", join(dir, "venv")], { stdin: "ignore" });
+    await execa(join(dir, "venv", "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", ...wanted], { stdin: "ignore" });
+    const installSeconds = secondsSince(start);
+    writeFileSync(stamp, `${JSON.stringify({ packages: wanted, installSeconds })}\n`);
+    log(plan.name, `installed in ${installSeconds.toFixed(1)}s -> ${bin}`);
+    return { ...base, status: "built", bin, buildSeconds: installSeconds };
+  } catch (error) {
+    const stderr = (error as { stderr?: unknown }).stderr;
+    const cause = typeof stderr === "string" && stderr ? stderr.trim().split("\n").at(-1)! : (error as Error).message;
+    log(plan.name, `FAILED: ${wanted.join(" ")}: ${cause}`);
+    return { ...base, status: "failed", buildSeconds: secondsSince(start), detail: `${wanted.join(" ")}: ${cause}` };
+  }
 }
 
 /** Stamp written after a successful build; a binary without it is a half-finished build. */
@@ -231,7 +300,8 @@ async function buildGoPeer(plan: BuiltPeer): Promise<PeerResult> {
     if (plan.kind === "go-install") await goInstall(plan, staging);
     else await goBuildInModule(plan, staging);
     mkdirSync(join(dir, "bin"), { recursive: true });
-    renameSync(join(staging, plan.name), bin);
+    // go install names the binary after the package directory (cmd/prometheus -> prometheus).
+    renameSync(join(staging, plan.kind === "go-install" ? basename(plan.pkg) : plan.name), bin);
     const buildSeconds = secondsSince(start);
     const stamp: BuildStamp = { module: plan.module, moduleVersion: plan.moduleVersion, pkg: plan.pkg, ldflags: plan.ldflags, buildSeconds };
     writeFileSync(stampPath(dir), `${JSON.stringify(stamp, null, 2)}\n`);
@@ -301,7 +371,9 @@ async function main(): Promise<void> {
   const results: PeerResult[] = [];
   for (const plan of PEER_PLANS) {
     // Sequential on purpose: the machine has 2 cores and `go build` already uses both.
-    results.push(plan.kind === "unavailable" ? reportUnavailable(plan) : await buildGoPeer(plan));
+    if (plan.kind === "unavailable") results.push(reportUnavailable(plan));
+    else if (plan.kind === "pip-venv") results.push(await installPipPeer(plan));
+    else results.push(await buildGoPeer(plan));
   }
   printTable(results);
   const manifestPath = writeManifest(results);

@@ -49,3 +49,4 @@ export function signalSeries(s: SignalSpelling, part: 'count' | 'sum' | 'bucket'
 export { GENERATED_HEADER, jsonArtifact, type Artifact } from './artifact.js';
 export * from './layout.js';
 export * from './events.js';
+export { PROBE_FAMILIES, RELAY_FAMILIES } from './relay.js';

@@ -10,6 +10,9 @@ import { logsShip, LOGS_SHIP_USAGE } from './commands/logs-ship.js';
 import { stackCommand } from './commands/stack.js';
 import { UsageError } from './commands/usage-error.js';
 import { publish } from './publish/run.js';
+import { probeCommand } from './commands/probe.js';
+import { proxyCommand } from './commands/proxy.js';
+import { wrapCommand } from './commands/wrap.js';
 
 const USAGE = `usage: mcp-observability <command> [options]   (each command has --help)
 
@@ -21,7 +24,10 @@ commands:
   down           stop what up started
   audit verify   check an audit trail's hash chain
   audit export   normalised SIEM events from an audit trail and a server log
-  logs ship      tail a server's JSON log and audit trail into VictoriaLogs`;
+  logs ship      tail a server's JSON log and audit trail into VictoriaLogs
+  wrap           run a stdio MCP server under observation (a drop-in command for MCP clients)
+  proxy          a Streamable HTTP reverse proxy that observes an MCP server
+  probe          a blackbox prober: /probe?target=URL runs a synthetic MCP session`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -42,6 +48,9 @@ async function main(argv: string[]): Promise<number> {
       if (sub === 'ship') return logsShip(args);
       throw new UsageError(`logs: expected ship, got ${sub ?? 'nothing'}`, LOGS_SHIP_USAGE);
     }
+    case 'wrap': return wrapCommand(rest);
+    case 'proxy': return proxyCommand(rest);
+    case 'probe': return probeCommand(rest);
     case undefined:
     case '--help':
     case '-h':

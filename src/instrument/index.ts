@@ -28,14 +28,17 @@ import { ToolDefinitionTracker, type ServedDefinitions } from './tool-definition
 import { applyToolResultPolicy, type ToolResultLike } from './tool-results.js';
 import { OpenCalls, type CallRef, type Filed } from './open-calls.js';
 import { wrapTransport, type CallContext } from './transport.js';
+import { TapTransport, type MessageTap } from './tap.js';
 
 export * from './agent-convention.js';
 export { verifyAuditText, type AuditEntry, type VerifyResult } from './audit.js';
 export type { CallContext } from './transport.js';
 export type { CallRef } from './open-calls.js';
 export type { LogLevel, LogFields, Logger } from './logger.js';
+export { LOG_LEVELS } from './logger.js';
 export type { LineDestination } from './line-sink.js';
 export type { MetricsServer } from './http.js';
+export type { MessageTap } from './tap.js';
 export { formatTraceparent, parseTraceparent } from './trace.js';
 export { TASK_ID_ATTRIBUTE, TASK_TURN_ATTRIBUTE } from './spans.js';
 export { createTracing, DEFAULT_OTLP_ENDPOINT, type Tracing, type TracingOptions } from './tracing.js';
@@ -115,6 +118,13 @@ export interface Instrumentation {
   readonly audit: AuditTrail | undefined;
   /** Wraps a server transport; call before `server.connect(transport)`. Returns the same transport. */
   instrumentTransport<T extends Transport>(transport: T, options: { kind: TransportKind; server?: McpServer }): T;
+  /**
+   * Observes a server this process does not run (the wrap and proxy commands): one tap per stdio
+   * connection or HTTP session, fed with every message both ways and its bytes on the wire.
+   * Tool names and definitions come from the server's tools/list results. `onClose` runs once
+   * when the tap closes, also when the idle reaper closes it.
+   */
+  tap(options: { kind: TransportKind; onClose?: () => void }): MessageTap;
   /** Middleware for the MCP HTTP endpoint, before body parsing: counts requests rejected before the transport. */
   httpMiddleware(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void;
   /** Reports a rejection your own HTTP code made (e.g. a router answering an unknown session). */
@@ -240,6 +250,21 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
           recorder.toolResponse(tool, bytes, truncated);
         },
       });
+    },
+    tap({ kind, onClose }) {
+      const tap = new TapTransport(onClose);
+      // The list a session last sent stands for what it serves until the session closes.
+      const source = {};
+      transports++;
+      const wrapped = wrapTransport(tap, kind, {
+        recorder, names, clients, logger, audit, sessions, tasks, openCalls, calls: undefined, spans,
+        closed: () => definitions.forget(source),
+        toolsListed: (tools) => definitions.observeList(source, tools),
+        // A tap cannot change what was sent: results are measured, never truncated or redacted.
+        toolResult: (tool, result) => recorder.toolResponse(tool, applyToolResultPolicy(result as ToolResultLike, {}).bytes, false),
+      });
+      void wrapped.start();
+      return wrapped;
     },
     httpMiddleware: createRejectionMiddleware(reportRejection),
     httpRejection(reason, detail = {}) {

@@ -1,7 +1,8 @@
 // Tool-definition drift (tool poisoning, rug pulls): a fingerprint of every tool definition the
 // server serves, and a count of the definitions that change, appear or disappear after the first
 // observation. Definitions are read from McpServer registries the way the SDK builds its tools/list
-// answer, so a fingerprint equals what a client computes from the tools/list it receives. Scans run
+// answer, so a fingerprint equals what a client computes from the tools/list it receives; servers
+// seen from outside (the wrap and proxy commands' taps) give their tools/list results instead. Scans run
 // when the SDK announces a list change (sendToolListChanged), before each scrape and on a slow timer:
 // never on the request path.
 import { LOG_EVENTS } from '@mcp-observability/catalog';
@@ -108,6 +109,8 @@ export type ServedDefinitions = ReadonlyMap<string, ReadonlySet<string>>;
 
 export class ToolDefinitionTracker {
   private readonly tracked = new Map<McpServer, TrackedServer>();
+  /** Complete tools/list results seen by taps (tool name → fingerprint), by the session or connection that carried them. */
+  private readonly listed = new Map<object, Map<string, string>>();
   private readonly cache = new FingerprintCache();
   /** Undefined until the first scan that sees a live server: that scan is the baseline. */
   private served: Map<string, Set<string>> | undefined;
@@ -137,6 +140,22 @@ export class ToolDefinitionTracker {
     this.scan();
   }
 
+  /** Takes a complete tools/list result as what the source (a tap's session) serves now, and rescans. */
+  observeList(source: object, tools: readonly unknown[]): void {
+    const byName = new Map<string, string>();
+    for (const tool of tools) {
+      const def = tool as Partial<ToolDefinition> | null;
+      if (typeof def?.name === 'string') byName.set(def.name, toolFingerprint(def as ToolDefinition));
+    }
+    this.listed.set(source, byName);
+    this.scan();
+  }
+
+  /** The source's session ended: its list no longer counts (the last picture stays while nothing is live). */
+  forget(source: object): void {
+    this.listed.delete(source);
+  }
+
   /** What the last scan saw. */
   current(): ServedDefinitions {
     return this.served ?? new Map();
@@ -156,6 +175,14 @@ export class ToolDefinitionTracker {
         if (tool.enabled === false) continue;
         const set = next.get(name) ?? new Set<string>();
         set.add(this.cache.get(name, tool));
+        next.set(name, set);
+      }
+    }
+    for (const byName of this.listed.values()) {
+      live++;
+      for (const [name, fingerprint] of byName) {
+        const set = next.get(name) ?? new Set<string>();
+        set.add(fingerprint);
         next.set(name, set);
       }
     }

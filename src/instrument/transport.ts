@@ -44,6 +44,8 @@ interface Pending extends CallContext {
   readonly identity: Identity;
   /** The request's OpenTelemetry span, when tracing is on. */
   readonly span?: Span;
+  /** A tools/list request asking for a later page: its result is not the whole list. */
+  readonly laterPage?: boolean;
 }
 
 /** Who the HTTP layer authenticated (authInfo from the bearer check), for audit and log lines. */
@@ -70,6 +72,8 @@ export interface WrapperDeps {
   toolResult(tool: string, result: Record<string, unknown>): void;
   /** Runs once when the transport closes (releases the session's server from the name registry). */
   closed?: () => void;
+  /** Set for taps (servers seen from outside): each complete tools/list result, for tool-definition drift. */
+  toolsListed?: (tools: readonly unknown[]) => void;
 }
 
 type MessageExtra = { authInfo?: { clientId?: string; extra?: Record<string, unknown> }; requestInfo?: InboundRequestInfo };
@@ -176,6 +180,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       args: isToolCall ? params?.arguments : undefined,
       identity: identityOf(extra),
       requestInfo: extra?.requestInfo,
+      laterPage: method === 'tools/list' && params?.cursor !== undefined,
     };
     pending.set(msg.id, call);
     return call;
@@ -236,7 +241,12 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     }
     if (code === METHOD_NOT_FOUND) recorder.unknownRequest(clientName, 'method');
     if (p.rawMethod === 'initialize') onInitialized(msg);
-    if (p.rawMethod === 'tools/list') learnNames(msg.result?.tools, (n) => names.addTools(n));
+    if (p.rawMethod === 'tools/list') {
+      const tools = msg.result?.tools;
+      learnNames(tools, (n) => names.addTools(n));
+      // Only a whole list says what is served; a paged one teaches names but not what disappeared.
+      if (deps.toolsListed && Array.isArray(tools) && !p.laterPage && msg.result?.nextCursor === undefined) deps.toolsListed(tools);
+    }
     if (p.rawMethod === 'prompts/list') learnNames(msg.result?.prompts, (n) => names.addPrompts(n));
     const seconds = (performance.now() - p.start) / 1000;
     if (p.span) deps.spans!.end(p.span, { error: msg.error, protocolVersion });

@@ -8,6 +8,7 @@
 //    from the one encode() the transport makes of each event;
 //  - anything else (JSON-response mode, batches, custom transports): the message serialised once,
 //    its length in UTF-16 units (equal to UTF-8 bytes for ASCII JSON).
+//  - a tap (the wrap and proxy commands), which reads the bytes itself: the size it gives.
 // The SDK's InMemoryTransport hands objects over and no bytes exist: its messages are not sized
 // (serialising both messages of a call only to size them was ~3 µs, most of the in-process cost).
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
@@ -54,6 +55,12 @@ export function carriesNoBytes(transport: Transport): boolean {
 
 const CR = 0x0d;
 
+/** Where a transport that reads the wire itself (a tap) puts the bytes of the message it is delivering or sending. */
+export const WIRE_BYTES = Symbol('bytes of the message on the wire');
+interface MeasuringTransport { [WIRE_BYTES]: number | undefined }
+const measuring = (transport: Transport): MeasuringTransport | undefined =>
+  (WIRE_BYTES in transport ? transport as unknown as MeasuringTransport : undefined);
+
 export class MessageSizes {
   /** Bytes of the line the stdio read buffer handed over last, until the message is recorded. */
   private lastRead: number | undefined;
@@ -80,9 +87,11 @@ export class MessageSizes {
 
   /** False on transports without bytes: their messages are not recorded. */
   private readonly sized: boolean;
+  private readonly measured: MeasuringTransport | undefined;
 
   constructor(transport: Transport, private readonly recorder: Pick<Recorder, 'message'>) {
     this.sized = !carriesNoBytes(transport);
+    this.measured = measuring(transport);
     const stdio = stdioInternals(transport);
     if (stdio) this.countStdio(stdio);
     const sse = stdio ? undefined : sseInternals(transport);
@@ -92,6 +101,11 @@ export class MessageSizes {
   /** Records an inbound message; call from onmessage, as the transport delivers it. */
   inbound(message: unknown, type: MessageType, extra: InboundExtra): void {
     if (!this.sized) return;
+    const measured = this.measured?.[WIRE_BYTES];
+    if (measured !== undefined) {
+      this.recorder.message('in', type, measured);
+      return;
+    }
     if (this.lastRead !== undefined) {
       this.recorder.message('in', type, this.lastRead);
       this.lastRead = undefined;
@@ -121,7 +135,7 @@ export class MessageSizes {
       return send();
     } finally {
       // Stdio and SSE write synchronously inside send(); an SSE event store defers the write past it.
-      this.recorder.message('out', type, this.sentBytes ?? serialisedLength(message));
+      this.recorder.message('out', type, this.sentBytes ?? this.measured?.[WIRE_BYTES] ?? serialisedLength(message));
       this.sending = undefined;
     }
   }

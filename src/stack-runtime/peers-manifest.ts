@@ -6,6 +6,8 @@ import { join } from "node:path";
 
 export const PEER_NAMES = [
   "grafana", "prometheus", "promtool", "dashboard-linter", "mimirtool", "jaeger", "victoria-logs",
+  // Third-party MCP servers the wrap and proxy commands are tested against (issue #23).
+  "go-sdk-everything", "mcp-server-time", "mcp-proxy",
 ] as const;
 export type PeerName = (typeof PEER_NAMES)[number];
 

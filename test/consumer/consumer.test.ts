@@ -134,6 +134,26 @@ describe('a user project that installed the tarballs', () => {
     }
   });
 
+  it('wraps a stdio server with npx mcp-observability wrap, as a client configuration does: the call passes, the wrapper\'s /metrics shows it', async () => {
+    const [wrapMetrics, serverMetrics] = [await freePort(), await freePort()];
+    const transport = new StdioClientTransport({
+      command: 'npx', args: ['mcp-observability', 'wrap', '--metrics-port', String(wrapMetrics), '--', process.execPath, 'server.mjs', 'stdio'],
+      cwd: project, stderr: 'pipe', env: { ...userEnv, METRICS_PORT: String(serverMetrics) } as Record<string, string>,
+    });
+    const client = new Client({ name: 'consumer-wrap', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      await client.listTools();
+      const result = await client.callTool({ name: 'forecast', arguments: { city: 'Quito' } });
+      expect(result.content).toEqual([{ type: 'text', text: 'Quito: sunny' }]);
+      const metrics = await (await fetch(`http://127.0.0.1:${wrapMetrics}/metrics`)).text();
+      expect(metrics).toMatch(/^mcp_tool_invocations_total\{[^}]*tool="forecast"[^}]*status="ok"[^}]*\} 1$/m);
+      expect(metrics).toMatch(/^mcp_handshakes_total\{[^}]*client_name="consumer-wrap"[^}]*\} 1$/m);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('runs a plain-Node Streamable HTTP server instrumented by name: a real client calls a tool, /metrics shows it', async () => {
     const port = await freePort();
     const server = execa(process.execPath, ['server.mjs', 'http'], { cwd: project, env: { ...userEnv, PORT: String(port) }, extendEnv: false, reject: false });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { getProfile, PROFILE_NAMES, seriesNames } from '../../src/catalog/index.js';
+import { getProfile, PROBE_FAMILIES, PROFILE_NAMES, seriesNames } from '../../src/catalog/index.js';
 import { validateConfig } from '../../src/cli/config/load.js';
 import { dashboardArtifacts, DASHBOARDS } from '../../src/cli/dashboards/index.js';
 import { panelsOf } from '../../src/cli/dashboards/lint.js';
@@ -98,10 +98,10 @@ describe('generated dashboards', () => {
     }
   });
 
-  it('reads only series its profile\'s catalogue defines, series recordedSeries(profile) defines (or Prometheus\'s ALERTS and up)', () => {
+  it('reads only series its profile\'s catalogue or the prober\'s defines, series recordedSeries(profile) defines (or Prometheus\'s ALERTS and up)', () => {
     for (const profile of PROFILE_NAMES) {
       const recorded = recordedNames(profile);
-      const known = new Set([...getProfile(profile).families.flatMap(seriesNames), ...recorded, ...PROMETHEUS_SERIES]);
+      const known = new Set([...getProfile(profile).families.flatMap(seriesNames), ...PROBE_FAMILIES.flatMap(seriesNames), ...recorded, ...PROMETHEUS_SERIES]);
       const read = new Set(dashboards.filter((g) => g.profile === profile).flatMap((g) => [
         ...targetsOf(g.dashboard).map((t) => t.expr),
         ...(g.dashboard.templating?.list ?? []).filter((v) => v.type === 'query').map((v) => /^label_values\((.*), \w+\)$/.exec(String(v.query))?.[1] ?? ''),

@@ -2,7 +2,7 @@
 // PromQL syntax, and the contract with the catalogue.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PROFILE_NAMES, getProfile, seriesNames } from '../../src/catalog/index.js';
+import { PROBE_FAMILIES, PROFILE_NAMES, getProfile, seriesNames } from '../../src/catalog/index.js';
 import { validateConfig } from '../../src/cli/config/load.js';
 import { generate } from '../../src/cli/build/index.js';
 import { parsePromQL } from '../../src/cli/promql/index.js';
@@ -128,8 +128,8 @@ describe.each(PROFILE_NAMES)('conventions and contract (%s)', (name) => {
     for (const r of rules) expect(parsePromQL(r.expr).errors, r.expr).toEqual([]);
   });
 
-  it('reads only catalogue series of the profile, our own recorded series, or Prometheus\'s up and ALERTS', () => {
-    const known = new Set([...profile.families.flatMap(seriesNames), ...records.map((r) => r.record), SCRAPE_HEALTH_SERIES]);
+  it('reads only catalogue series of the profile or of the prober, our own recorded series, or Prometheus\'s up and ALERTS', () => {
+    const known = new Set([...profile.families.flatMap(seriesNames), ...PROBE_FAMILIES.flatMap(seriesNames), ...records.map((r) => r.record), SCRAPE_HEALTH_SERIES]);
     for (const r of rules) {
       for (const metric of parsePromQL(r.expr).metrics) expect(known.has(metric), `${metric} in ${r.expr}`).toBe(true);
     }

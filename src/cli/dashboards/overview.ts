@@ -6,9 +6,10 @@ import { SLO_LABEL } from '../rules/recorded.js';
 import type { DashboardContext, DashboardSpec, RowSpec } from './dashboard.js';
 import { RANGE } from './expressions.js';
 import type { LintExclusion } from './lint.js';
-import { fillWidth, legend, lowerLimit, stat, table, tableColumns, thresholds, upperLimit, type Query } from './panels.js';
+import { fillWidth, legend, lowerLimit, stat, table, tableColumns, thresholds, timeseries, upperLimit, type Query } from './panels.js';
 import { RECORDED_EXCLUSION_REASON, type SloKind } from './recorded.js';
 import { SCOPE } from './variables.js';
+import { PROBE_FAMILIES } from '@mcp-observability/catalog';
 
 /** Prometheus's own series: scrape health per target, and the alerts its rules hold (pending or firing). */
 const UP = 'up';
@@ -114,6 +115,41 @@ function cellThresholds(limits: { build(): unknown }): { id: string; value: unkn
   ];
 }
 
+const probeSeries = (name: string): string => PROBE_FAMILIES.find((f) => f.name === name)!.name;
+const PROBE_SUCCESS_TITLE = 'Probe success per target';
+const PROBE_PHASES_TITLE = 'Probe phase durations';
+const PROBE_TOOLS_TITLE = 'Tools listed per target';
+
+/**
+ * The probe command's series (one set per probed target, `instance` = the target URL). They come
+ * from the prober's job, not the servers', so the job and instance variables do not filter them.
+ */
+function syntheticChecks(): RowSpec {
+  return {
+    title: 'Synthetic checks',
+    panels: fillWidth([
+      timeseries({
+        title: PROBE_SUCCESS_TITLE,
+        description: '1 when the last synthetic session against the target (handshake, tools/list, optional tool call) succeeded, 0 when a phase failed (mcp-observability probe).',
+        unit: units.Short,
+        queries: [{ expr: `max by (job, instance) (${probeSeries('probe_success')})`, legend: legend('instance') }],
+      }),
+      timeseries({
+        title: PROBE_PHASES_TITLE,
+        description: 'How long each phase of the last probe took, per target: handshake (initialize or server/discover), tools_list, tool_call.',
+        unit: units.Seconds,
+        queries: [{ expr: `max by (job, instance, phase) (${probeSeries('probe_mcp_phase_duration_seconds')})`, legend: '{{instance}} {{phase}}' }],
+      }),
+      timeseries({
+        title: PROBE_TOOLS_TITLE,
+        description: 'Tools each target lists in tools/list; McpProbeToolsChanged fires when their definitions change.',
+        unit: units.Short,
+        queries: [{ expr: `max by (job, instance) (${probeSeries('probe_mcp_tools')})`, legend: legend('instance') }],
+      }),
+    ]),
+  };
+}
+
 function alerts(): RowSpec {
   return {
     title: 'Alerts',
@@ -132,13 +168,15 @@ export const overview: DashboardSpec = {
   name: 'overview',
   title: 'Fleet overview',
   description: 'Fleet health at a glance, SLO status per tool (SLIs against objectives, error budget left) and MCP alerts.',
-  rows: (ctx) => [fleet(ctx), sloStatus(ctx), alerts()],
+  rows: (ctx) => [fleet(ctx), sloStatus(ctx), syntheticChecks(), alerts()],
 };
 
 /** Panels whose queries deliberately skip the instance matcher (dashboard-linter exclusions, with reasons). */
 export const OVERVIEW_LINT_EXCLUSIONS: readonly LintExclusion[] = [
   ...[TOOL_CALL_RATE_TITLE, SERVER_ERROR_RATIO_TITLE, SLOWEST_P95_TITLE, SLO_TABLE_TITLE].map((panel) => ({
     rule: 'target-instance-rule' as const, panel, reason: RECORDED_EXCLUSION_REASON })),
+  ...[PROBE_SUCCESS_TITLE, PROBE_PHASES_TITLE, PROBE_TOOLS_TITLE].flatMap((panel) => (['target-job-rule', 'target-instance-rule'] as const).map((rule) => ({
+    rule, panel, reason: 'Probe series come from the prober\'s job, one set per probed target: the servers\' job and instance variables do not apply.' }))),
   ...[FIRING_ALERTS_TITLE, ALERT_TABLE_TITLE].map((panel) => ({
     rule: 'target-instance-rule' as const,
     panel,

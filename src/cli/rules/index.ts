@@ -12,6 +12,7 @@ import { agentArea } from './alerts/agent.js';
 import { resourcesArea } from './alerts/resources.js';
 import { securityArea } from './alerts/security.js';
 import { availabilityArea } from './alerts/availability.js';
+import { syntheticArea } from './alerts/synthetic.js';
 import { sloArea } from './slo.js';
 import { anomalyArea } from './anomaly.js';
 import { renderMimirFile, renderRuleFile, renderTestFile } from './render.js';
@@ -21,7 +22,7 @@ import type { Area, AreaRules } from './types.js';
 export const DRILL_FACTOR = 1 / 15;
 
 const AREAS: ReadonlyArray<(ctx: ReturnType<typeof ruleContext>) => AreaRules | undefined> = [
-  recordingArea, transportArea, toolsArea, agentArea, resourcesArea, securityArea, availabilityArea, sloArea, anomalyArea,
+  recordingArea, transportArea, toolsArea, agentArea, resourcesArea, securityArea, availabilityArea, sloArea, anomalyArea, syntheticArea,
 ];
 
 /** The areas a profile gets (areas whose signals the profile lacks are left out). */

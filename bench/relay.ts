@@ -1,0 +1,128 @@
+// `npm run bench:relay`: what wrap (stdio) and proxy (Streamable HTTP) add per message, against
+// direct connections to the same real server in the same run. A raw JSON-RPC client makes one
+// tools/call at a time; rounds alternate direct and relayed so load on the machine hits both.
+// Added latency per message = (relayed − direct round trip) / 2 (a call is a request and a
+// response); relay CPU per message from /proc/<pid>/stat of the relay process.
+// Server: the Go SDK's everything server (`npm run peers`), fast and steady, so the relay dominates.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { LineSplitter } from '../src/cli/relay/line-splitter.js';
+import { readPeers, requirePeerBin } from '../src/stack-runtime/peers-manifest.js';
+import { freePort } from '../test/peers/support/process.js';
+
+const ROUNDS = Number(process.env.ROUNDS ?? 6);
+const CALLS = Number(process.env.CALLS ?? 400);
+const WARMUP = 200;
+const server = requirePeerBin(readPeers(), 'go-sdk-everything');
+const CLI = [process.execPath, '--conditions=@mcp-observability/source', '--import', 'tsx', 'src/cli/bin.ts'];
+const CALL = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'greet', arguments: { name: 'bench' } } });
+const INIT = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } };
+
+const TICKS = 100; // USER_HZ on Linux
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS;
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+
+interface Variant { rtts: number[]; cpu: number; messages: number }
+const variant = (): Variant => ({ rtts: [], cpu: 0, messages: 0 });
+
+/** One stdio session: spawn, initialize, CALLS timed calls; returns round trips in µs and the relay's CPU. */
+async function stdioRound(argv: string[], relayed: boolean, into: Variant): Promise<void> {
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', relayed ? 'pipe' : 'ignore'] });
+  let waiting: ((line: Buffer) => void) | undefined;
+  const lines = new LineSplitter((line) => waiting?.(line), () => {});
+  child.stdout!.on('data', (c: Buffer) => lines.push(c));
+  child.stderr?.resume();
+  const call = (message: object) => new Promise<Buffer>((resolve) => {
+    waiting = resolve;
+    child.stdin!.write(`${JSON.stringify(message)}\n`);
+  });
+  await call(INIT);
+  child.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+  for (let i = 1; i <= WARMUP; i++) await call(CALL(i));
+  const cpu0 = relayed ? cpuSeconds(child.pid!) : 0;
+  for (let i = 1; i <= CALLS; i++) {
+    const t0 = process.hrtime.bigint();
+    await call(CALL(WARMUP + i));
+    into.rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  if (relayed) into.cpu += cpuSeconds(child.pid!) - cpu0;
+  into.messages += 2 * CALLS;
+  await stop(child);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const closed = new Promise((resolve) => child.once('close', resolve));
+  child.stdin?.end();
+  child.kill('SIGTERM');
+  await closed;
+}
+
+async function post(url: string, message: object, headers: Record<string, string>) {
+  const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(message) });
+  await answer.text();
+  return answer;
+}
+
+async function httpRound(url: string, relayPid: number | undefined, into: Variant): Promise<void> {
+  const init = await post(url, INIT, {});
+  const headers = { 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-11-25' };
+  await post(url, { jsonrpc: '2.0', method: 'notifications/initialized' }, headers);
+  for (let i = 1; i <= WARMUP; i++) await post(url, CALL(i), headers);
+  const cpu0 = relayPid ? cpuSeconds(relayPid) : 0;
+  for (let i = 1; i <= CALLS; i++) {
+    const t0 = process.hrtime.bigint();
+    await post(url, CALL(WARMUP + i), headers);
+    into.rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  if (relayPid) into.cpu += cpuSeconds(relayPid) - cpu0;
+  into.messages += 2 * CALLS;
+  await fetch(url, { method: 'DELETE', headers });
+}
+
+function report(name: string, direct: Variant, relayed: Variant, target: number): string {
+  const d = [...direct.rtts].sort((a, b) => a - b);
+  const r = [...relayed.rtts].sort((a, b) => a - b);
+  const added = (q: number) => (quantile(r, q) - quantile(d, q)) / 2;
+  const cpuPerMessage = (relayed.cpu / relayed.messages) * 1e6;
+  return `| ${name} | ${d.length} | ${quantile(d, 0.5).toFixed(0)} / ${quantile(d, 0.99).toFixed(0)} | ${quantile(r, 0.5).toFixed(0)} / ${quantile(r, 0.99).toFixed(0)} ` +
+    `| **${added(0.5).toFixed(1)}** / ${added(0.99).toFixed(1)} | ${cpuPerMessage.toFixed(1)} | ≤ ${target} | ${added(0.5) <= target ? 'MET' : 'MISSED'} |`;
+}
+
+async function main(): Promise<void> {
+  const stdioDirect = variant();
+  const stdioWrapped = variant();
+  for (let round = 0; round < ROUNDS; round++) {
+    await stdioRound([server], false, stdioDirect);
+    await stdioRound([...CLI, 'wrap', '--log-file', '/dev/null', '--', server], true, stdioWrapped);
+    console.error(`[relay] stdio round ${round + 1}/${ROUNDS}`);
+  }
+
+  const port = await freePort();
+  const upstream = spawn(server, ['-http', `127.0.0.1:${port}`], { stdio: 'ignore' });
+  const proxy = spawn(CLI[0]!, [...CLI.slice(1), 'proxy', '--upstream', `http://127.0.0.1:${port}/`, '--listen', '127.0.0.1:0', '--log-file', '/dev/null'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const listening = await new Promise<string>((resolve) => createInterface({ input: proxy.stderr! }).on('line', (l) => { if (l.includes('listening on')) resolve(l); }));
+  const proxyUrl = `${/listening on (http:\/\/\S+)/.exec(listening)![1]}/`;
+  const httpDirect = variant();
+  const httpProxied = variant();
+  for (let round = 0; round < ROUNDS; round++) {
+    await httpRound(`http://127.0.0.1:${port}/`, undefined, httpDirect);
+    await httpRound(proxyUrl, proxy.pid, httpProxied);
+    console.error(`[relay] http round ${round + 1}/${ROUNDS}`);
+  }
+  await stop(proxy);
+  await stop(upstream);
+
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+  console.log(`\n${ROUNDS} rounds × ${CALLS} calls per variant (after ${WARMUP} warm-up calls each), one call in flight, 1-min load ${load}, Node ${process.version}, server: Go SDK everything 1.8.0 (greet)\n`);
+  console.log('| relay | calls | direct round trip p50 / p99 µs | relayed round trip p50 / p99 µs | added per message p50 / p99 µs | relay CPU µs per message | target p50 | |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  console.log(report('wrap (stdio)', stdioDirect, stdioWrapped, 50));
+  console.log(report('proxy (Streamable HTTP)', httpDirect, httpProxied, 200));
+}
+
+await main();
