@@ -9,7 +9,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import * as yaml from 'js-yaml';
-import { PROFILE_NAMES, type ProfileName } from '../src/catalog/index.js';
+import { PROBE_FAMILIES, PROFILE_NAMES, seriesNames, type ProfileName } from '../src/catalog/index.js';
+
+const PROBE_SERIES = new Set(PROBE_FAMILIES.flatMap(seriesNames));
 import { parsePromQL, substituteGrafanaVariables } from '../src/cli/promql/parse.js';
 import { targetsOf, type PanelJson } from '../src/cli/dashboards/walk.js';
 import { benchmark, BENCH_DIR, fmt, OUT_DIR, progress, REPO_DIR, spread, type BenchOptions, type BenchResult, type Row } from './harness.js';
@@ -79,6 +81,8 @@ function dashboardQueries(dir: string): Query[] {
     }
     for (const { panel: p, target: t, index: i } of targetsOf(d)) {
       const expr = substituteGrafanaVariables(t.expr!);
+      // The fleet is MCP servers; the prober's series (its own job, one per probe target) are not in it.
+      if (parsePromQL(expr).metrics.some((m) => PROBE_SERIES.has(m))) continue;
       const name = (p.targets!.length > 1 ? `${p.title} #${i + 1}` : p.title) ?? '(untitled)';
       out.push({ source: d.title, name, kind: 'panel', expr, recorded: recordedIn(expr), ...(t.exemplar ? { exemplarOnly: true } : {}) });
     }
