@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from 'mcp-observability';
 import {
-  formatTable, grafanaHint, nativeDown, nativeUp, readState, removeState, stackSettings, summary, writeState,
+  formatTable, grafanaHint, passed, nativeDown, nativeUp, readState, removeState, stackSettings, summary, writeState,
   type StackSettings, type StackState,
 } from 'mcp-observability/stack';
 import { runReferenceCheck } from './check.js';
@@ -98,7 +98,7 @@ async function check(settings: StackSettings, configFile: string | undefined, dr
     progress: log,
   });
   log(`\n${formatTable(rows)}\n\n${summary(rows)} in ${Math.round((Date.now() - started) / 1000)}s`);
-  return rows.every((r) => r.ok) ? 0 : 1;
+  return passed(rows) ? 0 : 1;
 }
 
 async function main(argv: string[]): Promise<number> {

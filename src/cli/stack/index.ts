@@ -5,7 +5,7 @@ export { checkData, checkServices, prometheusApi, runCheck, type CheckOptions } 
 export { getJson, sendJson } from './check/http.js';
 export { checkEndpoint, type Progress } from './check/live.js';
 export { alertmanagerAlerts, PrometheusApi } from './check/prometheus-api.js';
-export { formatTable, summary, type CheckRow } from './check/report.js';
+export { formatTable, passed, summary, type CheckRow } from './check/report.js';
 export { grafanaHint } from './binaries.js';
 export { intervalFor, nativeDown, nativeUp, type Log, type UpOptions } from './native.js';
 export { DEFAULT_JAEGER_QUERY_PORT, DEFAULT_VICTORIALOGS_PORT } from './provisioning.js';
