@@ -9,9 +9,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import * as yaml from 'js-yaml';
-import { PROBE_FAMILIES, PROFILE_NAMES, seriesNames, type ProfileName } from '../src/catalog/index.js';
-
-const PROBE_SERIES = new Set(PROBE_FAMILIES.flatMap(seriesNames));
+import { PROBE_SERIES, PROFILE_NAMES, type ProfileName } from '../src/catalog/index.js';
 import { parsePromQL, substituteGrafanaVariables } from '../src/cli/promql/parse.js';
 import { targetsOf, type PanelJson } from '../src/cli/dashboards/walk.js';
 import { benchmark, BENCH_DIR, fmt, OUT_DIR, progress, REPO_DIR, spread, type BenchOptions, type BenchResult, type Row } from './harness.js';

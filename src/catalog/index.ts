@@ -1,6 +1,7 @@
 // The signal catalogue: one contract read by instrumentation, rules and dashboards.
 import { otelProfile } from './otel.js';
 import { promClientProfile } from './prom-client.js';
+import { PROBE_FAMILIES } from './relay.js';
 import type { MetricFamily, Profile, ProfileName, SignalId, SignalSpelling } from './types.js';
 
 export * from './types.js';
@@ -50,3 +51,6 @@ export { GENERATED_HEADER, jsonArtifact, type Artifact } from './artifact.js';
 export * from './layout.js';
 export * from './events.js';
 export { PROBE_FAMILIES, RELAY_FAMILIES } from './relay.js';
+
+/** Every series name the prober exports: its own job, which a stack or a fleet need not have. */
+export const PROBE_SERIES: ReadonlySet<string> = new Set(PROBE_FAMILIES.flatMap(seriesNames));

@@ -3,12 +3,12 @@
 // repository's source conditions), with the user's own, older MCP SDK 1.x.
 import { execa } from 'execa';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { freePort } from '../peers/support/process.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_LAYOUT } from '../../src/catalog/index.js';
 import { startFakeGrafana, type FakeGrafana } from '../publish/fake-grafana.js';
@@ -28,12 +28,6 @@ const run = (file: string, args: readonly string[], cwd: string, env: Record<str
 let project: string;
 let tarballs: Record<string, string>;
 
-const freePort = () => new Promise<number>((done) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as { port: number };
-    s.close(() => done(port));
-  });
-});
 
 function packageDir(from: string, name: string): string | undefined {
   for (let dir = from; ; dir = dirname(dir)) {

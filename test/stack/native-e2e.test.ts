@@ -2,10 +2,10 @@
 // and a private run directory (so a developer's stack, or another engineer's run of this test on
 // the same machine, is untouched); afterwards no recorded process may be left.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { freePort } from '../peers/support/process.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DRILL_NAMES } from '../../src/stack-runtime/check/drills.js';
 import { processStartTicks } from '../../src/cli/stack/procfs.js';
@@ -16,13 +16,6 @@ import { SERVER_PORT_ENV } from '../../src/stack-runtime/reference.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const runDir = mkdtempSync(join(tmpdir(), 'mcp-stack-e2e-'));
-/** A port the kernel hands out as free now (ephemeral range, so clear of every stack's defaults). */
-const freePort = (): Promise<number> => new Promise((resolvePort, reject) => {
-  const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as { port: number };
-    server.close(() => resolvePort(port));
-  });
-});
 const ports: number[] = [];
 const PORT_VARS = [...Object.values(PORT_ENV), ...Object.values(SERVER_PORT_ENV)];
 while (ports.length < PORT_VARS.length) {

@@ -2,12 +2,12 @@
 // reference server, no simulator. A plain instrumented server (the HTTP fixture) is the target;
 // free ports and a private run directory keep any other stack on this machine untouched.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { freePort } from '../peers/support/process.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processStartTicks } from '../../src/cli/stack/procfs.js';
 import { sleep } from '../../src/cli/stack/readiness.js';
@@ -17,12 +17,6 @@ import { startHttpFixture, type HttpFixture } from '../instrument/fixtures/http-
 
 const root = resolve(import.meta.dirname, '../..');
 const runDir = mkdtempSync(join(tmpdir(), 'mcp-user-stack-'));
-const freePort = (): Promise<number> => new Promise((done, reject) => {
-  const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as { port: number };
-    server.close(() => done(port));
-  });
-});
 const ports: number[] = [];
 while (ports.length < Object.keys(PORT_ENV).length) {
   const port = await freePort();

@@ -17,6 +17,17 @@ export function generate(config: Config): Artifact[] {
   return [...perProfile, runbookArtifact(config), ...provisioningArtifacts(config)];
 }
 
+/** What a build did, a line per file it wrote, removed or kept, then the totals. */
+export function formatBuildReport(report: WriteReport, config: Config, where: string, ms: number): string {
+  return [
+    ...report.written.map((path) => `wrote    ${path}`),
+    ...report.removed.map((path) => `removed  ${path}`),
+    ...report.kept.map((path) => `kept     ${path} (no longer generated, but changed by hand)`),
+    `build: ${report.written.length} written, ${report.unchanged.length} unchanged, ${report.removed.length} removed ` +
+      `(profiles: ${config.profiles.join(', ')}) ${where} in ${Math.round(ms)} ms`,
+  ].join('\n');
+}
+
 /** Writes `generate(config)` plus any `extra` artifacts into `outDir` (see write.ts for what it may touch). */
 export function build(outDir: string, config: Config, extra: readonly Artifact[] = []): WriteReport {
   return writeArtifacts(outDir, [...generate(config), ...extra]);

@@ -2,7 +2,7 @@
 // and Grafana provisioning into DIR, next to the user's own files there (see build/write.ts).
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from '../build/index.js';
+import { build, formatBuildReport } from '../build/index.js';
 import { loadConfig } from '../config/load.js';
 import { UsageError } from './usage-error.js';
 
@@ -26,11 +26,6 @@ export function buildCommand(argv: string[]): number {
   const started = performance.now();
   const config = loadConfig(values.config);
   const outDir = resolve(values.out ?? '.');
-  const report = build(outDir, config);
-  for (const path of report.written) console.log(`wrote    ${path}`);
-  for (const path of report.removed) console.log(`removed  ${path}`);
-  for (const path of report.kept) console.log(`kept     ${path} (no longer generated, but changed by hand)`);
-  console.log(`build: ${report.written.length} written, ${report.unchanged.length} unchanged, ${report.removed.length} removed ` +
-    `(profiles: ${config.profiles.join(', ')}) into ${outDir} in ${Math.round(performance.now() - started)} ms`);
+  console.log(formatBuildReport(build(outDir, config), config, `into ${outDir}`, performance.now() - started));
   return 0;
 }

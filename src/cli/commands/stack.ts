@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
-import type { Config } from '../config/schema.js';
+import { HOST_PORT, type Config } from '../config/schema.js';
 import { runCheck } from '../stack/check/index.js';
 import { formatTable, passed, summary } from '../stack/check/report.js';
 import { grafanaHint } from '../stack/binaries.js';
@@ -47,7 +47,7 @@ function parse(argv: string[]) {
 
 function scrapeTargets(flag: string | undefined, config: Config): string[] {
   const targets = flag === undefined ? config.stack.scrape : flag.split(',').map((t) => t.trim()).filter(Boolean);
-  const bad = targets.filter((t) => !/^[^\s/:]+:\d{1,5}$/.test(t));
+  const bad = targets.filter((t) => !HOST_PORT.test(t));
   if (bad.length) throw new UsageError(`--scrape: expected HOST:PORT, got ${bad.join(', ')}`, STACK_USAGE);
   if (!targets.length) {
     throw new UsageError('no MCP servers to scrape: pass --scrape HOST:PORT (your server\'s metrics port) or set stack.scrape in the config', STACK_USAGE);

@@ -7,6 +7,9 @@ import { parsePromQL } from '../promql/parse.js';
 const duration = z.string().regex(/^(\d+(ms|s|m|h|d|w|y))+$/, 'expected a Prometheus duration such as 30s, 5m, 1h, 1d');
 const ratio = z.number().gt(0).lt(1);
 const severity = z.enum(['critical', 'warning', 'info']);
+/** host:port of a metrics endpoint, as Prometheus static_configs take it. */
+export const HOST_PORT = /^[^\s/:]+:\d{1,5}$/;
+
 /** An object whose every field has a default: a partial override keeps the defaults of the rest. */
 const section = <T extends z.ZodRawShape>(shape: T) => {
   const object = z.strictObject(shape);
@@ -109,7 +112,7 @@ export const configSchema = z.strictObject({
   /** The local stack of `mcp-observability up`: the MCP servers it scrapes, under one job name. */
   stack: section({
     /** host:port of each server's /metrics. */
-    scrape: z.array(z.string().regex(/^[^\s/:]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9464')).default([]),
+    scrape: z.array(z.string().regex(HOST_PORT, 'expected host:port, e.g. 127.0.0.1:9464')).default([]),
     /** Prometheus job of those targets; it must match `selector` for the rules and dashboards to see them. */
     job: labelValue.default('mcp-server'),
     /** Path of the metrics endpoint on every target. */

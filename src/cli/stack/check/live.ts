@@ -1,11 +1,9 @@
 // Checks of the running stack that need no fault: targets up, recording rules and dashboard
 // panels return data, Alertmanager/webhook/Grafana answer. Data may lag a fresh `up`, so each
 // check retries its failures until a bounded deadline.
-import { PROBE_FAMILIES, seriesNames } from '@mcp-observability/catalog';
+import { PROBE_SERIES } from '@mcp-observability/catalog';
 import { parsePromQL } from '../../promql/index.js';
 import { pollUntil } from '../readiness.js';
-
-const PROBE_SERIES = new Set(PROBE_FAMILIES.flatMap(seriesNames));
 import type { CheckRow } from './report.js';
 import { getJson } from './http.js';
 import { dashboardQueries } from './panels.js';
