@@ -72,6 +72,16 @@ abstract class SeriesCache<E, S> {
     return slot;
   }
 
+  /** The map prom-client keeps this metric's entries in; reset() replaces it. */
+  get entryMap(): object {
+    return this.internals.hashMap;
+  }
+
+  /** What the cache keeps for the series of `labels`, made now (a bound child keeps it). */
+  slotFor(labels: Labels): S {
+    return this.adopt(this.resolve(labels));
+  }
+
   /** prom-client's entry for these labels, created (and validated) through its public API if new. */
   private resolve(labels: Labels): E {
     // prom-client's own hash: `name:value,` for each defined label, in sorted label-name order.
@@ -106,6 +116,11 @@ export class CounterSeries extends SeriesCache<CounterEntry, CounterEntry> {
     this.entry(labels).value += value;
   }
 
+  /** The series of `labels`, bound once: its writes skip the label lookup. */
+  bind(labels: Labels): BoundCounter {
+    return new BoundCounter(this, labels);
+  }
+
   protected create(labels: Record<string, string>): void {
     this.counter.inc(labels, 0);
   }
@@ -113,6 +128,17 @@ export class CounterSeries extends SeriesCache<CounterEntry, CounterEntry> {
   protected adopt(entry: CounterEntry): CounterEntry {
     return entry;
   }
+}
+
+/** Adds `value` to a series' sum, count and bucket; returns the bucket's index (bounds.length for +Inf alone). */
+function addObservation(slot: HistogramSlot, bounds: readonly number[], value: number): number {
+  // prom-client's bucket choice: the first upper bound >= value, -1 (only +Inf) above the last.
+  let i = 0;
+  while (i < bounds.length && value > bounds[i]!) i++;
+  slot.entry.sum += value;
+  slot.entry.count += 1;
+  if (i < bounds.length) slot.counts[i]! += 1;
+  return i;
 }
 
 const STORE = Symbol('indexed store');
@@ -160,13 +186,7 @@ export class HistogramSeries extends SeriesCache<HistogramEntry, HistogramSlot> 
   observe(labels: Labels, value: number, exemplar?: Labels): void {
     if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`);
     const slot = this.entry(labels);
-    // prom-client's bucket choice: the first upper bound >= value, -1 (only +Inf) above the last.
-    const bounds = this.upperBounds;
-    let i = 0;
-    while (i < bounds.length && value > bounds[i]!) i++;
-    slot.entry.sum += value;
-    slot.entry.count += 1;
-    if (i < bounds.length) slot.counts[i]! += 1;
+    const i = addObservation(slot, this.upperBounds, value);
     if (exemplar === undefined || slot.exemplars === undefined) return;
     const timestamp = Date.now() / 1000;
     const current = slot.exemplars[i];
@@ -180,6 +200,11 @@ export class HistogramSeries extends SeriesCache<HistogramEntry, HistogramSlot> 
       created.timestamp = timestamp;
       slot.exemplars[i] = created;
     }
+  }
+
+  /** The series of `labels`, bound once: its writes skip the label lookup. */
+  bind(labels: Labels): BoundHistogram {
+    return new BoundHistogram(this, this.upperBounds, labels);
   }
 
   protected create(labels: Record<string, string>): void {
@@ -203,4 +228,79 @@ export class HistogramSeries extends SeriesCache<HistogramEntry, HistogramSlot> 
     }
     return { entry, counts, exemplars };
   }
+}
+
+/**
+ * One counter series, bound once to prom-client's entry for it (the hot path's writes: no label
+ * object, no lookup). A reset() replaces prom-client's entries; the next write binds again.
+ */
+export class BoundCounter {
+  private map: object;
+  private slot: CounterEntry;
+
+  constructor(private readonly series: CounterSeries, private readonly labels: Labels) {
+    this.map = series.entryMap;
+    this.slot = series.slotFor(labels);
+  }
+
+  inc(value = 1): void {
+    if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`);
+    if (value < 0) throw new Error('It is not possible to decrease a counter');
+    if (this.series.entryMap !== this.map) {
+      this.map = this.series.entryMap;
+      this.slot = this.series.slotFor(this.labels);
+    }
+    this.slot.value += value;
+  }
+}
+
+/** One histogram series, bound once (see BoundCounter); its exemplar labels are written in place. */
+export class BoundHistogram {
+  private map: object;
+  private slot: HistogramSlot;
+
+  constructor(private readonly series: HistogramSeries, private readonly bounds: readonly number[], private readonly labels: Labels) {
+    this.map = series.entryMap;
+    this.slot = series.slotFor(labels);
+  }
+
+  /** As Histogram.observe; with a trace id and span id (on exemplar-enabled histograms) they replace the bucket's exemplar. */
+  observe(value: number, traceId?: string, spanId?: string): void {
+    if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`);
+    if (this.series.entryMap !== this.map) {
+      this.map = this.series.entryMap;
+      this.slot = this.series.slotFor(this.labels);
+    }
+    const slot = this.slot;
+    const i = addObservation(slot, this.bounds, value);
+    if (traceId === undefined || slot.exemplars === undefined) return;
+    writeExemplar(slot.exemplars, i, value, traceId, spanId!);
+  }
+}
+
+/** An exemplar label set made here, so rewritten in place (a label set someone else passed is replaced, never changed). */
+class TraceLabels {
+  constructor(public trace_id: string, public span_id: string) {}
+}
+
+/** Replaces bucket i's exemplar, reusing its objects when they were made here. */
+function writeExemplar(exemplars: (ExemplarEntry | null)[], i: number, value: number, traceId: string, spanId: string): void {
+  const timestamp = Date.now() / 1000;
+  const current = exemplars[i];
+  if (current === null || current === undefined) {
+    // prom-client's class, whose observe() may update this exemplar later.
+    const created = new Exemplar(new TraceLabels(traceId, spanId) as unknown as Labels, value) as ExemplarEntry;
+    created.timestamp = timestamp;
+    exemplars[i] = created;
+    return;
+  }
+  const labels = current.labelSet;
+  if (labels instanceof TraceLabels) {
+    labels.trace_id = traceId;
+    labels.span_id = spanId;
+  } else {
+    current.labelSet = new TraceLabels(traceId, spanId) as unknown as Labels;
+  }
+  current.value = value;
+  current.timestamp = timestamp;
 }

@@ -1,15 +1,24 @@
-// CounterSeries/HistogramSeries write into prom-client's own series entries; the exposition must
-// be exactly what prom-client's public inc()/observe() produce, in both formats, across reset().
+// CounterSeries/HistogramSeries, and the series they bind once (BoundCounter/BoundHistogram), write
+// into prom-client's own series entries; the exposition must be exactly what prom-client's public
+// inc()/observe() produce, in both formats, across reset().
 import { Counter, Histogram, Registry, type RegistryContentType } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { CounterSeries, HistogramSeries } from '../../src/instrument/series.js';
+import { CounterSeries, HistogramSeries, type BoundCounter, type BoundHistogram } from '../../src/instrument/series.js';
 
 type Writes = {
   inc(labels: Record<string, string>, value?: number): void;
   observe(labels: Record<string, string>, value: number, exemplar?: Record<string, string>): void;
 };
 
-function registryWith(kind: 'public' | 'series') {
+/** The child bound for `labels` the first time they are written, the same one after. */
+function boundOnce<C>(children: Map<string, C>, labels: Record<string, string>, bind: () => C): C {
+  const key = JSON.stringify(Object.entries(labels).sort());
+  let child = children.get(key);
+  if (child === undefined) children.set(key, (child = bind()));
+  return child;
+}
+
+function registryWith(kind: 'public' | 'series' | 'bound') {
   const registry = new Registry<RegistryContentType>();
   registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   const counter = new Counter({ name: 'c_total', help: 'c', labelNames: ['tool', 'status'], registers: [registry] });
@@ -17,15 +26,23 @@ function registryWith(kind: 'public' | 'series') {
     enableExemplars: true, registers: [registry] });
   const counterSeries = new CounterSeries(counter);
   const histogramSeries = new HistogramSeries(histogram);
+  const counters = new Map<string, BoundCounter>();
+  const histograms = new Map<string, BoundHistogram>();
   const writes: Writes = kind === 'public'
     ? {
       inc: (labels, value) => counter.inc(labels, value),
       observe: (labels, value, exemplar) => histogram.observe({ labels, value, exemplarLabels: exemplar }),
     }
-    : {
-      inc: (labels, value) => counterSeries.inc(labels, value),
-      observe: (labels, value, exemplar) => histogramSeries.observe(labels, value, exemplar),
-    };
+    : kind === 'series'
+      ? {
+        inc: (labels, value) => counterSeries.inc(labels, value),
+        observe: (labels, value, exemplar) => histogramSeries.observe(labels, value, exemplar),
+      }
+      : {
+        inc: (labels, value) => boundOnce(counters, labels, () => counterSeries.bind(labels)).inc(value),
+        observe: (labels, value, exemplar) => boundOnce(histograms, labels, () => histogramSeries.bind(labels))
+          .observe(value, exemplar?.trace_id, exemplar?.span_id),
+      };
   return { registry, writes };
 }
 
@@ -50,10 +67,10 @@ async function expositions(registry: Registry<RegistryContentType>) {
   return { open, text };
 }
 
-describe('CounterSeries and HistogramSeries', () => {
+describe.each(['series', 'bound'] as const)('CounterSeries and HistogramSeries (%s)', (kind) => {
   it('expose exactly what prom-client inc()/observe() expose, exemplars included', async () => {
     const viaPublic = registryWith('public');
-    const viaSeries = registryWith('series');
+    const viaSeries = registryWith(kind);
     play(viaPublic.writes);
     play(viaSeries.writes);
     const expected = await expositions(viaPublic.registry);
@@ -63,7 +80,7 @@ describe('CounterSeries and HistogramSeries', () => {
 
   it('keep counting after resetMetrics() and reject what prom-client rejects', async () => {
     const viaPublic = registryWith('public');
-    const viaSeries = registryWith('series');
+    const viaSeries = registryWith(kind);
     for (const { registry, writes } of [viaPublic, viaSeries]) {
       play(writes);
       registry.resetMetrics();
@@ -99,6 +116,20 @@ describe('a histogram written through two HistogramSeries and prom-client itself
     const expected = await expositions(viaPublic.registry);
     expect(expected.text).toContain('h_seconds_bucket{le="5",tool="add"} 6');
     expect(await expositions(mixed.registry)).toEqual(expected);
+  });
+});
+
+describe('a bound histogram\'s exemplars', () => {
+  it('rewrite the label sets made for them in place and never change one prom-client was given', async () => {
+    const { registry } = registryWith('public');
+    const histogram = registry.getSingleMetric('h_seconds') as Histogram<string>;
+    const bound = new HistogramSeries(histogram).bind({ tool: 'echo' });
+    const given = { trace_id: 'given', span_id: 'g' };
+    histogram.observe({ labels: { tool: 'echo' }, value: 0.05, exemplarLabels: given });
+    bound.observe(0.07, 't1', 's1');
+    bound.observe(0.08, 't2', 's2');
+    expect(given).toEqual({ trace_id: 'given', span_id: 'g' });
+    expect(await registry.metrics()).toContain('h_seconds_bucket{le="0.1",tool="echo"} 3 # {trace_id="t2",span_id="s2"} 0.08');
   });
 });
 
