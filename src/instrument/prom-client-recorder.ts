@@ -1,9 +1,29 @@
-// Records observations into the prom-client profile's families. Per-request writes go through
-// CounterSeries/HistogramSeries (label sets resolved once); rare events use prom-client directly.
+// Records observations into the prom-client profile's families. A request's writes go to series
+// bound once per (method, transport), per tool and per message kind: no label object and no
+// label lookup per call. Other per-request writes go through CounterSeries/HistogramSeries
+// (label sets resolved once); rare events use prom-client directly.
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { CatalogMetrics } from './families.js';
-import type { OperationEvent, Recorder, TransportKind } from './events.js';
-import { CounterSeries, HistogramSeries } from './series.js';
+import type { MessageType, OperationEvent, Recorder, TransportKind } from './events.js';
+import { CounterSeries, HistogramSeries, type BoundCounter, type BoundHistogram } from './series.js';
+
+/** mcp_requests_total of one method on one transport, by outcome. */
+interface MethodSeries { ok: BoundCounter; error: BoundCounter }
+/** One tool's series written on every call. */
+interface ToolSeries {
+  ok: BoundCounter;
+  error: BoundCounter;
+  duration: BoundHistogram;
+  responseSize: BoundHistogram;
+  truncated: BoundCounter;
+}
+
+const MESSAGE_TYPES: readonly MessageType[] = ['request', 'response', 'notification', 'error'];
+/** Index of a message kind in the bound message-size series: direction, then type. */
+function messageIndex(direction: 'in' | 'out', type: MessageType): number {
+  const t = type === 'request' ? 0 : type === 'response' ? 1 : type === 'notification' ? 2 : 3;
+  return direction === 'in' ? t : 4 + t;
+}
 
 export function promClientRecorder(m: CatalogMetrics): Recorder {
   const c = (name: string) => m.maybe<Counter<string>>(name)!;
@@ -36,19 +56,47 @@ export function promClientRecorder(m: CatalogMetrics): Recorder {
   const responseSize = new HistogramSeries(h('mcp_tool_response_size_bytes'));
   const truncated = new CounterSeries(c('mcp_tool_responses_truncated_total'));
 
+  // Method labels are bounded (labels.ts), tool labels too: these maps stay small.
+  const methodsOn = { http: new Map<string, MethodSeries>(), stdio: new Map<string, MethodSeries>() };
+  const methodSeries = (method: string, transport: TransportKind): MethodSeries => {
+    const byMethod = transport === 'http' ? methodsOn.http : methodsOn.stdio;
+    let s = byMethod.get(method);
+    if (s === undefined) {
+      s = { ok: requests.bind({ method, transport, outcome: 'ok' }), error: requests.bind({ method, transport, outcome: 'error' }) };
+      byMethod.set(method, s);
+    }
+    return s;
+  };
+  const tools = new Map<string, ToolSeries>();
+  const toolSeries = (tool: string): ToolSeries => {
+    let s = tools.get(tool);
+    if (s === undefined) {
+      s = {
+        ok: invocations.bind({ tool, status: 'ok' }), error: invocations.bind({ tool, status: 'error' }),
+        duration: toolDuration.bind({ tool }), responseSize: responseSize.bind({ tool }), truncated: truncated.bind({ tool }),
+      };
+      tools.set(tool, s);
+    }
+    return s;
+  };
+  const messageSizes: (BoundHistogram | undefined)[] = new Array(8).fill(undefined);
+
   return {
     operation(e: OperationEvent) {
       if (!e.isRequest) return;
       const failed = e.code !== undefined || e.toolError !== undefined;
-      requests.inc({ method: e.method, transport: e.transport, outcome: failed ? 'error' : 'ok' });
+      const method = methodSeries(e.method, e.transport);
+      (failed ? method.error : method.ok).inc();
       if (e.code !== undefined) rpcErrors.inc({ method: e.method, code: e.code });
       if (e.method !== 'tools/call' || e.tool === undefined) return;
-      invocations.inc({ tool: e.tool, status: failed ? 'error' : 'ok' });
-      toolDuration.observe({ tool: e.tool }, e.seconds, { trace_id: e.traceId, span_id: e.spanId });
+      const tool = toolSeries(e.tool);
+      (failed ? tool.error : tool.ok).inc();
+      tool.duration.observe(e.seconds, e.traceId, e.spanId);
       if (e.toolError) toolErrors.inc({ tool: e.tool, error_type: e.toolError });
     },
     message(direction, type, bytes) {
-      messageSize.observe({ direction, type }, bytes);
+      const i = messageIndex(direction, type);
+      (messageSizes[i] ??= messageSize.bind({ direction, type: MESSAGE_TYPES[i % 4]! })).observe(bytes);
     },
     handshake(transport, ok, clientName, protocolVersion) {
       handshakes.inc({ transport, outcome: ok ? 'success' : 'failure', client_name: clientName, protocol_version: protocolVersion });
@@ -104,9 +152,10 @@ export function promClientRecorder(m: CatalogMetrics): Recorder {
       registered.set(count);
     },
     toolResponse(tool, bytes, wasTruncated) {
-      responseSize.observe({ tool }, bytes);
-      if (wasTruncated) truncated.inc({ tool });
-      else truncated.inc({ tool }, 0);
+      const s = toolSeries(tool);
+      s.responseSize.observe(bytes);
+      // The series exists from the first response on, so increase() sees the first truncation.
+      s.truncated.inc(wasTruncated ? 1 : 0);
     },
     auditRecord(outcome) {
       audit.inc({ outcome });
