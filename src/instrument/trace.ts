@@ -14,17 +14,30 @@ const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 const ZERO_TRACE = '0'.repeat(32);
 const ZERO_SPAN = '0'.repeat(16);
 
-// Random ids come from a pooled buffer: one getrandom call per 512 ids instead of one per id.
-const pool = Buffer.alloc(4096);
-let offset = pool.length;
+// Random ids: one getrandom call per 4 KiB of random bytes, converted to hex 240 bytes at a time
+// (ten calls' trace and span ids); each id is a slice of that text. A hex conversion per id
+// crossed into C++ twice a call; a slice keeps its 480-character text alive, so the windows stay
+// small (ids live on in exemplars and in queued log and audit lines).
+const POOL_BYTES = 4096;
+const WINDOW_BYTES = 240;
+const pool = Buffer.alloc(POOL_BYTES);
+let poolOffset = POOL_BYTES;
+let hexWindow = '';
+let offset = 0;
 function randomHex(bytes: number): string {
-  if (offset + bytes > pool.length) {
-    randomFillSync(pool);
+  const chars = bytes * 2;
+  if (offset + chars > hexWindow.length) {
+    if (poolOffset + WINDOW_BYTES > POOL_BYTES) {
+      randomFillSync(pool);
+      poolOffset = 0;
+    }
+    hexWindow = pool.toString('hex', poolOffset, poolOffset + WINDOW_BYTES);
+    poolOffset += WINDOW_BYTES;
     offset = 0;
   }
-  const hex = pool.toString('hex', offset, offset + bytes);
-  offset += bytes;
-  return hex;
+  const id = hexWindow.slice(offset, offset + chars);
+  offset += chars;
+  return id;
 }
 
 export function parseTraceparent(value: unknown): Omit<TraceContext, 'spanId'> & { parentSpanId: string } | undefined {

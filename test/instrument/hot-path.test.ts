@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { isoTime } from '../../src/instrument/iso-time.js';
 import { Redactor } from '../../src/instrument/redact.js';
-import { parseTraceparent } from '../../src/instrument/trace.js';
+import { parseTraceparent, serverSpan } from '../../src/instrument/trace.js';
 
 describe('isoTime', () => {
   it('equals Date.prototype.toISOString across millisecond padding and second, day and year boundaries', () => {
@@ -57,5 +57,23 @@ describe('parseTraceparent', () => {
       `00-${id.toUpperCase()}-${span}-01`, `00-${id}-${span}-1`, `00-${id}-${span}-01-extra`, `00_${id}-${span}-01`, 42, undefined]) {
       expect(parseTraceparent(bad), String(bad)).toBeUndefined();
     }
+  });
+});
+
+describe('serverSpan ids', () => {
+  it('are lowercase hex of W3C length and never repeat, across the random pool\'s refills', () => {
+    const { traceId: parentTrace } = serverSpan(undefined);
+    const ids = new Set<string>();
+    // 24 random bytes a call: 1,000 calls take ~6 refills of the 4 KiB pool and 100 hex windows.
+    for (let i = 0; i < 1000; i++) {
+      const root = serverSpan(undefined);
+      expect(root.traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(root.spanId).toMatch(/^[0-9a-f]{16}$/);
+      const child = serverSpan({ traceparent: `00-${parentTrace}-${root.spanId}-01` });
+      expect(child).toMatchObject({ traceId: parentTrace, parentSpanId: root.spanId });
+      expect(child.spanId).toMatch(/^[0-9a-f]{16}$/);
+      ids.add(root.traceId).add(root.spanId).add(child.spanId);
+    }
+    expect(ids.size).toBe(3000);
   });
 });
