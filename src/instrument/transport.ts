@@ -311,7 +311,12 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       }
       type = msg.error ? 'error' : 'response';
     }
-    return sizes.outbound(msg, type, () => send(message, options));
+    sizes.beforeSend(msg);
+    try {
+      return send(message, options);
+    } finally {
+      sizes.afterSend(msg, type);
+    }
   };
 
   const hookInbound = () => {

@@ -54,6 +54,7 @@ export function carriesNoBytes(transport: Transport): boolean {
 }
 
 const CR = 0x0d;
+const RESOLVED = Promise.resolve();
 
 /** Where a transport that reads the wire itself (a tap) puts the bytes of the message it is delivering or sending. */
 export const WIRE_BYTES = Symbol('bytes of the message on the wire');
@@ -65,24 +66,24 @@ export class MessageSizes {
   /** Bytes of the line the stdio read buffer handed over last, until the message is recorded. */
   private lastRead: number | undefined;
   /** The message inside send() now, and the bytes the transport wrote for it (when it wrote them there). */
-  private sending: unknown;
+  private inSend: unknown;
   private sentBytes: number | undefined;
   /**
-   * The HTTP POST whose messages are being delivered, its Content-Length and its messages so far.
-   * The SDK delivers all messages of one POST synchronously: once another POST's message arrives, or
-   * a microtask later, the body is known to have held one message (its length is that message's
-   * size) or a batch (each message serialised).
+   * The HTTP POST whose messages are being delivered, its Content-Length, its first message and how
+   * many it delivered. The SDK delivers all messages of one POST synchronously: a microtask later,
+   * or once another POST's message arrives, a POST that delivered one message is recorded with its
+   * length; a batch's messages are serialised and recorded as they arrive.
    */
   private post: InboundRequestInfo | undefined;
   private postLength = 0;
-  private postMessages: { message: unknown; type: MessageType }[] = [];
+  private postFirst: unknown;
+  private postFirstType: MessageType = 'request';
+  private postMessages = 0;
   private readonly recordPost = (): void => {
     if (this.post === undefined) return;
-    const messages = this.postMessages;
-    if (messages.length === 1) this.recorder.message('in', messages[0]!.type, this.postLength);
-    else for (const m of messages) this.recorder.message('in', m.type, serialisedLength(m.message));
+    if (this.postMessages === 1) this.recorder.message('in', this.postFirstType, this.postLength);
     this.post = undefined;
-    this.postMessages = [];
+    this.postFirst = undefined;
   };
 
   /** False on transports without bytes: their messages are not recorded. */
@@ -121,23 +122,30 @@ export class MessageSizes {
       this.recordPost();
       this.post = info;
       this.postLength = length;
-      queueMicrotask(this.recordPost);
+      this.postFirst = message;
+      this.postFirstType = type;
+      this.postMessages = 1;
+      // A promise reaction (~150 instructions), not queueMicrotask(), which makes an AsyncResource each time (~900).
+      RESOLVED.then(this.recordPost);
+      return;
     }
-    this.postMessages.push({ message, type });
+    // A second message from the same POST: a batch, whose messages are sized one by one.
+    if (++this.postMessages === 2) this.recorder.message('in', this.postFirstType, serialisedLength(this.postFirst));
+    this.recorder.message('in', type, serialisedLength(message));
   }
 
-  /** Sends an outbound message through `send` (the transport's) and records its size. */
-  outbound<R>(message: unknown, type: MessageType, send: () => R): R {
-    if (!this.sized) return send();
-    this.sending = message;
+  /** Call before the transport's send() of `message`: its bytes are counted as it writes them. */
+  beforeSend(message: unknown): void {
+    this.inSend = message;
     this.sentBytes = undefined;
-    try {
-      return send();
-    } finally {
-      // Stdio and SSE write synchronously inside send(); an SSE event store defers the write past it.
-      this.recorder.message('out', type, this.sentBytes ?? this.measured?.[WIRE_BYTES] ?? serialisedLength(message));
-      this.sending = undefined;
-    }
+  }
+
+  /** Call after the transport's send() returned (or threw): records the message's size. */
+  afterSend(message: unknown, type: MessageType): void {
+    this.inSend = undefined;
+    if (!this.sized) return;
+    // Stdio and SSE write synchronously inside send(); an SSE event store defers the write past it.
+    this.recorder.message('out', type, this.sentBytes ?? this.measured?.[WIRE_BYTES] ?? serialisedLength(message));
   }
 
   private countStdio(stdio: StdioInternals): void {
@@ -157,7 +165,7 @@ export class MessageSizes {
     const stdout = stdio._stdout;
     // send() serialises the message with a trailing newline and writes it synchronously, in one write.
     const write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
-      if (this.sending !== undefined) this.sentBytes = (typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength) - 1;
+      if (this.inSend !== undefined) this.sentBytes = (typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength) - 1;
       return stdout.write(chunk, ...rest);
     };
     // The stream itself (often process.stdout) stays untouched: only this transport's reference is wrapped.
@@ -186,7 +194,7 @@ export class MessageSizes {
       },
     };
     web.writeSSEEvent = (controller, encoder, message, eventId) => {
-      if (message !== this.sending) return writeEvent(controller, encoder, message, eventId);
+      if (message !== this.inSend) return writeEvent(controller, encoder, message, eventId);
       streamEncoder = encoder;
       return writeEvent(controller, counting, message, eventId);
     };
