@@ -40,7 +40,8 @@ function cutUtf8(s: string, bytes: number): string {
 export function applyToolResultPolicy(result: ToolResultLike, policy: ToolResultPolicy): ToolResultReport {
   if (!Array.isArray(result.content)) return { bytes: 0, truncated: false };
   const content = result.content as ContentItem[];
-  const bytes = content.reduce((sum, item) => sum + itemBytes(item), 0);
+  let bytes = 0;
+  for (const item of content) bytes += itemBytes(item);
   if (policy.redactor) {
     for (const item of content) if (item.type === 'text' && typeof item.text === 'string') item.text = policy.redactor.redactString(item.text);
     if (result.structuredContent !== undefined) result.structuredContent = policy.redactor.redactStrings(result.structuredContent);

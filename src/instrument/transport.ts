@@ -10,7 +10,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { LOG_EVENTS, OVERFLOW_VALUE } from '@mcp-observability/catalog';
 import { readTaskMeta, TASK_NOTIFICATION_METHOD, type TaskMeta } from './agent-convention.js';
 import type { AuditTrail } from './audit.js';
-import type { MessageType, Recorder, ToolErrorType, TransportKind } from './events.js';
+import type { MessageType, OperationEvent, Recorder, ToolErrorType, TransportKind } from './events.js';
 import { codeLabel, methodLabel, type ClientNames, type RegisteredNames } from './labels.js';
 import type { Logger } from './logger.js';
 import type { SessionHandle, SessionTracker } from './sessions.js';
@@ -41,17 +41,13 @@ interface Pending extends CallContext {
   readonly prompt?: string;
   readonly start: number;
   readonly args: unknown;
-  readonly identity: Identity;
+  /** Who the HTTP layer authenticated (authInfo from the bearer check), for audit and log lines. */
+  readonly subject?: string;
+  readonly clientId?: string;
   /** The request's OpenTelemetry span, when tracing is on. */
   readonly span?: Span;
   /** A tools/list request asking for a later page: its result is not the whole list. */
   readonly laterPage?: boolean;
-}
-
-/** Who the HTTP layer authenticated (authInfo from the bearer check), for audit and log lines. */
-interface Identity {
-  subject?: string;
-  clientId?: string;
 }
 
 export interface WrapperDeps {
@@ -79,9 +75,6 @@ export interface WrapperDeps {
 type MessageExtra = { authInfo?: { clientId?: string; extra?: Record<string, unknown> }; requestInfo?: InboundRequestInfo };
 
 const clip = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v.slice(0, 256) : undefined);
-/** The token's subject is read from authInfo.extra.sub (where the sample server and most verifiers put the JWT claims). */
-const identityOf = (extra: MessageExtra | undefined): Identity =>
-  ({ subject: clip(extra?.authInfo?.extra?.sub), clientId: clip(extra?.authInfo?.clientId) });
 type AnyMessage = JSONRPCMessage & { method?: string; id?: string | number; params?: Record<string, unknown>;
   result?: Record<string, unknown>; error?: { code: number; message: string } };
 
@@ -178,12 +171,32 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       span: started?.span,
       start: performance.now(),
       args: isToolCall ? params?.arguments : undefined,
-      identity: identityOf(extra),
+      // The token's subject is read from authInfo.extra.sub (where the sample server and most verifiers put the JWT claims).
+      subject: clip(extra?.authInfo?.extra?.sub),
+      clientId: clip(extra?.authInfo?.clientId),
       requestInfo: extra?.requestInfo,
       laterPage: method === 'tools/list' && params?.cursor !== undefined,
     };
     pending.set(msg.id, call);
     return call;
+  };
+
+  // One event object per transport, refilled for every operation: the recorder reads it at once and keeps nothing.
+  const event: OperationEvent = { transport: kind, method: '', tool: undefined, prompt: undefined, protocolVersion: '', seconds: 0,
+    isRequest: false, code: undefined, toolError: undefined, traceId: '', spanId: '' };
+  const operation = (method: string, isRequest: boolean, seconds: number, trace: TraceContext, tool: string | undefined,
+    prompt: string | undefined, code: string | undefined, toolError: ToolErrorType | undefined) => {
+    event.method = method;
+    event.tool = tool;
+    event.prompt = prompt;
+    event.protocolVersion = protocolVersion;
+    event.seconds = seconds;
+    event.isRequest = isRequest;
+    event.code = code;
+    event.toolError = toolError;
+    event.traceId = trace.traceId;
+    event.spanId = trace.spanId;
+    recorder.operation(event);
   };
 
   const onNotification = (method: string, params: Record<string, unknown> | undefined, label: string, trace: TraceContext) => {
@@ -198,15 +211,13 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     } else if (method === TASK_NOTIFICATION_METHOD) {
       deps.tasks.finish(params, transport.sessionId);
     }
-    recorder.operation({ transport: kind, method: label, protocolVersion, seconds: 0, isRequest: false,
-      traceId: trace.traceId, spanId: trace.spanId });
+    operation(label, false, 0, trace, undefined, undefined, undefined, undefined);
   };
 
   const finishToolCall = (p: Pending, toolError: ToolErrorType | undefined, code: string | undefined, msg?: AnyMessage) => {
     const seconds = (performance.now() - p.start) / 1000;
     if (p.span) deps.spans!.end(p.span, { error: msg?.error, toolError, message: toolError ? firstText(msg?.result) : undefined, protocolVersion });
-    recorder.operation({ transport: kind, method: p.method, tool: p.tool, protocolVersion, seconds, isRequest: true,
-      code, toolError, traceId: p.trace.traceId, spanId: p.trace.spanId });
+    operation(p.method, true, seconds, p.trace, p.tool, undefined, code, toolError);
     if (toolError === 'unknown_tool' || toolError === 'invalid_params') recorder.hallucination(p.tool!, toolError);
     if (toolError === 'unknown_tool') recorder.unknownRequest(clientName, 'tool');
     if (p.tokens) recorder.tokens(p.tool!, p.tokens.input, p.tokens.output, p.tokens.costUsd);
@@ -218,13 +229,13 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       trace_id: p.trace.traceId, span_id: p.trace.spanId, parent_span_id: p.trace.parentSpanId,
       session_id: transport.sessionId, request_id: p.requestId, method: p.method, tool: p.tool,
       duration_ms: round3(durationMs), status: failed ? 'error' : 'ok', error_type: toolError, error_code: code, error: undefined,
-      transport: kind, client: clientRaw || undefined, subject: p.identity.subject, client_id: p.identity.clientId,
+      transport: kind, client: clientRaw || undefined, subject: p.subject, client_id: p.clientId,
       arguments: logger.enabled('debug') ? p.args : undefined,
       tokens: p.tokens, task_id: p.task?.id,
     });
     deps.audit?.record({
-      session_id: transport.sessionId, client: clientRaw || undefined, subject: p.identity.subject,
-      client_id: p.identity.clientId, tool: p.rawTool ?? '',
+      session_id: transport.sessionId, client: clientRaw || undefined, subject: p.subject,
+      client_id: p.clientId, tool: p.rawTool ?? '',
       arguments: p.args, outcome: failed ? 'error' : 'ok', error_type: toolError, latency_ms: round3(durationMs),
       trace_id: p.trace.traceId, span_id: p.trace.spanId,
       input_tokens: p.tokens?.input, output_tokens: p.tokens?.output, cost_usd: p.tokens?.costUsd,
@@ -235,7 +246,9 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     const code = msg.error ? codeLabel(msg.error.code) : undefined;
     if (p.rawMethod === 'tools/call') {
       if (msg.result) deps.toolResult(p.tool!, msg.result);
-      const toolError = classifyToolFailure(msg, p.rawTool !== undefined && names.hasTool(p.rawTool));
+      // Registered names are looked up only for a failed call (classifying it).
+      const failed = msg.error !== undefined || msg.result?.isError === true;
+      const toolError = failed ? classifyToolFailure(msg, p.rawTool !== undefined && names.hasTool(p.rawTool)) : undefined;
       finishToolCall(p, toolError, code, msg);
       return;
     }
@@ -250,8 +263,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     if (p.rawMethod === 'prompts/list') learnNames(msg.result?.prompts, (n) => names.addPrompts(n));
     const seconds = (performance.now() - p.start) / 1000;
     if (p.span) deps.spans!.end(p.span, { error: msg.error, protocolVersion });
-    recorder.operation({ transport: kind, method: p.method, prompt: p.prompt, protocolVersion, seconds, isRequest: true,
-      code, traceId: p.trace.traceId, spanId: p.trace.spanId });
+    operation(p.method, true, seconds, p.trace, undefined, p.prompt, code, undefined);
     const level = code ? 'warning' : 'info';
     if (logger.enabled(level)) logger.request(level, p.rawMethod, {
       trace_id: p.trace.traceId, span_id: p.trace.spanId, parent_span_id: p.trace.parentSpanId,
