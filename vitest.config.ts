@@ -5,7 +5,8 @@ export default defineConfig({
   ...sourceResolution,
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/peers/**', 'node_modules/**'],
+    // Real peer tools run in `npm run test:peers`, the benchmarks' smoke runs in `npm run test:bench`.
+    exclude: ['test/peers/**', 'test/bench/smoke.test.ts', 'node_modules/**'],
     env: sourceEnv,
     testTimeout: 60_000,
     hookTimeout: 120_000,
