@@ -8,6 +8,8 @@ declare module 'autocannon' {
     duration?: number;
     /** Requests in all; when set, duration is ignored. */
     amount?: number;
+    /** Seconds without a response before a request counts as timed out (default 10). */
+    timeout?: number;
     method?: string;
     headers?: Record<string, string>;
     body?: string;

@@ -43,8 +43,13 @@ export interface InstructionsOptions extends BenchOptions {
 
 /** Where the calls run: in process (no transport) or over a transport to the bench server. */
 type Place = 'in process' | TransportKind;
-/** A server under valgrind starts in ~25 s on this machine; the bound only stops a hung start. */
-const VALGRIND_READY_TIMEOUT_MS = 300_000;
+/**
+ * A server under valgrind starts in ~25 s on a quiet 2-core machine, and took over 300 s with the
+ * machine shared (load average ~20); the bound only stops a hung start.
+ */
+const VALGRIND_READY_TIMEOUT_MS = 1_800_000;
+/** Seconds autocannon waits for a response (its default, 10, is short for a server under valgrind on a busy host). */
+const VALGRIND_RESPONSE_TIMEOUT_S = 600;
 
 const DEFAULT_VARIANTS: readonly Variant[] = ['baseline', 'full-metrics', 'full-no-audit', 'full', 'otel-signals'];
 
@@ -107,14 +112,16 @@ async function driveServer(transport: TransportKind, variant: Variant, calls: nu
   const server = await ServerProcess.start(variant, transport, { command, readyTimeoutMs: VALGRIND_READY_TIMEOUT_MS });
   try {
     let ok: number;
+    let failures = '';
     if (transport === 'http') {
-      const result = await autocannon({ ...toolCallLoad(server, await server.httpSession()), amount: calls });
+      const result = await autocannon({ ...toolCallLoad(server, await server.httpSession()), amount: calls, timeout: VALGRIND_RESPONSE_TIMEOUT_S });
       ok = result['2xx'];
+      failures = ` (errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx})`;
     } else {
       ok = (await (await server.stdioDriver()).calls(calls, 1)).ok;
     }
     // Over HTTP a 2xx is counted (the session's first call was checked whole); over stdio each answer is checked.
-    if (ok !== calls) throw new Error(`instructions: ${variant} over ${transport}: ${ok} of ${calls} tool calls succeeded`);
+    if (ok !== calls) throw new Error(`instructions: ${variant} over ${transport}: ${ok} of ${calls} tool calls succeeded${failures}`);
   } finally {
     await server.stop();
   }
