@@ -31,6 +31,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchmark, fmt, progress, REPO_DIR, type BenchOptions, type BenchResult, type Row } from './harness.js';
+import { inParallel } from './in-parallel.js';
 import { startWorker } from './inprocess.js';
 import { ServerProcess } from './server-process.js';
 import { toolCallLoad } from './throughput.js';
@@ -133,20 +134,6 @@ function readCounts(file: string): Counts {
     throw new Error(`valgrind wrote no counts to ${file}; its log:\n${log}`);
   }
   return parseCachegrind(readFileSync(file, 'utf8'));
-}
-
-/** Runs `jobs` at most `width` at a time (valgrind is single-threaded; the counts do not depend on contention). */
-async function inParallel<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> {
-  const results: T[] = [];
-  let next = 0;
-  const lane = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      results[i] = await jobs[i]!();
-    }
-  };
-  await Promise.all(Array.from({ length: width }, lane));
-  return results;
 }
 
 /** CPU µs per call of the compiled baseline outside valgrind: the least disturbed of a few blocks. */
