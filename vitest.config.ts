@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Real peer tools run in `npm run test:peers`, the benchmarks' smoke runs in `npm run test:bench`.
-    exclude: ['test/peers/**', 'test/bench/smoke.test.ts', 'node_modules/**'],
+    exclude: ['test/peers/**', 'test/bench/smoke.test.ts', 'test/stack/native-e2e.test.ts', 'node_modules/**'],
     env: sourceEnv,
     testTimeout: 60_000,
     hookTimeout: 120_000,
