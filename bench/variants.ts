@@ -189,7 +189,8 @@ function otelSignals(): Instrumentation {
   const logger = new Logger({ destination: { file: join(dir, 'server.log') }, level: 'info', maxLinesPerSecond: 1000 },
     new Redactor((detector) => redactions.add(1, { detector, location: 'log' })));
   const inputRedactor = new Redactor((detector) => redactions.add(1, { detector, location: 'input' }));
-  const audit = new AuditTrail(join(dir, 'audit.jsonl'), (v) => inputRedactor.redact(v), (outcome) => auditRecords.add(1, { outcome }));
+  const audit = new AuditTrail({ file: join(dir, 'audit.jsonl'), key: {}, redact: (v) => inputRedactor.redact(v),
+    redactString: (s) => inputRedactor.redactString(s), onWrite: (outcome) => auditRecords.add(1, { outcome }) });
   let client: string | undefined;
   return {
     wrap: (t, kind) => {
@@ -236,7 +237,7 @@ function otelSignals(): Instrumentation {
     },
     close: async () => {
       logger.close();
-      audit.close();
+      await audit.close();
       await otel.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -1,17 +1,19 @@
-// Tamper-evident audit trail: one JSON line per tool call, chained by SHA-256. Each line holds
-// `seq`, `prev` (the previous line's hash; 64 zeros for the first) and `hash` = SHA-256 of the
-// line's text without its hash field, so editing a line breaks its own hash and inserting,
-// deleting or reordering lines breaks `seq`/`prev`. An attacker who can rewrite the whole tail
-// can re-chain it, and truncating the last lines leaves a valid chain: ship lines off the host
-// (or anchor the last hash elsewhere) when that matters.
-import * as crypto from 'node:crypto';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+// Audit trail: one JSON line per tool call, chained by a MAC (HMAC-SHA-256 with a key, see
+// audit-chain.ts), with optional signed checkpoints in a separate file. A restart on a damaged end
+// (torn line, garbage, a record that does not verify) appends a `recovery` record naming the damaged
+// bytes, the chain's algorithm and key id, and links the new segment to the last good record: the
+// server always starts, and nothing already written is rewritten.
+//
+// Durability: by default lines are written in batches at most FLUSH_DELAY_MS after the call (a
+// kill -9 loses what is queued: up to that window). With `durable`, record() returns a promise that
+// settles once the line is written and fdatasync'd (group commit: one write and one sync for every
+// record queued meanwhile); the transport holds the response until then, so no answered call is lost.
+import { closeSync, fdatasync, openSync, write, writeSync } from 'node:fs';
+import { AUDIT_FORMAT, checkpointText, keyId, macOf, type ChainKey, type CheckpointSigner, type Mac } from './audit-chain.js';
+import { readTail, type TailState } from './audit-tail.js';
 import { isoTime } from './iso-time.js';
 import { jsonNumber, jsonString, jsonValue } from './json-text.js';
-import { LineSink } from './line-sink.js';
-
-export const GENESIS_HASH = '0'.repeat(64);
-const HASH_SUFFIX = /,"hash":"([0-9a-f]{64})"\}$/;
+import { FLUSH_DELAY_MS } from './line-sink.js';
 
 /** What a caller records for one tool call; seq, ts, prev and hash are added by the trail. */
 export interface AuditEntry {
@@ -33,116 +35,190 @@ export interface AuditEntry {
   cost_usd?: number;
 }
 
-// One-shot crypto.hash (Node >= 20.12) skips the Hash object createHash() builds per line.
-const sha256: (text: string) => string = typeof crypto.hash === 'function'
-  ? (text) => crypto.hash('sha256', text, 'hex')
-  : (text) => crypto.createHash('sha256').update(text).digest('hex');
+export interface AuditTrailOptions {
+  file: string;
+  key: ChainKey;
+  /** Cleans client-supplied text (arguments, tool and client names) when the line is written. */
+  redact: (value: unknown) => unknown;
+  redactString: (text: string) => string;
+  onWrite: (outcome: 'ok' | 'error') => void;
+  /** Write and fdatasync each record before record()'s promise settles. */
+  durable?: boolean;
+  /** Signed checkpoints: where, how signed, and how often (records or seconds, whichever comes first). */
+  checkpoints?: { file: string; signer: CheckpointSigner; everyRecords: number; everySeconds: number };
+  /** Reports a failed write (the trail keeps going; the failure is the caller's to log). */
+  onError?: (err: Error) => void;
+}
 
-/** Appends chained lines to a file, continuing the chain of lines already there. */
+type Pending = { ts: number; entry: AuditEntry; done?: () => void };
+
 export class AuditTrail {
-  private readonly sink: LineSink<{ ts: number; entry: AuditEntry }>;
+  readonly file: string;
+  private readonly fd: number;
+  private readonly mac: Mac;
   private prev: string;
   private seq: number;
+  private queue: Pending[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  /** Durable mode: the batch being written and synced; the next batch waits for it. */
+  private inFlight: Promise<void> | undefined;
+  private readonly checkpointFd: number | undefined;
+  private sinceCheckpoint = 0;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  /** Set when `everyRecords` records were chained since the last checkpoint. */
+  private pendingCheckpoint = false;
+  private closed = false;
 
-  /** `redact` cleans arguments when the line is written (off the request path). */
-  constructor(
-    readonly file: string,
-    private readonly redact: (value: unknown) => unknown,
-    private readonly onWrite: (outcome: 'ok' | 'error') => void,
-  ) {
-    const tail = readLastLine(file);
-    const last = tail ? HASH_SUFFIX.exec(tail) : null;
-    if (tail && !last) throw new Error(`audit file ${file}: last line is not an audit record; verify it or start a new file`);
-    this.prev = last ? last[1]! : GENESIS_HASH;
-    this.seq = last ? (JSON.parse(tail!) as { seq: number }).seq : 0;
-    this.sink = new LineSink({ file }, ({ ts, entry }) => this.chain(ts, entry));
+  constructor(private readonly options: AuditTrailOptions) {
+    this.file = options.file;
+    this.mac = macOf(options.key);
+    const tail = readTail(options.file, options.key);
+    this.seq = tail.seq;
+    this.prev = tail.prev;
+    this.fd = openSync(options.file, 'a');
+    this.checkpointFd = options.checkpoints ? openSync(options.checkpoints.file, 'a') : undefined;
+    const opening = this.opening(tail);
+    if (opening) writeSync(this.fd, opening);
+    if (options.checkpoints) {
+      this.checkpointTimer = setInterval(() => this.checkpoint(), options.checkpoints.everySeconds * 1000);
+      this.checkpointTimer.unref();
+    }
   }
 
-  record(entry: AuditEntry): void {
-    this.sink.push({ ts: Date.now(), entry });
+  /** Queues a record; with `durable`, the promise settles once it is on disk (never rejects). */
+  record(entry: AuditEntry): Promise<void> | undefined {
+    if (this.closed) return undefined;
+    if (!this.options.durable) {
+      this.queue.push({ ts: Date.now(), entry });
+      this.timer ??= setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+      return undefined;
+    }
+    return new Promise((done) => {
+      this.queue.push({ ts: Date.now(), entry, done });
+      // One batch per turn of the event loop: records of concurrent calls share a write and a sync.
+      if (this.queue.length === 1 && this.inFlight === undefined) setImmediate(() => this.commit());
+    });
   }
 
+  /** Writes queued records now (synchronously; tests). In durable mode use close(), which waits for the batch on its way. */
   flush(): void {
-    this.sink.flush();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.queue;
+    const text = this.take();
+    if (text === '') return;
+    try {
+      writeSync(this.fd, text);
+    } catch (err) {
+      this.options.onError?.(err as Error);
+    }
+    for (const p of batch) p.done?.();
   }
 
-  close(): void {
-    this.sink.close();
+  /** Writes what is queued (after the batch in flight, in durable mode), a last checkpoint, and closes the files. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    // Awaited only when a durable batch is in flight: otherwise close() completes synchronously.
+    while (this.inFlight) await this.inFlight;
+    if (this.closed) return;
+    this.flush();
+    this.checkpoint();
+    this.closed = true;
+    clearInterval(this.checkpointTimer);
+    closeSync(this.fd);
+    if (this.checkpointFd !== undefined) closeSync(this.checkpointFd);
   }
 
-  private chain(ts: number, e: AuditEntry): string {
+  /** Durable mode: one write and one fdatasync for everything queued, then the waiters are released. */
+  private commit(): void {
+    if (this.queue.length === 0 || this.closed) return;
+    const batch = this.queue;
+    const text = this.take();
+    this.inFlight = new Promise<void>((settled) => {
+      const release = (err: Error | null) => {
+        if (err) this.options.onError?.(err);
+        for (const p of batch) p.done?.();
+        this.inFlight = undefined;
+        settled();
+        if (this.pendingCheckpoint) this.checkpoint();
+        if (this.queue.length > 0) this.commit();
+      };
+      const buf = Buffer.from(text);
+      const writeFrom = (offset: number) => write(this.fd, buf, offset, buf.length - offset, null, (err, written) => {
+        if (err) return release(err);
+        if (offset + written < buf.length) return writeFrom(offset + written);
+        fdatasync(this.fd, (syncErr) => release(syncErr));
+      });
+      writeFrom(0);
+    });
+  }
+
+  /** Formats and chains the queued records (resolving their waiters is the caller's job). */
+  private take(): string {
+    if (this.queue.length === 0) return '';
+    const items = this.queue;
+    this.queue = [];
+    let text = '';
+    for (const { ts, entry } of items) text += this.line(ts, entry) + '\n';
+    return text;
+  }
+
+  /** The `recovery` record after a damaged end; '' otherwise. */
+  private opening(tail: TailState): string {
+    const d = tail.damage;
+    if (!d) return '';
+    const alg = this.options.key.secret ? `"hmac-sha256","key_id":"${keyId(this.options.key.secret)}"` : '"sha256"';
+    const link = d.unlinked ? ',"unlinked":true' : '';
+    return (tail.needsNewline ? '\n' : '') + this.chain(`,"type":"recovery","format":"${AUDIT_FORMAT}","alg":${alg},"damaged_offset":${d.offset},"damaged_bytes":${d.bytes},"damaged_sha256":"${d.sha256}"${link}`) + '\n';
+  }
+
+  /** A chained line from the fields after seq, ts and prev (`,"k":v` text). */
+  private chain(fields: string, ts = Date.now()): string {
     this.seq++;
-    // Written field by field (what JSON.stringify of the record gave, without building the record).
-    let body = `{"seq":${this.seq},"ts":"${isoTime(ts)}","prev":"${this.prev}"`;
-    if (e.session_id !== undefined) body += `,"session_id":${jsonString(e.session_id)}`;
-    if (e.client !== undefined) body += `,"client":${jsonString(e.client)}`;
-    if (e.subject !== undefined) body += `,"subject":${jsonString(e.subject)}`;
-    if (e.client_id !== undefined) body += `,"client_id":${jsonString(e.client_id)}`;
-    body += `,"tool":${jsonString(e.tool)}`;
-    const args = jsonValue(this.redact(e.arguments));
-    if (args !== undefined) body += `,"arguments":${args}`;
-    body += `,"outcome":"${e.outcome}"`;
-    if (e.error_type !== undefined) body += `,"error_type":${jsonString(e.error_type)}`;
-    body += `,"latency_ms":${jsonNumber(e.latency_ms)},"trace_id":${jsonString(e.trace_id)},"span_id":${jsonString(e.span_id)}`;
-    if (e.input_tokens !== undefined) body += `,"input_tokens":${jsonNumber(e.input_tokens)}`;
-    if (e.output_tokens !== undefined) body += `,"output_tokens":${jsonNumber(e.output_tokens)}`;
-    if (e.cost_usd !== undefined) body += `,"cost_usd":${jsonNumber(e.cost_usd)}`;
-    const hash = sha256(body + '}');
+    const body = `{"seq":${this.seq},"ts":"${isoTime(ts)}","prev":"${this.prev}"${fields}`;
+    const hash = this.mac(body + '}');
     this.prev = hash;
-    this.onWrite(e.outcome);
+    if (this.options.checkpoints && ++this.sinceCheckpoint >= this.options.checkpoints.everyRecords) this.pendingCheckpoint = true;
     return `${body},"hash":"${hash}"}`;
   }
-}
 
-function readLastLine(file: string): string | undefined {
-  if (!existsSync(file)) return undefined;
-  const size = statSync(file).size;
-  if (size === 0) return undefined;
-  const fd = openSync(file, 'r');
-  try {
-    // Audit lines are small; the last 256 KiB always hold the last complete line.
-    const length = Math.min(size, 256 * 1024);
-    const buf = Buffer.alloc(length);
-    readSync(fd, buf, 0, length, size - length);
-    const lines = buf.toString('utf8').split('\n').filter((l) => l !== '');
-    return lines.at(-1);
-  } finally {
-    closeSync(fd);
+  private line(ts: number, e: AuditEntry): string {
+    const r = this.options.redactString;
+    // Written field by field (what JSON.stringify of the record gave, without building the record).
+    let fields = '';
+    if (e.session_id !== undefined) fields += `,"session_id":${jsonString(r(e.session_id))}`;
+    if (e.client !== undefined) fields += `,"client":${jsonString(r(e.client))}`;
+    if (e.subject !== undefined) fields += `,"subject":${jsonString(e.subject)}`;
+    if (e.client_id !== undefined) fields += `,"client_id":${jsonString(e.client_id)}`;
+    fields += `,"tool":${jsonString(r(e.tool))}`;
+    const args = jsonValue(this.options.redact(e.arguments));
+    if (args !== undefined) fields += `,"arguments":${args}`;
+    fields += `,"outcome":"${e.outcome}"`;
+    if (e.error_type !== undefined) fields += `,"error_type":${jsonString(e.error_type)}`;
+    fields += `,"latency_ms":${jsonNumber(e.latency_ms)},"trace_id":${jsonString(e.trace_id)},"span_id":${jsonString(e.span_id)}`;
+    if (e.input_tokens !== undefined) fields += `,"input_tokens":${jsonNumber(e.input_tokens)}`;
+    if (e.output_tokens !== undefined) fields += `,"output_tokens":${jsonNumber(e.output_tokens)}`;
+    if (e.cost_usd !== undefined) fields += `,"cost_usd":${jsonNumber(e.cost_usd)}`;
+    const line = this.chain(fields, ts);
+    this.options.onWrite(e.outcome);
+    if (this.pendingCheckpoint) queueMicrotask(() => this.checkpoint());
+    return line;
   }
-}
 
-export interface VerifyResult {
-  ok: boolean;
-  /** Records checked (all of them when ok). */
-  records: number;
-  /** First broken line (1-based) and why. */
-  broken?: { line: number; reason: string };
-}
-
-/** Checks every line's own hash, its sequence number and its link to the line before. */
-export function verifyAuditText(text: string): VerifyResult {
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  let prev = GENESIS_HASH;
-  let expectedSeq = 1;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const fail = (reason: string): VerifyResult => ({ ok: false, records: i, broken: { line: i + 1, reason } });
-    const m = HASH_SUFFIX.exec(line);
-    if (!m) return fail('no hash field: not an audit record');
-    const body = line.slice(0, m.index) + '}';
-    if (sha256(body) !== m[1]) return fail('content does not match its hash (line edited)');
-    let record: { seq?: unknown; prev?: unknown };
+  /** Appends a signed checkpoint for the last record written, when there is a new one. */
+  private checkpoint(): void {
+    const c = this.options.checkpoints;
+    if (!c || this.checkpointFd === undefined || this.closed || this.sinceCheckpoint === 0) return;
+    // Only records already handed to the file may be vouched for.
+    if (this.queue.length > 0 || this.inFlight) return;
+    this.sinceCheckpoint = 0;
+    this.pendingCheckpoint = false;
+    const point = { seq: this.seq, hash: this.prev, ts: isoTime(Date.now()) };
+    const line = `{"seq":${point.seq},"hash":"${point.hash}","ts":"${point.ts}","alg":"${c.signer.alg}","sig":"${c.signer.sign(checkpointText(point))}"}\n`;
     try {
-      record = JSON.parse(body) as typeof record;
-    } catch {
-      return fail('not valid JSON');
+      writeSync(this.checkpointFd, line);
+    } catch (err) {
+      this.options.onError?.(err as Error);
     }
-    if (typeof record.seq !== 'number') return fail('no sequence number');
-    if (record.seq !== expectedSeq) return fail(`sequence ${record.seq} where ${expectedSeq} was expected (line inserted, deleted or moved)`);
-    if (record.prev !== prev) return fail('previous-hash link broken (line inserted, deleted or moved before it)');
-    prev = m[1]!;
-    expectedSeq++;
   }
-  return { ok: true, records: lines.length };
 }

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AuditTrail, verifyAuditText, type AuditEntry } from '../../src/instrument/audit.js';
+import { AuditTrail, type AuditEntry } from '../../src/instrument/audit.js';
+import { verifyAuditText } from '../../src/instrument/audit-verify.js';
 import { jsonNumber, jsonString, jsonValue } from '../../src/instrument/json-text.js';
 import { Logger } from '../../src/instrument/logger.js';
 import { Redactor } from '../../src/instrument/redact.js';
@@ -43,9 +44,9 @@ describe('lines written value by value', () => {
   const dir = mkdtempSync(join(tmpdir(), 'json-text-'));
   const odd = STRINGS.map(([, s]) => s).join('|');
 
-  it('audit lines are the JSON.stringify text of their record, for every field combination', () => {
+  it('audit lines are the JSON.stringify text of their record, for every field combination', async () => {
     const file = join(dir, 'audit.jsonl');
-    const trail = new AuditTrail(file, (v) => v, () => {});
+    const trail = new AuditTrail({ file, key: {}, redact: (v) => v, redactString: (s) => s, onWrite: () => {} });
     const entries: AuditEntry[] = [
       { tool: 'add', arguments: { a: 1 }, outcome: 'ok', latency_ms: 1.5, trace_id: 't', span_id: 's' },
       { tool: odd, arguments: undefined, outcome: 'error', error_type: 'tool_error', latency_ms: 0, trace_id: 't', span_id: 's' },
@@ -53,9 +54,9 @@ describe('lines written value by value', () => {
         latency_ms: 12.345, trace_id: 't', span_id: 's', input_tokens: 10, output_tokens: 0, cost_usd: 0.0001 },
     ];
     for (const e of entries) trail.record(e);
-    trail.close();
+    await trail.close();
     const text = readFileSync(file, 'utf8');
-    expect(verifyAuditText(text)).toEqual({ ok: true, records: entries.length });
+    expect(verifyAuditText(text)).toMatchObject({ ok: true, records: entries.length });
     text.trimEnd().split('\n').forEach((line, i) => {
       const { hash, ...record } = JSON.parse(line) as Record<string, unknown>;
       expect(line).toBe(`${JSON.stringify(record).slice(0, -1)},"hash":${JSON.stringify(hash)}}`);
