@@ -63,17 +63,48 @@ export interface Rejection {
 type Next = (err?: unknown) => void;
 
 const ORIGINAL_END = Symbol('end before the rejection middleware');
+const ORIGINAL_WRITE = Symbol('write before the rejection middleware');
 const REQUEST = Symbol('the request the middleware saw');
 const STARTED = Symbol('when the middleware saw the request');
 const REPORT = Symbol('where the rejection is reported');
 const ERROR_BODY = Symbol('error body');
 type Watched = ServerResponse & {
   [ORIGINAL_END]?: (...args: unknown[]) => ServerResponse;
+  [ORIGINAL_WRITE]?: (...args: unknown[]) => boolean;
   [REQUEST]?: IncomingMessage & { body?: unknown };
   [STARTED]?: number;
   [REPORT]?: (r: Rejection, req: IncomingMessage) => void;
   [ERROR_BODY]?: string;
+  /** Set once the error answer's report is queued: end() may be called again after it. */
+  [REPORTED]?: boolean;
 };
+const REPORTED = Symbol('rejection reported');
+
+/** The first bytes of an error body kept to read its JSON-RPC error. */
+const MAX_ERROR_BODY = 2048;
+
+/**
+ * Text of a body chunk as res.write()/end() accept it: a string, a Buffer or any Uint8Array (the
+ * SDK's HTTP layer, through @hono/node-server, ends its answers with a Uint8Array).
+ */
+function chunkText(chunk: unknown): string {
+  if (typeof chunk === 'string') return chunk;
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, Math.min(chunk.byteLength, MAX_ERROR_BODY)).toString('utf8');
+  return '';
+}
+
+/** Keeps the start of an error answer's body, whatever it is written with; successful answers pass straight on. */
+function keepErrorChunk(res: Watched, chunk: unknown): void {
+  if (res.statusCode < 400 || res[REPORTED]) return;
+  const kept = res[ERROR_BODY] ?? '';
+  if (kept.length < MAX_ERROR_BODY) res[ERROR_BODY] = (kept + chunkText(chunk)).slice(0, MAX_ERROR_BODY);
+}
+
+/** The one `write` of watched responses: streamed error bodies are kept like ended ones. */
+function writeWatchingForRejection(this: Watched, ...args: unknown[]): boolean {
+  keepErrorChunk(this, args[0]);
+  return this[ORIGINAL_WRITE]!.apply(this, args);
+}
 
 /**
  * The one `end` every response on the MCP endpoint gets. Only an error answer does more: its body
@@ -84,9 +115,9 @@ type Watched = ServerResponse & {
  */
 function endWatchingForRejection(this: Watched, ...args: unknown[]): ServerResponse {
   // end() may be called again after an error answer; it is reported once.
-  if (this.statusCode >= 400 && this[ERROR_BODY] === undefined) {
-    const chunk = args[0];
-    this[ERROR_BODY] = typeof chunk === 'string' || Buffer.isBuffer(chunk) ? String(chunk).slice(0, 2048) : '';
+  if (this.statusCode >= 400 && !this[REPORTED]) {
+    keepErrorChunk(this, args[0]);
+    this[REPORTED] = true;
     this.once('finish', reportRejection);
   }
   return this[ORIGINAL_END]!.apply(this, args);
@@ -94,7 +125,7 @@ function endWatchingForRejection(this: Watched, ...args: unknown[]): ServerRespo
 
 /** Runs on 'finish' of an error answer (`this` is the response). */
 function reportRejection(this: Watched): void {
-  const errorBody = this[ERROR_BODY]!;
+  const errorBody = this[ERROR_BODY] ?? '';
   let code: number | undefined;
   let message = errorBody;
   try {
@@ -125,6 +156,8 @@ export function createRejectionMiddleware(report: (r: Rejection, req: IncomingMe
       res[REPORT] = report;
       res[ORIGINAL_END] = res.end as (...args: unknown[]) => ServerResponse;
       res.end = endWatchingForRejection as typeof res.end;
+      res[ORIGINAL_WRITE] = res.write as (...args: unknown[]) => boolean;
+      res.write = writeWatchingForRejection as typeof res.write;
     }
     next?.();
   };
