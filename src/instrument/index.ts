@@ -2,6 +2,7 @@
 // Streamable HTTP), records the catalogue's metrics for a profile, writes structured logs and a
 // tamper-evident audit trail, and serves /metrics, /health and /ready.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
@@ -9,6 +10,7 @@ import { Registry, type RegistryContentType } from 'prom-client';
 import { getProfile, LOG_EVENTS, OTEL_OPERATION_FAMILY, OVERFLOW_VALUE, type ProfileName } from '@mcp-observability/catalog';
 import { isTaskOutcome, type TaskOutcome } from './agent-convention.js';
 import { AuditTrail } from './audit.js';
+import { checkpointSigner, loadChainKey } from './audit-chain.js';
 import type { Recorder, TransportKind } from './events.js';
 import { CatalogMetrics } from './families.js';
 import { MetricsExposition } from './exposition.js';
@@ -31,7 +33,10 @@ import { wrapTransport, type CallContext } from './transport.js';
 import { TapTransport, type MessageTap } from './tap.js';
 
 export * from './agent-convention.js';
-export { verifyAuditText, type AuditEntry, type VerifyResult } from './audit.js';
+export type { AuditEntry } from './audit.js';
+export { AuditVerifier, verifyAuditText, type BadRecord, type VerifyOptions, type VerifyReport } from './audit-verify.js';
+export { AUDIT_KEY_ENV, checkpointVerifier, loadChainKey, type ChainKey } from './audit-chain.js';
+export { Redactor, REDACTION_DETECTORS } from './redact.js';
 export type { CallContext } from './transport.js';
 export type { CallRef } from './open-calls.js';
 export type { LogLevel, LogFields, Logger } from './logger.js';
@@ -63,8 +68,27 @@ export interface InstrumentationOptions {
   idleAfterSeconds?: number;
   /** Seconds without a message after which the reaper closes a session. Default 3600. */
   idleSessionLimitSeconds?: number;
-  /** Audit trail file (one hash-chained JSON line per tool call); no audit when omitted. */
+  /** Audit trail file (one MAC-chained JSON line per tool call); no audit when omitted. */
   auditFile?: string;
+  /**
+   * File holding the audit chain's HMAC-SHA-256 key (at least 16 bytes); else the environment variable
+   * MCP_OBSERVABILITY_AUDIT_KEY; without either the chain is plain SHA-256 (shows accidental damage only).
+   */
+  auditKeyFile?: string;
+  /**
+   * Ed25519 private key (PEM file) signing the audit checkpoints written to `<auditFile>.checkpoints`;
+   * without it checkpoints are MACed with the chain key, and without a key there are none.
+   */
+  auditSigningKeyFile?: string;
+  /** How often a checkpoint is written: after this many records or seconds, whichever comes first. Default 1000 records, 60 s. */
+  auditCheckpointEvery?: { records?: number; seconds?: number };
+  /**
+   * Hold each tools/call answer until its audit record is written and fdatasync'd (batched), so a
+   * crash loses no answered call. Default false: records are written within 10 ms after the answer.
+   */
+  auditDurable?: boolean;
+  /** Also redact IPv4 addresses in logs, audit records, spans and (with redactToolResults) results. Default false. */
+  redactIpAddresses?: boolean;
   /** Log destination: 'stderr' (default; never stdout), { file }, or { stream }. */
   log?: LineDestination;
   logLevel?: LogLevel;
@@ -171,20 +195,19 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
   registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
   const recorder: Recorder = profileName === 'otel' ? otelRecorder(metrics) : promClientRecorder(metrics);
 
-  const redactor = new Redactor((detector) => recorder.redaction(detector, 'log'));
-  const inputRedactor = new Redactor((detector) => recorder.redaction(detector, 'input'));
+  const redaction = { ipAddresses: options.redactIpAddresses };
+  const redactor = new Redactor((detector) => recorder.redaction(detector, 'log'), redaction);
+  const inputRedactor = new Redactor((detector) => recorder.redaction(detector, 'input'), redaction);
   const toolResultPolicy = {
     maxBytes: options.maxToolResponseBytes,
-    redactor: options.redactToolResults ? new Redactor((detector) => recorder.redaction(detector, 'output')) : undefined,
+    redactor: options.redactToolResults ? new Redactor((detector) => recorder.redaction(detector, 'output'), redaction) : undefined,
   };
   const logger = new Logger({
     destination: options.log ?? 'stderr',
     level: options.logLevel ?? 'info',
     maxLinesPerSecond: options.maxLogLinesPerSecond ?? 1000,
   }, redactor);
-  const audit = options.auditFile
-    ? new AuditTrail(options.auditFile, (v) => inputRedactor.redact(v), (o) => recorder.auditRecord(o))
-    : undefined;
+  const audit = options.auditFile ? openAuditTrail(options.auditFile, options, inputRedactor, recorder, logger) : undefined;
 
   const names = new RegisteredNames();
   const definitions = new ToolDefinitionTracker(recorder, logger);
@@ -196,9 +219,10 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
   definitionTimer.unref();
   names.addTools(options.tools ?? []);
   names.addPrompts(options.prompts ?? []);
-  const clients = new ClientNames(options.clientNames ?? [], options.maxClientNames ?? 20);
+  const clean = (name: string) => redactor.isClean(name);
+  const clients = new ClientNames(options.clientNames ?? [], options.maxClientNames ?? 20, clean);
   // OAuth client ids are another namespace than clientInfo names: their own bounded set.
-  const authClients = new ClientNames(options.clientNames ?? [], options.maxClientNames ?? 20);
+  const authClients = new ClientNames(options.clientNames ?? [], options.maxClientNames ?? 20, clean);
   /** Requests whose auth failure the server reported itself, with the reason (the middleware must not count them again). */
   const reportedAuth = new WeakMap<IncomingMessage, string>();
   const sessions = new SessionTracker({
@@ -311,7 +335,20 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
       await tracing?.shutdown();
       stopRuntime();
       logger.close();
-      audit?.close();
+      await audit?.close();
     },
   };
+}
+
+function openAuditTrail(file: string, options: InstrumentationOptions, redactor: Redactor, recorder: Recorder, logger: Logger): AuditTrail {
+  const key = loadChainKey(options.auditKeyFile);
+  const signingKey = options.auditSigningKeyFile === undefined ? undefined : readFileSync(options.auditSigningKeyFile, 'utf8');
+  const signer = checkpointSigner(signingKey, key);
+  return new AuditTrail({
+    file, key, durable: options.auditDurable,
+    redact: (v) => redactor.redact(v), redactString: (s) => redactor.redactString(s), onWrite: (o) => recorder.auditRecord(o),
+    checkpoints: signer && { file: `${file}.checkpoints`, signer,
+      everyRecords: options.auditCheckpointEvery?.records ?? 1000, everySeconds: options.auditCheckpointEvery?.seconds ?? 60 },
+    onError: (err) => logger.error('audit trail write failed', { error: err.message }),
+  });
 }

@@ -93,11 +93,12 @@ export class RegisteredNames {
 
 /**
  * Client names (clientInfo.name): the configured ones, then the first `capacity` distinct names
- * seen; later newcomers are OVERFLOW_VALUE.
+ * seen that `admissible` accepts (nothing a redaction detector finds in it: a label value is kept
+ * whole or not at all); other newcomers are OVERFLOW_VALUE.
  */
 export class ClientNames {
   private readonly admitted: Set<string>;
-  constructor(configured: readonly string[], private readonly capacity: number) {
+  constructor(configured: readonly string[], private readonly capacity: number, private readonly admissible: (name: string) => boolean) {
     this.admitted = new Set(configured);
   }
 
@@ -105,7 +106,7 @@ export class ClientNames {
     if (typeof name !== 'string' || name === '') return OVERFLOW_VALUE;
     const clipped = name.slice(0, 64);
     if (this.admitted.has(clipped)) return clipped;
-    if (this.admitted.size >= this.capacity) return OVERFLOW_VALUE;
+    if (this.admitted.size >= this.capacity || !this.admissible(name) || !this.admissible(clipped)) return OVERFLOW_VALUE;
     this.admitted.add(clipped);
     return clipped;
   }

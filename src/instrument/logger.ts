@@ -137,7 +137,8 @@ export class Logger {
   }
 
   private format(e: Entry): string {
-    let line = `{"timestamp":"${isoTime(e.time)}","level":"${e.level}","message":${jsonString(e.message)}`;
+    // Messages are the library's own text but for a request line's, which is the request's method (any string a client sends).
+    let line = `{"timestamp":"${isoTime(e.time)}","level":"${e.level}","message":${jsonString(this.redactor.redactString(e.message))}`;
     if (e.request) return line + this.requestText(e.request) + '}';
     for (const k in e.fields) {
       const v = e.fields[k];

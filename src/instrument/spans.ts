@@ -56,7 +56,7 @@ function errorType(outcome: SpanOutcome): string | undefined {
 const clip = (s: string) => (s.length > MAX_ATTRIBUTE_LENGTH ? s.slice(0, MAX_ATTRIBUTE_LENGTH) : s);
 
 export class ServerSpans {
-  /** `redact` cleans error texts (they can echo arguments) before they reach the span status. */
+  /** `redact` cleans client-supplied text (method, tool and prompt names, request and task ids, error texts) before it reaches a span. */
   constructor(private readonly tracer: Tracer, private readonly redact: (text: string) => string) {}
 
   /** Starts the request's span; its ids become the request's trace context. */
@@ -67,20 +67,20 @@ export class ServerSpans {
         traceFlags: caller.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE })
       : ROOT_CONTEXT;
     const attributes: Attributes = {
-      'mcp.method.name': r.methodLabel === OVERFLOW_VALUE ? clip(r.method) : r.methodLabel,
-      'jsonrpc.request.id': String(r.requestId),
+      'mcp.method.name': r.methodLabel === OVERFLOW_VALUE ? clip(this.redact(r.method)) : r.methodLabel,
+      'jsonrpc.request.id': typeof r.requestId === 'number' ? String(r.requestId) : clip(this.redact(r.requestId)),
       'network.transport': NETWORK_TRANSPORT[r.transport],
     };
     if (r.transport === 'http') attributes['network.protocol.name'] = 'http';
     if (r.sessionId) attributes['mcp.session.id'] = r.sessionId;
     if (r.protocolVersion) attributes['mcp.protocol.version'] = r.protocolVersion;
     if (r.tool !== undefined) {
-      attributes['gen_ai.tool.name'] = clip(r.tool);
+      attributes['gen_ai.tool.name'] = clip(this.redact(r.tool));
       attributes['gen_ai.operation.name'] = 'execute_tool';
     }
-    if (r.prompt !== undefined) attributes['gen_ai.prompt.name'] = clip(r.prompt);
+    if (r.prompt !== undefined) attributes['gen_ai.prompt.name'] = clip(this.redact(r.prompt));
     if (r.task) {
-      attributes[TASK_ID_ATTRIBUTE] = r.task.id;
+      attributes[TASK_ID_ATTRIBUTE] = this.redact(r.task.id);
       if (r.task.turn !== undefined) attributes[TASK_TURN_ATTRIBUTE] = r.task.turn;
     }
     const name = r.targetLabel ? `${r.methodLabel} ${r.targetLabel}` : r.methodLabel;

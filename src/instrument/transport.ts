@@ -214,7 +214,8 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     operation(label, false, 0, trace, undefined, undefined, undefined, undefined);
   };
 
-  const finishToolCall = (p: Pending, toolError: ToolErrorType | undefined, code: string | undefined, msg?: AnyMessage) => {
+  /** Returns, with a durable audit trail, when the call's record is on disk (the response waits for it). */
+  const finishToolCall = (p: Pending, toolError: ToolErrorType | undefined, code: string | undefined, msg?: AnyMessage): Promise<void> | undefined => {
     const seconds = (performance.now() - p.start) / 1000;
     if (p.span) deps.spans!.end(p.span, { error: msg?.error, toolError, message: toolError ? firstText(msg?.result) : undefined, protocolVersion });
     operation(p.method, true, seconds, p.trace, p.tool, undefined, code, toolError);
@@ -233,7 +234,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       arguments: logger.enabled('debug') ? p.args : undefined,
       tokens: p.tokens, task_id: p.task?.id,
     });
-    deps.audit?.record({
+    return deps.audit?.record({
       session_id: transport.sessionId, client: clientRaw || undefined, subject: p.subject,
       client_id: p.clientId, tool: p.rawTool ?? '',
       arguments: p.args, outcome: failed ? 'error' : 'ok', error_type: toolError, latency_ms: round3(durationMs),
@@ -242,15 +243,14 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     });
   };
 
-  const onResponse = (msg: AnyMessage, p: Pending) => {
+  const onResponse = (msg: AnyMessage, p: Pending): Promise<void> | undefined => {
     const code = msg.error ? codeLabel(msg.error.code) : undefined;
     if (p.rawMethod === 'tools/call') {
       if (msg.result) deps.toolResult(p.tool!, msg.result);
       // Registered names are looked up only for a failed call (classifying it).
       const failed = msg.error !== undefined || msg.result?.isError === true;
       const toolError = failed ? classifyToolFailure(msg, p.rawTool !== undefined && names.hasTool(p.rawTool)) : undefined;
-      finishToolCall(p, toolError, code, msg);
-      return;
+      return finishToolCall(p, toolError, code, msg);
     }
     if (code === METHOD_NOT_FOUND) recorder.unknownRequest(clientName, 'method');
     if (p.rawMethod === 'initialize') onInitialized(msg);
@@ -309,9 +309,18 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
   };
 
   const send = transport.send.bind(transport);
+  const sendSized = (msg: AnyMessage, type: MessageType, message: Parameters<T['send']>[0], options: Parameters<T['send']>[1]) => {
+    sizes.beforeSend(msg);
+    try {
+      return send(message, options);
+    } finally {
+      sizes.afterSend(msg, type);
+    }
+  };
   transport.send = (message, options) => {
     const msg = message as AnyMessage;
     let type: MessageType;
+    let recorded: Promise<void> | undefined;
     if (msg.method !== undefined) {
       type = msg.id === undefined ? 'notification' : 'request';
     } else {
@@ -319,16 +328,13 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       const p = msg.id === undefined ? undefined : pending.get(msg.id);
       if (p) {
         pending.delete(msg.id!);
-        onResponse(msg, p);
+        recorded = onResponse(msg, p);
       }
       type = msg.error ? 'error' : 'response';
     }
-    sizes.beforeSend(msg);
-    try {
-      return send(message, options);
-    } finally {
-      sizes.afterSend(msg, type);
-    }
+    // A durable audit trail holds the answer until its record is on disk.
+    if (recorded) return recorded.then(() => sendSized(msg, type, message, options));
+    return sendSized(msg, type, message, options);
   };
 
   const hookInbound = () => {
