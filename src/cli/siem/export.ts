@@ -1,6 +1,7 @@
 // SIEM/BI export: the audit trail's tool calls and the server log's security events as one flat,
 // versioned JSON object per line (schemas/siem-event.schema.json), ready for a SIEM to ingest as is.
 // Input lines that are not JSON, or not one of the known kinds, are counted and skipped, never fatal.
+import { Redactor } from '@mcp-observability/instrument';
 
 import { LOG_EVENTS } from '@mcp-observability/catalog';
 
@@ -41,9 +42,17 @@ type Line = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-/** Drops undefined fields, so a SIEM never sees `null`s or absent-but-present keys. */
+/** Fields the export itself fills with bounded values; every other string is redacted once more. */
+const OWN_FIELDS = new Set(['schema_version', 'time', 'event_type', 'severity', 'outcome', 'source', 'audit_hash']);
+const redactor = new Redactor(() => {});
+
+/**
+ * Drops undefined fields, so a SIEM never sees `null`s or absent-but-present keys, and redacts the
+ * text that came from clients (trails and logs written before a detector existed are cleaned here).
+ */
 function compact(event: SiemEvent): SiemEvent {
-  return Object.fromEntries(Object.entries(event).filter(([, v]) => v !== undefined)) as unknown as SiemEvent;
+  return Object.fromEntries(Object.entries(event).filter(([, v]) => v !== undefined)
+    .map(([k, v]) => [k, typeof v === 'string' && !OWN_FIELDS.has(k) ? redactor.redactString(v) : v])) as unknown as SiemEvent;
 }
 
 export function fromAuditLine(line: Line): SiemEvent | undefined {
