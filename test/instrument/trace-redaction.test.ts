@@ -18,9 +18,9 @@ const PARENT_SPAN = '00f067aa0ba902b7';
 const CORPUS: [string, string][] = [
   ['Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', 'bearer'],
   ['eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyIjoiYWxpY2UifQ.c2lnbmF0dXJlX2hlcmVfMTIz', 'jwt'],
-  ['sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234', 'api_key'],
-  ['ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'api_key'],
-  ['AKIAIOSFODNN7EXAMPLE', 'api_key'],
+  ['sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234', 'openai_key'],
+  ['ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'github_token'],
+  ['AKIAIOSFODNN7EXAMPLE', 'aws_access_key'],
   ['alice.smith@example.com', 'email'],
   ['4111 1111 1111 1111', 'card'],
   ['5500-0000-0000-0004', 'card'],
@@ -115,7 +115,7 @@ describe('trace context and redaction through a live server', () => {
       expect(logText).not.toContain(secret); // …redacted
       expect(auditText).not.toContain(secret);
     }
-    for (const detector of ['key', 'bearer', 'jwt', 'api_key', 'email', 'card']) {
+    for (const detector of ['key', 'bearer', 'jwt', 'openai_key', 'github_token', 'aws_access_key', 'email', 'card']) {
       expect(value(promText, 'mcp_redactions_total', { detector }), detector).toBeGreaterThan(0);
     }
   });

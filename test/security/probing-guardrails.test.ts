@@ -74,13 +74,15 @@ describe('probing, truncation and redaction', () => {
     await new Promise((r) => setTimeout(r, 300)); // audit and log lines are written off the request path
     const audit = readFileSync(auditFile, 'utf8');
     expect(audit).not.toContain(API_KEY);
+    expect(audit).not.toContain('bot-ops@example.com');
     expect(server.log()).not.toContain('bot-ops@example.com');
     const text = await scrape(server.base);
     expect(sumOf(text, 'mcp_redactions_total', { detector: 'email', location: 'output' })).toBe(1);
-    expect(sumOf(text, 'mcp_redactions_total', { detector: 'email', location: 'input' })).toBe(1);
-    expect(sumOf(text, 'mcp_redactions_total', { detector: 'api_key', location: 'input' })).toBe(1);
+    // The title once, and the client name (an e-mail) on both audit records.
+    expect(sumOf(text, 'mcp_redactions_total', { detector: 'email', location: 'input' })).toBe(3);
+    expect(sumOf(text, 'mcp_redactions_total', { detector: 'stripe_key', location: 'input' })).toBe(1);
     expect(sumOf(text, 'mcp_redactions_total', { detector: 'email', location: 'log' })).toBeGreaterThanOrEqual(1);
-    expect(sumOf(text, 'mcp_redactions_total', { detector: 'api_key', location: 'output' })).toBe(0);
+    expect(sumOf(text, 'mcp_redactions_total', { detector: 'stripe_key', location: 'output' })).toBe(0);
     expect(sumOf(text, 'mcp_redactions_total', { detector: 'key', location: 'output' })).toBe(0);
   });
 });
