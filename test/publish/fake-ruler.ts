@@ -1,5 +1,7 @@
 // A loopback fake of the Mimir ruler configuration API (<prefix>/config/v1/rules): one rule
 // group per POST as YAML, 202 on success, 404 for unknown groups, 401 without X-Scope-OrgID.
+// A namespace GET answers `{<namespace>: [groups]}` (404 when empty) and DELETE of a group 202,
+// as the real Cortex 1.21 ruler does (test/peers/cortex.peers.test.ts).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as yaml from 'js-yaml';
@@ -37,6 +39,17 @@ export async function startFakeRuler(prefix = '/prometheus/config/v1/rules'): Pr
         const found = byNs.get(ns)?.get(group);
         if (!found) res.writeHead(404).end('group does not exist\n');
         else res.writeHead(200, { 'Content-Type': 'application/yaml' }).end(yaml.dump(found));
+        return;
+      }
+      if (req.method === 'GET') {
+        const held = [...(byNs.get(ns)?.values() ?? [])];
+        if (!held.length) res.writeHead(404).end('no rule groups found\n');
+        else res.writeHead(200, { 'Content-Type': 'application/yaml' }).end(yaml.dump({ [ns]: held }));
+        return;
+      }
+      if (req.method === 'DELETE' && group) {
+        if (!byNs.get(ns)?.delete(group)) res.writeHead(404).end('group does not exist\n');
+        else res.writeHead(202).end('{"status":"success","data":null,"errorType":"","error":""}');
         return;
       }
       if (req.method === 'POST' && !group) {

@@ -25,7 +25,8 @@ What to publish (default: --dashboards only)
 How
   --dry-run               print the plan (create / update with diff / unchanged) and change nothing
   --prune                 delete dashboards that carry our ownership tag, sit in our folder and are
-                          no longer generated (nothing else is ever deleted)
+                          no longer generated, and ruler groups of our namespace that are no longer
+                          generated (nothing else is ever deleted)
   --adopt                 take over same-uid dashboards that lack our ownership tag (default: refuse)
   --editable              Grafana-managed rules stay editable in the UI (X-Disable-Provenance: true)
   --message TEXT          dashboard version message (default: "mcp-observability publish <git sha>")
@@ -155,7 +156,7 @@ export function parseOptions(argv: string[], env: Env, cwd = process.cwd()): Pub
   const rulesDir = values['rules-dir'];
   const chosen = values.dashboards || values['grafana-alerts'] || values.ruler || rulesDir !== undefined;
   const targets = { dashboards: values.dashboards || !chosen, grafanaAlerts: values['grafana-alerts'], ruler: values.ruler, rulesDir };
-  if (values.prune && !targets.dashboards) throw new UsageError('--prune applies to dashboards: add --dashboards');
+  if (values.prune && !targets.dashboards && !targets.ruler) throw new UsageError('--prune applies to dashboards and ruler groups: add --dashboards or --ruler');
   if (values['prometheus-url'] && rulesDir === undefined) throw new UsageError('--prometheus-url is used with --rules-dir');
 
   const options: PublishOptions = {

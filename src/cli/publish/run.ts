@@ -82,7 +82,7 @@ function planners(options: PublishOptions, io: Io, redactor: Redactor): Planner[
     const ruler = options.ruler;
     const files = loadRulerFiles(join(profileAlertsDir, ALERTS_SUBDIRS.ruler));
     const http = client(ruler, ruler.tenant ? { 'X-Scope-OrgID': ruler.tenant } : {}, options.retry, redactor, io);
-    list.push({ target: 'ruler', plan: () => planRuler(http, files, { apiPath: ruler.apiPath,
+    list.push({ target: 'ruler', plan: () => planRuler(http, files, { apiPath: ruler.apiPath, prune: options.prune,
       credentials: ruler.credentials.token ? 'MIMIR_TOKEN' : ruler.credentials.user ? 'MIMIR_USER/MIMIR_PASSWORD' : 'MIMIR_TENANT and the ruler\'s authentication' }) });
   }
   if (options.targets.rulesDir !== undefined) {
