@@ -20,6 +20,8 @@ interface GoInstallPeer {
   /** Package path inside the module that holds `main`. */
   pkg: string;
   ldflags: string[];
+  /** Build tags the upstream release build sets (e.g. `slicelabels`, which Cortex and Thanos need). */
+  tags?: string[];
 }
 
 /** A peer that this project's machines cannot obtain; kept in the plan so the table and manifest say why. */
@@ -36,6 +38,11 @@ interface UnavailablePeer {
  */
 interface GoModuleBuildPeer extends Omit<GoInstallPeer, "kind"> {
   kind: "go-build-module";
+  /**
+   * Go toolchain the module's go.mod needs when it is newer than the machine's Go: the go command
+   * fetches exactly this approved version from the module proxy (GOTOOLCHAIN=<version>).
+   */
+  toolchain?: string;
 }
 
 type BuiltPeer = GoInstallPeer | GoModuleBuildPeer;
@@ -74,6 +81,15 @@ const AGPL_POLICY = "AGPL-3.0 licensed: this machine's Go package list marks it 
 // replaces sarama, hence the in-module build.
 const JAEGER_VERSION = "2.13.0";
 const VICTORIALOGS_VERSION = "1.52.1";
+// Past one Prometheus (issue #21), Apache-2.0 both (Mimir is AGPL-3.0, see above). Their go.mod files
+// have replace directives (hence the in-module build), and their release builds set the
+// `slicelabels` tag: without it Prometheus's labels are one packed string, and Cortex's ruler API
+// panics ("growslice: len out of range") when it logs a rule group that has labels.
+const CORTEX_VERSION = "1.21.1";
+const THANOS_VERSION = "0.42.5";
+// Thanos v0.42.5 declares `go 1.26.10`, newer than the machine's Go; go1.27.3 is the approved toolchain.
+const THANOS_TOOLCHAIN = "go1.27.3";
+const RELEASE_TAGS = ["netgo", "slicelabels"];
 const PEER_PLANS: readonly PeerPlan[] = [
   {
     kind: "unavailable",
@@ -155,6 +171,27 @@ const PEER_PLANS: readonly PeerPlan[] = [
     packages: [{ name: "mcp-proxy", version: "0.13.0" }],
     executable: "mcp-proxy",
   },
+  {
+    kind: "go-build-module",
+    name: "cortex",
+    version: CORTEX_VERSION,
+    module: "github.com/cortexproject/cortex",
+    moduleVersion: `v${CORTEX_VERSION}`,
+    pkg: "cmd/cortex",
+    ldflags: ["-s", "-w", `-X main.Version=${CORTEX_VERSION}`],
+    tags: RELEASE_TAGS,
+  },
+  {
+    kind: "go-build-module",
+    name: "thanos",
+    version: THANOS_VERSION,
+    module: "github.com/thanos-io/thanos",
+    moduleVersion: `v${THANOS_VERSION}`,
+    pkg: "cmd/thanos",
+    ldflags: ["-s", "-w", `-X github.com/prometheus/common/version.Version=${THANOS_VERSION}`],
+    tags: RELEASE_TAGS,
+    toolchain: THANOS_TOOLCHAIN,
+  },
 ];
 
 type Status = "built" | "cached" | "failed" | "unavailable";
@@ -223,6 +260,7 @@ interface BuildStamp {
   moduleVersion: string;
   pkg: string;
   ldflags: string[];
+  tags?: string[];
   buildSeconds: number;
 }
 
@@ -245,7 +283,8 @@ function isCached(plan: BuiltPeer, bin: string): boolean {
     stamp !== undefined &&
     stamp.moduleVersion === plan.moduleVersion &&
     stamp.pkg === plan.pkg &&
-    stamp.ldflags.join(" ") === plan.ldflags.join(" ")
+    stamp.ldflags.join(" ") === plan.ldflags.join(" ") &&
+    (stamp.tags ?? []).join(",") === (plan.tags ?? []).join(",")
   );
 }
 
@@ -256,12 +295,18 @@ function firstError(stderr: string): string {
   return meaningful ?? lines[0] ?? "(no output)";
 }
 
-// Never switch toolchains behind our back: the pinned version must build with the machine's Go.
+// Never switch toolchains behind our back: the pinned version must build with the machine's Go,
+// unless its plan names the one toolchain it needs (Thanos).
 const GO_ENV = { GOTOOLCHAIN: "local", CGO_ENABLED: "0" };
+
+/** Flags shared by `go install` and `go build`. */
+function buildFlags(plan: BuiltPeer): string[] {
+  return ["-trimpath", ...(plan.tags ? [`-tags=${plan.tags.join(",")}`] : []), `-ldflags=${plan.ldflags.join(" ")}`];
+}
 
 async function goInstall(plan: GoInstallPeer, gobin: string): Promise<void> {
   const target = `${plan.module}/${plan.pkg}@${plan.moduleVersion}`;
-  await execa("go", ["install", "-trimpath", `-ldflags=${plan.ldflags.join(" ")}`, target], {
+  await execa("go", ["install", ...buildFlags(plan), target], {
     env: { ...GO_ENV, GOBIN: gobin },
     stdin: "ignore",
   });
@@ -269,11 +314,12 @@ async function goInstall(plan: GoInstallPeer, gobin: string): Promise<void> {
 
 /** Builds in the module's own (read-only) download directory, so its go.mod and go.sum apply as released. */
 async function goBuildInModule(plan: GoModuleBuildPeer, outDir: string): Promise<void> {
-  const { stdout } = await execa("go", ["mod", "download", "-json", `${plan.module}@${plan.moduleVersion}`], { env: GO_ENV, stdin: "ignore" });
+  const env = { ...GO_ENV, ...(plan.toolchain ? { GOTOOLCHAIN: plan.toolchain } : {}) };
+  const { stdout } = await execa("go", ["mod", "download", "-json", `${plan.module}@${plan.moduleVersion}`], { env, stdin: "ignore" });
   const { Dir: moduleDir } = JSON.parse(stdout) as { Dir: string };
-  await execa("go", ["build", "-trimpath", `-ldflags=${plan.ldflags.join(" ")}`, "-o", join(outDir, plan.name), `./${plan.pkg}`], {
+  await execa("go", ["build", ...buildFlags(plan), "-o", join(outDir, plan.name), `./${plan.pkg}`], {
     cwd: moduleDir,
-    env: GO_ENV,
+    env,
     stdin: "ignore",
   });
 }
@@ -303,7 +349,8 @@ async function buildGoPeer(plan: BuiltPeer): Promise<PeerResult> {
     // go install names the binary after the package directory (cmd/prometheus -> prometheus).
     renameSync(join(staging, plan.kind === "go-install" ? basename(plan.pkg) : plan.name), bin);
     const buildSeconds = secondsSince(start);
-    const stamp: BuildStamp = { module: plan.module, moduleVersion: plan.moduleVersion, pkg: plan.pkg, ldflags: plan.ldflags, buildSeconds };
+    const stamp: BuildStamp = { module: plan.module, moduleVersion: plan.moduleVersion, pkg: plan.pkg, ldflags: plan.ldflags,
+      ...(plan.tags ? { tags: plan.tags } : {}), buildSeconds };
     writeFileSync(stampPath(dir), `${JSON.stringify(stamp, null, 2)}\n`);
     log(plan.name, `built in ${buildSeconds.toFixed(1)}s -> ${bin}`);
     return { ...base, status: "built", bin, sizeBytes: statSync(bin).size, buildSeconds };

@@ -5,7 +5,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 
 export const PEER_NAMES = [
-  "grafana", "prometheus", "promtool", "dashboard-linter", "mimirtool", "jaeger", "victoria-logs",
+  "grafana", "prometheus", "promtool", "dashboard-linter", "mimirtool", "jaeger", "victoria-logs", "cortex", "thanos",
   // Third-party MCP servers the wrap and proxy commands are tested against (issue #23).
   "go-sdk-everything", "mcp-server-time", "mcp-proxy",
 ] as const;
