@@ -329,7 +329,8 @@ const BACKFILL_MAX_SAMPLES = 500_000_000;
 async function startPrometheus(tsdbDir: string, maxSamples?: number) {
   const port = await freePort();
   const config = join(tsdbDir, 'prometheus.yml');
-  writeFileSync(config, 'global:\n  scrape_interval: 30s\nscrape_configs: []\n');
+  // The external label is what a Thanos sidecar requires (it names the source); local queries ignore it.
+  writeFileSync(config, 'global:\n  scrape_interval: 30s\n  external_labels: {cluster: fleet}\nscrape_configs: []\n');
   const child = execa('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${tsdbDir}`,
     `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=3650d', '--log.level=warn',
     ...(maxSamples ? [`--query.max-samples=${maxSamples}`] : [])], { reject: false, stdio: 'ignore' });
@@ -345,6 +346,7 @@ async function startPrometheus(tsdbDir: string, maxSamples?: number) {
   }
   return {
     url,
+    tsdbDir,
     /** Stops Prometheus and removes its serving directory (hard links and whatever it compacted). */
     async stop() {
       child.kill('SIGTERM');
@@ -352,6 +354,45 @@ async function startPrometheus(tsdbDir: string, maxSamples?: number) {
       rmSync(tsdbDir, { recursive: true, force: true });
     },
   };
+}
+
+async function untilReady(url: string, what: string, exited: () => boolean, ready: (res: Response) => Promise<boolean> = async (r) => r.ok) {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (exited()) throw new Error(`${what} exited before ${url} was ready`);
+    try {
+      if (await ready(await fetch(url))) return;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`${what} not ready after 120 s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * A Thanos sidecar next to the timed Prometheus and a querier in front of it: the same queries
+ * through the StoreAPI hop and the querier's engine, as dashboards over Thanos run them.
+ */
+async function startThanosQuerier(thanos: string, prometheus: { url: string; tsdbDir: string }) {
+  const [sidecarGrpc, sidecarHttp, queryHttp, queryGrpc] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const opts = { reject: false, stdio: 'ignore' } as const;
+  const sidecar = execa(thanos, ['sidecar', `--tsdb.path=${prometheus.tsdbDir}`, `--prometheus.url=${prometheus.url}`,
+    `--grpc-address=127.0.0.1:${sidecarGrpc}`, `--http-address=127.0.0.1:${sidecarHttp}`, '--log.level=warn'], opts);
+  const querier = execa(thanos, ['query', `--http-address=127.0.0.1:${queryHttp}`, `--grpc-address=127.0.0.1:${queryGrpc}`,
+    `--endpoint=127.0.0.1:${sidecarGrpc}`, '--query.replica-label=replica', `--query.timeout=${QUERY_TIMEOUT}`, '--log.level=warn'], opts);
+  const url = `http://127.0.0.1:${queryHttp}`;
+  const stop = async () => {
+    for (const child of [querier, sidecar]) child.kill('SIGTERM');
+    await Promise.all([querier, sidecar]);
+  };
+  try {
+    // Ready once the querier lists the sidecar's store with the data's time range.
+    await untilReady(`${url}/api/v1/stores`, 'thanos query', () => querier.exitCode !== null || sidecar.exitCode !== null,
+      async (res) => JSON.stringify(await res.json()).includes(`127.0.0.1:${sidecarGrpc}`));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, stop };
 }
 
 interface ApiResult { status: string; error?: string; data?: { result?: unknown[]; stats?: { samples?: { totalQueryableSamples?: number } } } | string[] }
@@ -393,6 +434,10 @@ export function run(opts: FleetOptions): Promise<BenchResult> {
     repeats: REPEATS, noRepeatAboveMs: NO_REPEAT_MS, queryTimeout: QUERY_TIMEOUT, artifacts, variablesSubstitutedAs: 'All (.+), $__rate_interval = 5m' };
   return benchmark('fleet', params, async () => {
     params.prometheus = (await execa('prometheus', ['--version'])).stdout.split('\n')[0]!;
+    // Through a Thanos querier too when `npm run peers` built Thanos; --quick (the smoke test of
+    // `npm test`, which needs no peer) times Prometheus only.
+    const thanos = opts.quick ? undefined : readPeers().thanos.bin;
+    params.thanos = thanos ? (await execa(thanos, ['--version'])).stdout.split('\n')[0]! : opts.quick ? 'skipped (--quick)' : 'not installed (npm run peers): Prometheus only';
     const table: Row[] = [];
     const budgets: BenchResult['budgets'] = [];
     const raw: Record<string, unknown> = {};
@@ -405,52 +450,63 @@ export function run(opts: FleetOptions): Promise<BenchResult> {
         const recorded = await ensureRecorded(`${profile} × ${servers}`, { dir, shape }, join(artifacts, 'alerts', profile), !opts.quick);
         progress(`fleet: ${profile} × ${servers}: recorded series ${recorded.cached ? 'cached' : 'materialised'} (${fmt(recorded.seconds, 1)} s)`);
         const prom = await startPrometheus(await servingDir(recorded.dir));
-        let timings: Timing[];
+        const byPath: { via: 'prometheus' | 'thanos'; timings: Timing[] }[] = [];
         try {
-          progress(`fleet: ${profile} × ${servers}: timing ${queries.length} queries`);
-          timings = [];
-          for (const q of queries) {
-            const t = await timeQuery(prom.url, q, shape);
-            timings.push(t);
-            if (t.error || t.ms[0]! > NO_REPEAT_MS) progress(`fleet: ${profile} × ${servers}: ${t.kind} ${t.source}: ${t.name}: ${t.error ?? `${fmt(t.ms[0]!)} ms`}`);
+          const querier = thanos ? await startThanosQuerier(thanos, prom) : undefined;
+          try {
+            const paths: ['prometheus' | 'thanos', string][] = [['prometheus', prom.url], ...(querier ? [['thanos', querier.url] as ['thanos', string]] : [])];
+            for (const [via, url] of paths) {
+              progress(`fleet: ${profile} × ${servers}: timing ${queries.length} queries through ${via}`);
+              const timings: Timing[] = [];
+              for (const q of queries) {
+                const t = await timeQuery(url, q, shape);
+                timings.push(t);
+                if (t.error || t.ms[0]! > NO_REPEAT_MS) progress(`fleet: ${profile} × ${servers} via ${via}: ${t.kind} ${t.source}: ${t.name}: ${t.error ?? `${fmt(t.ms[0]!)} ms`}`);
+              }
+              byPath.push({ via, timings });
+            }
+          } finally {
+            await querier?.stop();
           }
         } finally {
           await prom.stop();
         }
-        raw[`${profile}/${servers}`] = { series, recordedSeconds: recorded.seconds, recordedCached: recorded.cached, timings };
-        const isEmpty = (t: Timing) => !t.error && t.series === 0 && !t.exemplarOnly;
-        const empty = timings.filter((t) => t.kind === 'panel' && isEmpty(t));
-        if (empty.length) progress(`fleet: ${profile} × ${servers}: empty panels: ${empty.map((t) => `${t.source}: ${t.name}`).join('; ')}`);
-        const median = (t: Timing) => spread(t.ms).median;
-        for (const kind of ['panel', 'variable', 'record', 'alert'] as const) {
-          const ts = timings.filter((t) => t.kind === kind);
-          if (ts.length === 0) continue;
-          const slowest = ts.reduce((a, b) => (median(b) > median(a) ? b : a));
-          const errors = ts.filter((t) => t.error);
-          table.push({
-            profile, servers, series, kind, queries: ts.length,
-            'median ms': fmt(spread(ts.map(median)).median, 1),
-            'p90 ms': fmt(quantile90(ts.map(median)), 1),
-            'slowest ms': fmt(median(slowest), 1),
-            slowest: `${slowest.source}: ${slowest.name}`,
-            'empty': ts.filter(isEmpty).length,
-            errors: errors.length ? `${errors.length}: ${errors[0]!.error}` : 0,
-          });
-        }
-        if (servers === Math.max(...sizes)) {
-          const panels = timings.filter((t) => t.kind === 'panel');
-          const slow = panels.filter((t) => t.error || median(t) > PANEL_BUDGET_MS);
-          for (const t of slow) {
-            table.push({ profile, servers, series, kind: 'over budget', queries: 1, 'median ms': t.error ? 'error' : fmt(median(t), 0),
-              slowest: `${t.source}: ${t.name}`, 'read instead': recordedCandidates(t, queries).join(', ') || '(no recording rule reads these series)' });
+        for (const { via, timings } of byPath) {
+          raw[`${profile}/${servers}${via === 'thanos' ? '/thanos' : ''}`] = { series, recordedSeconds: recorded.seconds, recordedCached: recorded.cached, timings };
+          const isEmpty = (t: Timing) => !t.error && t.series === 0 && !t.exemplarOnly;
+          const empty = timings.filter((t) => t.kind === 'panel' && isEmpty(t));
+          if (empty.length) progress(`fleet: ${profile} × ${servers}: empty panels: ${empty.map((t) => `${t.source}: ${t.name}`).join('; ')}`);
+          const median = (t: Timing) => spread(t.ms).median;
+          for (const kind of ['panel', 'variable', 'record', 'alert'] as const) {
+            const ts = timings.filter((t) => t.kind === kind);
+            if (ts.length === 0) continue;
+            const slowest = ts.reduce((a, b) => (median(b) > median(a) ? b : a));
+            const errors = ts.filter((t) => t.error);
+            table.push({
+              profile, servers, series, via, kind, queries: ts.length,
+              'median ms': fmt(spread(ts.map(median)).median, 1),
+              'p90 ms': fmt(quantile90(ts.map(median)), 1),
+              'slowest ms': fmt(median(slowest), 1),
+              slowest: `${slowest.source}: ${slowest.name}`,
+              'empty': ts.filter(isEmpty).length,
+              errors: errors.length ? `${errors.length}: ${errors[0]!.error}` : 0,
+            });
           }
-          budgets.push({
-            budget: `${profile}: every dashboard panel ≤ ${PANEL_BUDGET_MS} ms at ${servers} servers`,
-            figure: slow.length === 0
-              ? `slowest ${fmt(Math.max(...panels.map(median)), 0)} ms`
-              : `${slow.length} over: ${slow.map((t) => `${t.source}/${t.name} ${t.error ?? `${fmt(median(t))} ms`}`).join('; ')}`,
-            met: slow.length === 0,
-          });
+          if (servers === Math.max(...sizes)) {
+            const panels = timings.filter((t) => t.kind === 'panel');
+            const slow = panels.filter((t) => t.error || median(t) > PANEL_BUDGET_MS);
+            for (const t of slow) {
+              table.push({ profile, servers, series, via, kind: 'over budget', queries: 1, 'median ms': t.error ? 'error' : fmt(median(t), 0),
+                slowest: `${t.source}: ${t.name}`, 'read instead': recordedCandidates(t, queries).join(', ') || '(no recording rule reads these series)' });
+            }
+            budgets.push({
+              budget: `${profile}: every dashboard panel ≤ ${PANEL_BUDGET_MS} ms at ${servers} servers through ${via}`,
+              figure: slow.length === 0
+                ? `slowest ${fmt(Math.max(...panels.map(median)), 0)} ms`
+                : `${slow.length} over: ${slow.map((t) => `${t.source}/${t.name} ${t.error ?? `${fmt(median(t))} ms`}`).join('; ')}`,
+              met: slow.length === 0,
+            });
+          }
         }
       }
     }
