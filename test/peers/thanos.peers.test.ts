@@ -11,6 +11,7 @@ import { alertsDir, dashboardsDir, PROFILE_NAMES, RULE_FILE_SUFFIX, type Profile
 import { build } from "../../src/cli/build/index.js";
 import { publish } from "../../src/cli/publish/run.js";
 import { validateConfig } from "../../src/cli/config/load.js";
+import { type PanelJson, targetsOf } from "../../src/cli/dashboards/walk.js";
 import { substituteGrafanaVariables } from "../../src/cli/promql/parse.js";
 import { pollUntil } from "../../src/cli/stack/readiness.js";
 import { repoRoot } from "./support/files.js";
@@ -40,13 +41,10 @@ async function byLabel(url: string, expr: string, label: string, extra: Record<s
 }
 
 function dashboardQueries(root: string, profile: ProfileName): { name: string; expr: string }[] {
-  interface Panel { title?: string; panels?: Panel[]; targets?: { expr?: string }[] }
-  const walk = (panels: Panel[]): Panel[] => panels.flatMap((p) => [p, ...walk(p.panels ?? [])]);
   const dir = join(root, dashboardsDir(profile));
   return readdirSync(dir).filter((f) => f.endsWith(".json")).sort().flatMap((file) => {
-    const dashboard = JSON.parse(readFileSync(join(dir, file), "utf8")) as { title: string; panels: Panel[] };
-    return walk(dashboard.panels).flatMap((p) => (p.targets ?? []).filter((t) => t.expr)
-      .map((t) => ({ name: `${dashboard.title}: ${p.title}`, expr: substituteGrafanaVariables(t.expr!) })));
+    const dashboard = JSON.parse(readFileSync(join(dir, file), "utf8")) as { title: string; panels: PanelJson[] };
+    return targetsOf(dashboard).map(({ panel, target }) => ({ name: `${dashboard.title}: ${panel.title}`, expr: substituteGrafanaVariables(target.expr!) }));
   });
 }
 
