@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as yaml from 'js-yaml';
 import { startFakeRuler, type FakeRuler } from './fake-ruler.js';
-import { run } from './helpers.js';
+import { fixtureCopy, run } from './helpers.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 let ruler: FakeRuler;
 beforeEach(async () => {
@@ -53,6 +55,16 @@ describe('publish to a Mimir ruler', () => {
     expect(ruler.requests.filter((q) => q.method === 'DELETE').map((q) => [q.path, q.tenant]))
       .toEqual([['/prometheus/config/v1/rules/mcp-observability/mcp-retired-alerts', 'team-mcp']]);
     expect(ruler.requests.some((q) => q.path.includes('payments'))).toBe(false);
+  });
+
+  it('finds an alert with `for: 0s` unchanged once the ruler has dropped the zero', async () => {
+    const root = fixtureCopy();
+    const file = join(root, 'alerts/prom-client/mimir/tools.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/for: \S+/, 'for: 0s'));
+    const env = { MIMIR_URL: ruler.url, MIMIR_TENANT: 'team-mcp' };
+    expect((await run(['--root', root, '--ruler'], env)).code).toBe(0);
+    const again = await run(['--root', root, '--ruler'], env);
+    expect(again.out).toMatch(/summary: 0 created, 0 updated, 2 unchanged/);
   });
 
   it('points at --ruler-api-path when the path is wrong', async () => {

@@ -18,15 +18,18 @@ export interface RulerOptions {
   prune: boolean;
 }
 
-/** Durations as seconds and no empty fields, so "5m" and "300s" or an omitted empty map compare equal. */
+/** A duration in seconds; zero counts as absent (Cortex leaves a zero `for` out of what it returns). */
+const nonZeroSeconds = (text: string | undefined) => (text ? durationSeconds(text) || undefined : undefined);
+
+/** Durations as seconds and no empty fields, so "5m" and "300s", an omitted empty map or a dropped `for: 0s` compare equal. */
 function comparable(group: PromGroup): unknown {
   return {
     name: group.name,
     ...(group.interval ? { interval: durationSeconds(group.interval) } : {}),
     rules: group.rules.map((r) => Object.fromEntries(Object.entries({
       ...r,
-      for: r.for ? durationSeconds(r.for) : undefined,
-      keep_firing_for: r.keep_firing_for ? durationSeconds(r.keep_firing_for) : undefined,
+      for: nonZeroSeconds(r.for),
+      keep_firing_for: nonZeroSeconds(r.keep_firing_for),
     }).filter(([, v]) => v !== undefined && !(typeof v === 'object' && v !== null && Object.keys(v).length === 0)))),
   };
 }
