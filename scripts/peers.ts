@@ -4,6 +4,9 @@
 //
 // Each peer is independent: one that fails is reported with its module, version and first
 // error, and the others still install. A second run finds every binary in the cache.
+// `npm run peers -- --only cortex,thanos` (or `--except …`) builds a subset; the manifest keeps
+// the other peers' entries as they were. .ci/run builds the two long Go builds in a step of
+// their own, so a cold run can leave them out within its time budget.
 import { execa } from "execa";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -377,13 +380,25 @@ function manifestEntry(result: PeerResult): PeerEntry {
   return { ...(result.version !== "-" ? { version: result.version } : {}), unavailable: reason };
 }
 
+/** The manifest as last written (without the MCP_OBS_PEER_* overrides readPeers applies). */
+function storedManifest(path: string): Partial<Peers> {
+  if (!existsSync(path)) return {};
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Partial<Peers>;
+  } catch {
+    return {};
+  }
+}
+
 function writeManifest(results: readonly PeerResult[]): string {
-  const manifest = {} as Peers;
+  const path = peersManifestPath();
+  const stored = storedManifest(path);
+  // Entries of peers another checkout knows (a branch with more peers) are kept as well.
+  const manifest = { ...stored } as Peers;
   for (const name of PEER_NAMES) {
     const result = results.find((r) => r.name === name);
-    manifest[name] = result ? manifestEntry(result) : {};
+    manifest[name] = result ? manifestEntry(result) : stored[name] ?? {};
   }
-  const path = peersManifestPath();
   mkdirSync(peersCacheRoot(), { recursive: true });
   writeFileSync(`${path}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(`${path}.tmp`, path);
@@ -413,10 +428,23 @@ function printTable(results: readonly PeerResult[]): void {
   for (const r of results.filter((r) => r.detail)) console.log(`  ${r.name} ${r.status}: ${r.detail}`);
 }
 
+/** The plans `--only a,b` or `--except a,b` select (all without either); unknown names are a usage error. */
+function selectedPlans(args: readonly string[]): readonly PeerPlan[] {
+  if (args.length === 0) return PEER_PLANS;
+  const [flag, list] = args;
+  const names = (list ?? "").split(",").filter(Boolean);
+  const unknown = names.filter((n) => !PEER_NAMES.includes(n as PeerName));
+  if ((flag !== "--only" && flag !== "--except") || names.length === 0 || unknown.length > 0 || args.length > 2) {
+    console.error(`usage: npm run peers [-- --only|--except NAME[,NAME…]]${unknown.length ? `\nunknown peer: ${unknown.join(", ")}` : ""}\npeers: ${PEER_NAMES.join(", ")}`);
+    process.exit(2);
+  }
+  return PEER_PLANS.filter((plan) => names.includes(plan.name) === (flag === "--only"));
+}
+
 async function main(): Promise<void> {
   const start = Date.now();
   const results: PeerResult[] = [];
-  for (const plan of PEER_PLANS) {
+  for (const plan of selectedPlans(process.argv.slice(2))) {
     // Sequential on purpose: the machine has 2 cores and `go build` already uses both.
     if (plan.kind === "unavailable") results.push(reportUnavailable(plan));
     else if (plan.kind === "pip-venv") results.push(await installPipPeer(plan));
