@@ -73,4 +73,16 @@ describe('wrap', () => {
     expect(done.signal ?? done.exitCode).toBeTruthy();
     expect(isRunning(Number(readFileSync(join(dir, 'pid'), 'utf8')))).toBe(false);
   });
+
+  it('stops a server that outlives its input: once the client closed stdin, SIGTERM after a grace period', async () => {
+    // Clients close the server's stdin, then signal the process they started; started through npx,
+    // that is npx, which does not pass the signal on. A server kept alive by a timer or a metrics
+    // port would then run on, wrapper and all, with nobody to stop them.
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-wrap-'));
+    const server = ['bash', '-c', `echo $$ > "${dir}/pid"; exec "${process.execPath}" -e "setInterval(() => {}, 1000)"`];
+    const done = await execa(process.execPath, [...CLI, 'wrap', '--', ...server], { reject: false, input: '', timeout: 30_000 });
+    expect(done.timedOut).toBe(false);
+    expect(done.signal).toBe('SIGTERM');
+    expect(isRunning(Number(readFileSync(join(dir, 'pid'), 'utf8')))).toBe(false);
+  });
 });

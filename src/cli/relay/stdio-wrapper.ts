@@ -31,6 +31,14 @@ export interface WrappedServer {
   kill(signal: NodeJS.Signals): void;
 }
 
+/**
+ * How long a server may run on after the client closed its stdin before it gets SIGTERM (and as
+ * long again before SIGKILL). Longer than the SDK clients' own 2 s, so a client's signal, which
+ * the wrapper passes on, normally comes first; this is for the signal that never arrives (a client
+ * that started the wrapper through npx signals npx, which does not pass it on).
+ */
+export const INPUT_CLOSED_GRACE_MS = 5_000;
+
 export function wrapStdioServer(options: WrapOptions): WrappedServer {
   const { instrumentation, input, output } = options;
   const registry = instrumentation.registry;
@@ -56,6 +64,15 @@ export function wrapStdioServer(options: WrapOptions): WrappedServer {
   child.stdout.on('data', (chunk: Buffer) => fromServer.push(chunk));
   child.stdout.pipe(output, { end: false });
 
+  // The client is gone once its side ends: a server that does not exit on stdin EOF is stopped.
+  let stopTimers: NodeJS.Timeout[] = [];
+  input.once('end', () => {
+    stopTimers = [
+      setTimeout(() => child.kill('SIGTERM'), INPUT_CLOSED_GRACE_MS),
+      setTimeout(() => child.kill('SIGKILL'), 2 * INPUT_CLOSED_GRACE_MS),
+    ];
+  });
+
   const exited = new Promise<ChildExit>((resolve) => {
     child.once('error', (spawnError) => {
       exits.inc({ outcome: 'spawn_failed' });
@@ -65,6 +82,7 @@ export function wrapStdioServer(options: WrapOptions): WrappedServer {
     // 'close' comes after the child exited and its stdout ended: everything it wrote was forwarded.
     child.once('close', (code, signal) => {
       if (child.pid === undefined) return;
+      for (const timer of stopTimers) clearTimeout(timer);
       exits.inc({ outcome: signal ? 'signal' : code === 0 ? 'ok' : 'error' });
       input.unpipe(child.stdin);
       void tap.close().then(() => resolve({ code, signal }));
