@@ -7,7 +7,8 @@ import type { MetricFamily, Profile, ProfileName, SignalId, SignalSpelling } fro
 export * from './types.js';
 export { LATENCY_BUCKETS, MESSAGE_SIZE_BUCKETS, RESPONSE_SIZE_BUCKETS, SESSION_BUCKETS, TURN_BUCKETS } from './buckets.js';
 export { CALLER_ERROR_TYPES, SERVER_ERROR_TYPES } from './prom-client.js';
-export { OTEL_CALLER_ERROR_CODES, OTEL_OPERATION_FAMILY } from './otel.js';
+export { OTEL_CALLER_ERROR_CODES, OTEL_HANDSHAKE_METHODS, OTEL_OPERATION_FAMILY, OTEL_SESSION_FAMILY } from './otel.js';
+export { NORMALISED, NORMALISED_PREFIX, OTEL_SCOPE_LABELS, UNKNOWN_TOOL_CODES, UNKNOWN_TOOL_ERROR_TYPE, UNKNOWN_TOOL_NAMES } from './otel-normalised.js';
 
 /** Label value that every unregistered client-supplied name (tool, method, client) collapses to. */
 export const OVERFLOW_VALUE = '_OTHER';
@@ -32,8 +33,9 @@ export function hasSignals(profile: Profile, ...ids: SignalId[]): boolean {
   return ids.every((id) => profile.signals[id] !== undefined);
 }
 
+/** An exported or a normalised family of the profile. */
 export function family(profile: Profile, name: string): MetricFamily {
-  const found = profile.families.find((f) => f.name === name);
+  const found = profile.families.find((f) => f.name === name) ?? profile.normalised?.find((f) => f.name === name);
   if (!found) throw new Error(`metric family ${name} is not in the ${profile.name} profile`);
   return found;
 }

@@ -127,6 +127,7 @@ export const promClientProfile: Profile = {
     hallucinations: { family: 'mcp_tool_hallucinations_total', labels: { tool: 'tool', kind: 'kind' } },
     cpuSeconds: { family: 'process_cpu_seconds_total', labels: {} },
     residentMemory: { family: 'process_resident_memory_bytes', labels: {} },
+    presence: { family: 'nodejs_heap_size_used_bytes', labels: {} },
     heapUsed: { family: 'nodejs_heap_size_used_bytes', labels: {} },
     heapLimit: { family: 'nodejs_heap_size_limit_bytes', labels: {} },
     eventLoopLag: { family: 'nodejs_eventloop_lag_p99_seconds', labels: {} },

@@ -70,7 +70,24 @@ export interface Profile {
   name: ProfileName;
   description: string;
   families: readonly MetricFamily[];
+  /**
+   * Families the profile's normalisation rules write from whatever spelling exporters use; when a
+   * profile has them, its signals read these, not the exported `families`.
+   */
+  normalised?: readonly NormalisedFamily[];
   signals: Partial<Record<SignalId, SignalSpelling>>;
+}
+
+/** A canonical family recorded by a profile's normalisation rules from the exported spellings. */
+export interface NormalisedFamily extends MetricFamily {
+  /** Regex (anchored, as Prometheus anchors it) of the exported family names, without histogram parts. */
+  exported: string;
+  /** How exported series that map onto one canonical series combine: sum, or max for a process gauge. */
+  combine: 'sum' | 'max';
+  /** Exporter-specific labels the canonical series drops (OTel scope labels, CPU modes). */
+  drop: readonly string[];
+  /** The MCP operation histogram: error classification normalised too (unknown tools, status-only errors). */
+  classify?: 'operations';
 }
 
 export const SIGNAL_IDS = [
@@ -94,6 +111,8 @@ export const SIGNAL_IDS = [
   'agentTurns',
   'hallucinations',
   // resources
+  /** A series every scraped server exports whatever its language: what "no metrics at all" is judged by. */
+  'presence',
   'cpuSeconds',
   'residentMemory',
   'heapUsed',

@@ -2,7 +2,7 @@
 // histograms. Signals the conventions lack (tokens, tasks, sessions gauges, security counters)
 // have no family in this profile and are not recorded as metrics (logs and audit still carry them).
 import type { Histogram } from 'prom-client';
-import { OTEL_OPERATION_FAMILY, spelling } from '@mcp-observability/catalog';
+import { OTEL_OPERATION_FAMILY, OTEL_SESSION_FAMILY, spelling } from '@mcp-observability/catalog';
 import type { CatalogMetrics } from './families.js';
 import type { OperationEvent, Recorder, TransportKind } from './events.js';
 import { HistogramSeries } from './series.js';
@@ -10,7 +10,7 @@ import { HistogramSeries } from './series.js';
 export function otelRecorder(m: CatalogMetrics): Recorder {
   const operationFamily = m.maybe<Histogram<string>>(OTEL_OPERATION_FAMILY)!;
   const operations = new HistogramSeries(operationFamily);
-  const sessions = m.maybe<Histogram<string>>(spelling(m.profile, 'sessionDuration')!.family)!;
+  const sessions = m.maybe<Histogram<string>>(OTEL_SESSION_FAMILY)!;
   // semconv network.transport spelling of our transport kinds (pipe / tcp), from the catalogue.
   const networkTransport = spelling(m.profile, 'requests')!.values!.transport!;
   const nt = (t: TransportKind) => networkTransport[t] ?? t;

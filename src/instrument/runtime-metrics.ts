@@ -37,6 +37,8 @@ function registerOtelRuntime(profile: Profile, registry: Registry<RegistryConten
     return { name: f.name, help: f.help, labelNames: [...f.labelNames], registers: [registry] };
   };
 
+  // What the otel profile's "no metrics at all" alert reads: an OpenTelemetry exporter writes it in every language.
+  new Gauge({ ...def('target_info'), collect() { this.set(1); } });
   let last = process.cpuUsage();
   new Counter({
     ...def('process_cpu_time_seconds_total'),

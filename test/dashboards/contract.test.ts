@@ -98,10 +98,11 @@ describe('generated dashboards', () => {
     }
   });
 
-  it('reads only series its profile\'s catalogue or the prober\'s defines, series recordedSeries(profile) defines (or Prometheus\'s ALERTS and up)', () => {
+  it('reads only series its profile\'s catalogue (normalised, where the profile normalises) or the prober\'s defines, series recordedSeries(profile) defines (or Prometheus\'s ALERTS and up)', () => {
     for (const profile of PROFILE_NAMES) {
       const recorded = recordedNames(profile);
-      const known = new Set([...getProfile(profile).families.flatMap(seriesNames), ...PROBE_FAMILIES.flatMap(seriesNames), ...recorded, ...PROMETHEUS_SERIES]);
+      const { families, normalised } = getProfile(profile);
+      const known = new Set([...(normalised ?? families).flatMap(seriesNames), ...PROBE_FAMILIES.flatMap(seriesNames), ...recorded, ...PROMETHEUS_SERIES]);
       const read = new Set(dashboards.filter((g) => g.profile === profile).flatMap((g) => [
         ...targetsOf(g.dashboard).map((t) => t.expr),
         ...(g.dashboard.templating?.list ?? []).filter((v) => v.type === 'query').map((v) => /^label_values\((.*), \w+\)$/.exec(String(v.query))?.[1] ?? ''),

@@ -27,27 +27,30 @@ interface Sample { labels: string; value: number }
 /** promtool compares floats exactly: both sides are compared at four decimals (0.95 vs 0.9500000000000001). */
 const SCALE = 10_000;
 
-/** Rule files whose series the dashboards read: the profile's generated recording and SLO rules. */
-const RECORDING_AREAS = ['recording', 'slo'];
+/** Rule files whose series the dashboards read: the profile's normalisation (otel), recording and SLO rules, in that order. */
+const RECORDING_AREAS = ['normalise', 'recording', 'slo'];
 
 /**
  * Evaluates expressions at 10m on 1m input series with promtool (to four decimals); with a profile, the input first runs
- * through that profile's generated recording and SLO rules (evaluated every 1m), as a real Prometheus would.
+ * through that profile's generated normalisation, recording and SLO rules (evaluated every 1m), as a real Prometheus would.
  */
 async function evaluate(series: Record<string, string>, tests: { expr: string; samples: Sample[] }[], profile?: ProfileName): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'dash-promtool-'));
-  const ruleFiles = (profile ? ruleArtifacts(config, getProfile(profile)) : [])
-    .filter((a) => RECORDING_AREAS.some((area) => a.path === `alerts/${profile}/${area}.rules.yaml`))
-    .map((a) => {
-      const name = a.path.split('/').pop()!;
-      writeFileSync(join(dir, name), a.content);
-      return name;
-    });
-  expect(ruleFiles.length, 'rule files').toBe(profile ? RECORDING_AREAS.length : 0);
+  const artifacts = profile ? ruleArtifacts(config, getProfile(profile)) : [];
+  const files = RECORDING_AREAS.map((area) => artifacts.find((a) => a.path === `alerts/${profile}/${area}.rules.yaml`))
+    .filter((a): a is NonNullable<typeof a> => a !== undefined);
+  const ruleFiles = files.map((a) => {
+    const name = a.path.split('/').pop()!;
+    writeFileSync(join(dir, name), a.content);
+    return name;
+  });
+  const groups = files.flatMap((a) => (yaml.load(a.content) as { groups: { name: string }[] }).groups.map((g) => g.name));
+  expect(ruleFiles.length, 'rule files').toBe(profile ? RECORDING_AREAS.length - (getProfile(profile).normalised ? 0 : 1) : 0);
   const file = join(dir, 'test.yaml');
   writeFileSync(file, yaml.dump({
     rule_files: ruleFiles,
     evaluation_interval: '1m',
+    ...(groups.length ? { group_eval_order: groups } : {}),
     tests: [{
       interval: '1m',
       input_series: Object.entries(series).map(([s, values]) => ({ series: s, values })),

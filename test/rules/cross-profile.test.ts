@@ -31,7 +31,8 @@ describe('rules of both profiles in one Prometheus', () => {
   it.each(['prom-client', 'otel'] as const)('the %s McpToolErrorRatioHigh condition reads only its own series', async (profile) => {
     const testFile = join(dir, `cross-${profile}.test.yaml`);
     writeFileSync(testFile, yaml.dump({
-      rule_files: [rules('prom-client', 'recording'), rules('otel', 'recording')],
+      rule_files: [rules('prom-client', 'recording'), rules('otel', 'normalise'), rules('otel', 'recording')],
+      group_eval_order: ['mcp-recording', 'mcp-normalise'],
       evaluation_interval: '1m',
       tests: [{
         interval: '1m',

@@ -8,6 +8,11 @@ describe('well-known error types per profile', () => {
     expect(new SignalQueries(PROFILES['prom-client'], [], []).select('toolErrors', { where }))
       .toBe('mcp_tool_errors_total{error_type="invalid_params"}');
     expect(new SignalQueries(PROFILES.otel, [], []).select('toolErrors', { where }))
-      .toBe('mcp_server_operation_duration_seconds_count{mcp_method_name="tools/call", error_type!="", error_type="-32602"}');
+      .toBe('otel:mcp_server_operation_duration_seconds_count{mcp_method_name="tools/call", error_type!="", error_type="-32602"}');
+  });
+
+  it('spells unknown_tool, which semconv lacks, as the otel normalisation writes it', () => {
+    expect(new SignalQueries(PROFILES.otel, [], []).select('toolErrors', { where: { errorType: 'unknown_tool' } }))
+      .toBe('otel:mcp_server_operation_duration_seconds_count{mcp_method_name="tools/call", error_type!="", error_type="unknown_tool"}');
   });
 });

@@ -4,9 +4,10 @@ import { PROFILES, SIGNAL_IDS, seriesNames, type Profile } from '../../src/catal
 const profiles = Object.values(PROFILES);
 
 describe.each(profiles)('catalogue profile $name', (profile: Profile) => {
-  it('spells every signal with a family it defines and labels that family carries', () => {
+  it('spells every signal with a family it defines (exported, or normalised when the profile normalises) and labels that family carries', () => {
+    const readable = profile.normalised ?? profile.families;
     for (const [id, s] of Object.entries(profile.signals)) {
-      const fam = profile.families.find((f) => f.name === s!.family);
+      const fam = readable.find((f) => f.name === s!.family);
       expect(fam, `${profile.name}.${id} → ${s!.family}`).toBeDefined();
       const carried = new Set([...fam!.labelNames, 'le']);
       const used = [
@@ -38,7 +39,7 @@ describe('profiles', () => {
   it('prom-client spells every signal; otel omits what the conventions lack', () => {
     expect(Object.keys(PROFILES['prom-client'].signals).sort()).toEqual([...SIGNAL_IDS].sort());
     expect(PROFILES.otel.signals.activeSessions).toBeUndefined();
-    expect(PROFILES.otel.signals.toolDuration?.family).toBe('mcp_server_operation_duration_seconds');
+    expect(PROFILES.otel.signals.toolDuration?.family).toBe('otel:mcp_server_operation_duration_seconds');
   });
 
   it('keeps the seed table names in the prom-client profile', () => {

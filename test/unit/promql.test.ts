@@ -10,7 +10,7 @@ describe('promql builders', () => {
     expect(prom.quantile(0.95, 'toolDuration', '5m', { by: ['tool'] })).toBe(
       'histogram_quantile(0.95, sum by (cluster, job, tool, le) (rate(mcp_tool_duration_seconds_bucket{job=~"mcp.*"}[5m])))');
     expect(otel.rate('toolCalls', '5m', { by: ['tool'], subset: 'failed' })).toBe(
-      'sum by (cluster, job, gen_ai_tool_name) (rate(mcp_server_operation_duration_seconds_count{job=~"mcp.*", mcp_method_name="tools/call", error_type!=""}[5m]))');
+      'sum by (cluster, job, gen_ai_tool_name) (rate(otel:mcp_server_operation_duration_seconds_count{job=~"mcp.*", mcp_method_name="tools/call", error_type!=""}[5m]))');
   });
 
   it('spells well-known values per profile', () => {

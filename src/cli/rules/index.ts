@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.js';
 import { ALERTS_SUBDIRS, alertsDir, ruleFile, type Artifact } from '@mcp-observability/catalog';
 import { ruleContext } from './context.js';
 import { drillTiming, NORMAL_TIMING, type Timing } from './timing.js';
+import { normaliseArea } from './normalise.js';
 import { recordingArea } from './recording.js';
 import { toolsArea } from './alerts/tools.js';
 import { transportArea } from './alerts/transport.js';
@@ -22,7 +23,7 @@ import type { Area, AreaRules } from './types.js';
 export const DRILL_FACTOR = 1 / 15;
 
 const AREAS: ReadonlyArray<(ctx: ReturnType<typeof ruleContext>) => AreaRules | undefined> = [
-  recordingArea, transportArea, toolsArea, agentArea, resourcesArea, securityArea, availabilityArea, sloArea, anomalyArea, syntheticArea,
+  normaliseArea, recordingArea, transportArea, toolsArea, agentArea, resourcesArea, securityArea, availabilityArea, sloArea, anomalyArea, syntheticArea,
 ];
 
 /** The areas a profile gets (areas whose signals the profile lacks are left out). */

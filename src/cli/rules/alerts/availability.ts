@@ -1,5 +1,6 @@
 // Availability alerts: a scrape target down, or no MCP server metrics at all (nothing scraped,
-// wrong selector, runtime metrics disabled). `up` is the one series Prometheus itself writes.
+// wrong selector). `up` is the one series Prometheus itself writes; "no metrics" is judged by the
+// profile's presence signal, which a server of any language exports (not one runtime's metrics).
 import { aggregate, selector } from '../../promql/index.js';
 import { alertingRules, firing } from '../alert.js';
 import type { RuleContext } from '../context.js';
@@ -29,18 +30,18 @@ export function availabilityArea(ctx: RuleContext): AreaRules | undefined {
     },
     variants: [{ expr: `${aggregate('max', q.keep, up)} == 0`, for: ctx.timing.hold(FOR), severity: 'critical' }],
   };
-  const presence = q.select('heapUsed');
+  const presence = q.select('presence');
   const absent: AlertDef = {
     name: 'McpMetricsAbsent',
     summary: 'No MCP server metrics reach Prometheus.',
     // absent() carries only the selector's equality matchers: name the job when there is one.
-    description: `{{ with $labels.job }}Job {{ . }}: {{ end }}No series match ${presence} for ${FOR}: no MCP server is scraped, or its runtime metrics are off.`,
+    description: `{{ with $labels.job }}Job {{ . }}: {{ end }}No series match ${presence} for ${FOR}: no MCP server is scraped.`,
     doc: {
-      meaning: `Not one series of the heap-used metric matches the configured selector (${config.selector}) for ${FOR}. Every MCP server exports it, so no server is being scraped.`,
+      meaning: `Not one series of ${q.series('presence')} matches the configured selector (${config.selector}) for ${FOR}. Every MCP server of the ${ctx.profile.name} profile exports it, whatever its language, so no server is being scraped.`,
       impact: 'All MCP alerts and dashboards are blind.',
       diagnosis: ['Prometheus Targets page: is any target of the job listed at all (service discovery)?', 'Does the selector in the config match the job labels you scrape?',
-        'curl the server\'s /metrics and look for the heap metric (runtime metrics enabled?).'],
-      mitigation: ['Fix service discovery or the scrape job.', 'Fix the selector in mcp-observability.config.yaml and rebuild.', 'Enable runtime metrics in the instrumentation.'],
+        `curl the server's /metrics and look for ${q.series('presence')}.`],
+      mitigation: ['Fix service discovery or the scrape job.', 'Fix the selector in mcp-observability.config.yaml and rebuild.'],
     },
     variants: [{ expr: `absent(${presence})`, for: ctx.timing.hold(FOR), severity: 'warning' }],
   };
@@ -62,15 +63,15 @@ export function availabilityArea(ctx: RuleContext): AreaRules | undefined {
           `Scraping ${fx.scope.instance} (job ${fx.scope.job}) has failed for ${FOR}.`)] },
       ],
     }, {
-      name: 'no heap series fires McpMetricsAbsent; present heap series keep it silent',
+      name: 'no presence series fires McpMetricsAbsent',
       interval: '1m',
       series: [upSeries(1, fx.scope.instance as string)],
       alerts: [{ at: firesAt(FOR, 0), alert: absent.name, expect: [firing(absent, config, 0, absentLabels,
-        `${absentLabels.job ? `Job ${absentLabels.job}: ` : ''}No series match ${presence} for ${FOR}: no MCP server is scraped, or its runtime metrics are off.`)] }],
+        `${absentLabels.job ? `Job ${absentLabels.job}: ` : ''}No series match ${presence} for ${FOR}: no MCP server is scraped.`)] }],
     }, {
-      name: 'heap series present: McpMetricsAbsent stays silent',
+      name: 'presence series present: McpMetricsAbsent stays silent',
       interval: '1m',
-      series: [fx.series('heapUsed', q.spelling('heapUsed').labels.heapSpace ? { heapSpace: 'old_space' } : {}, gauge(1e8, steps))],
+      series: [fx.series('presence', {}, gauge(1, steps))],
       alerts: [{ at: firesAt(FOR, 0), alert: absent.name, expect: [] }],
     }],
     reads: [],

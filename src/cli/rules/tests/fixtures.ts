@@ -103,7 +103,8 @@ export class Fixtures {
     const q = this.ctx.job;
     const s = q.spelling(id);
     const labels: Record<string, string> = { ...this.scope };
-    for (const m of s.matchers ?? []) if (m.op === '=') labels[m.label] = m.value;
+    // A regex matcher of alternatives (initialize|server/discover) is met by its first.
+    for (const m of s.matchers ?? []) if (m.op === '=' || m.op === '=~') labels[m.label] = m.op === '=' ? m.value : m.value.split('|')[0] as string;
     for (const [role, value] of Object.entries(roles) as [Role, string][]) labels[q.label(id, role)] = q.value(id, role, value);
     Object.assign(labels, opts.extra ?? {});
     return { series: render(q.series(id, opts.part), labels), values };
