@@ -133,6 +133,16 @@ export interface TaskReport {
   turns?: number;
 }
 
+/** An SDK 1.x or 2.x McpServer (or low-level Server): anything with connect(transport). */
+export interface ConnectableServer {
+  connect(transport: never): Promise<void>;
+}
+
+/** McpServer instances (either SDK major) keep their registry in these fields; a low-level Server has none. */
+function isMcpServer(server: ConnectableServer): server is ConnectableServer & McpServer {
+  return typeof (server as { _registeredTools?: unknown })._registeredTools === 'object';
+}
+
 export interface Instrumentation {
   readonly profile: ProfileName;
   /** Every family of the profile; Prometheus text by default (metricsHandler negotiates OpenMetrics). */
@@ -149,6 +159,13 @@ export interface Instrumentation {
    * when the tap closes, also when the idle reaper closes it.
    */
   tap(options: { kind: TransportKind; onClose?: () => void }): MessageTap;
+  /**
+   * Instruments every transport the server is connected to from now on, and returns the server.
+   * For SDK 2.x serving entries, which build and connect servers themselves: wrap what the factory
+   * returns, e.g. `createMcpHandler(() => obs.instrumentServer(build(), { kind: 'http' }))` or
+   * `serveStdio(() => obs.instrumentServer(build(), { kind: 'stdio' }))`. Works for 1.x servers too.
+   */
+  instrumentServer<S extends ConnectableServer>(server: S, options: { kind: TransportKind }): S;
   /** Middleware for the MCP HTTP endpoint, before body parsing: counts requests rejected before the transport. */
   httpMiddleware(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void;
   /** Reports a rejection your own HTTP code made (e.g. a router answering an unknown session). */
@@ -258,11 +275,18 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
       definitions.scan();
     });
 
-  return {
+  const api: Instrumentation = {
     profile: profileName,
     registry,
     logger,
     audit,
+    instrumentServer(server, { kind }) {
+      const connect = server.connect.bind(server) as (transport: Transport) => Promise<void>;
+      const registered = isMcpServer(server) ? server : undefined;
+      (server as unknown as { connect: (transport: Transport) => Promise<void> }).connect = (transport) =>
+        connect(api.instrumentTransport(transport, { kind, server: registered }));
+      return server;
+    },
     instrumentTransport(transport, { kind, server }) {
       const release = server ? names.addServer(server) : undefined;
       if (server) definitions.addServer(server);
@@ -338,6 +362,7 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
       await audit?.close();
     },
   };
+  return api;
 }
 
 function openAuditTrail(file: string, options: InstrumentationOptions, redactor: Redactor, recorder: Recorder, logger: Logger): AuditTrail {

@@ -2,7 +2,7 @@
 // only values from a known set become labels, everything else collapses to OVERFLOW_VALUE, so a
 // hostile or hallucinating client cannot grow the number of series.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { OVERFLOW_VALUE } from '@mcp-observability/catalog';
+import { OVERFLOW_VALUE, PROTOCOL_VERSIONS } from '@mcp-observability/catalog';
 import { TASK_NOTIFICATION_METHOD } from './agent-convention.js';
 
 /** mcp.method.name well-known values (OpenTelemetry registry) plus newer spec methods and our task notification. */
@@ -14,10 +14,19 @@ const KNOWN_METHODS = new Set([
   'completion/complete', 'logging/setLevel', 'sampling/createMessage', 'elicitation/create', 'roots/list',
   'notifications/roots/list_changed', 'tasks/get', 'tasks/result', 'tasks/list', 'tasks/cancel',
   'notifications/tasks/status', 'notifications/elicitation/complete', TASK_NOTIFICATION_METHOD,
+  // 2026-07-28
+  'server/discover', 'subscriptions/listen', 'notifications/subscriptions/acknowledged',
 ]);
 
 export function methodLabel(method: unknown): string {
   return typeof method === 'string' && KNOWN_METHODS.has(method) ? method : OVERFLOW_VALUE;
+}
+
+const KNOWN_VERSIONS: ReadonlySet<string> = new Set(PROTOCOL_VERSIONS);
+
+/** A protocol version as a label: the published revisions; anything a client makes up is OVERFLOW_VALUE. */
+export function protocolVersionLabel(version: unknown): string {
+  return typeof version === 'string' && KNOWN_VERSIONS.has(version) ? version : OVERFLOW_VALUE;
 }
 
 /** JSON-RPC codes a server legitimately answers with: the standard ones and the implementation-defined range. */

@@ -11,7 +11,8 @@ import { LOG_EVENTS, OVERFLOW_VALUE } from '@mcp-observability/catalog';
 import { readTaskMeta, TASK_NOTIFICATION_METHOD, type TaskMeta } from './agent-convention.js';
 import type { AuditTrail } from './audit.js';
 import type { MessageType, OperationEvent, Recorder, ToolErrorType, TransportKind } from './events.js';
-import { codeLabel, methodLabel, type ClientNames, type RegisteredNames } from './labels.js';
+import { codeLabel, methodLabel, protocolVersionLabel, type ClientNames, type RegisteredNames } from './labels.js';
+import { DISCOVER_METHOD, INITIALIZE_METHOD, readEnvelope } from './protocol-era.js';
 import type { Logger } from './logger.js';
 import type { SessionHandle, SessionTracker } from './sessions.js';
 import type { Filed, OpenCalls } from './open-calls.js';
@@ -37,6 +38,8 @@ interface Pending extends CallContext {
   /** What Streamable HTTP passed with the request (one object per POST): tells stateless transports' calls apart. */
   readonly requestInfo?: unknown;
   readonly rawMethod: string;
+  /** Bounded protocol version of this request: its own _meta's (2026-07-28), else what the connection negotiated. */
+  readonly protocolVersion: string;
   readonly rawTool?: string;
   readonly prompt?: string;
   readonly start: number;
@@ -72,15 +75,32 @@ export interface WrapperDeps {
   toolsListed?: (tools: readonly unknown[]) => void;
 }
 
-type MessageExtra = { authInfo?: { clientId?: string; extra?: Record<string, unknown> }; requestInfo?: InboundRequestInfo };
+type MessageExtra = {
+  authInfo?: { clientId?: string; extra?: Record<string, unknown> };
+  /** SDK 1.x HTTP: the request's headers. */
+  requestInfo?: InboundRequestInfo;
+  /** SDK 2.x HTTP: the web Request. */
+  request?: { headers?: { get(name: string): string | null } };
+};
+
+/**
+ * The MCP-Protocol-Version header a 2025-era HTTP client sends on every request after initialize:
+ * the only version a stateless transport (which never sees that initialize) can know.
+ */
+function headerVersion(extra: MessageExtra | undefined): string | undefined {
+  const v1 = extra?.requestInfo?.headers?.['mcp-protocol-version'];
+  const value = typeof v1 === 'string' ? v1 : extra?.request?.headers?.get('mcp-protocol-version') ?? undefined;
+  return value === undefined ? undefined : protocolVersionLabel(value);
+}
 
 const clip = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v.slice(0, 256) : undefined);
 type AnyMessage = JSONRPCMessage & { method?: string; id?: string | number; params?: Record<string, unknown>;
   result?: Record<string, unknown>; error?: { code: number; message: string } };
 
 const METHOD_NOT_FOUND = '-32601';
-const UNKNOWN_TOOL_TEXT = /^MCP error -32602: Tool \S+ (not found|disabled)/;
-const INVALID_ARGS_TEXT = /^MCP error -32602: (Input validation error|Invalid arguments)/;
+// SDK 1.x prefixes these isError texts with "MCP error -32602: "; 2.x does not (and answers an unknown tool with a JSON-RPC error).
+const UNKNOWN_TOOL_TEXT = /^(MCP error -32602: )?Tool \S+ (not found|disabled)/;
+const INVALID_ARGS_TEXT = /^(MCP error -32602: )?(Input validation error|Invalid arguments)/;
 
 function firstText(result: Record<string, unknown> | undefined): string {
   const content = result?.content;
@@ -90,9 +110,8 @@ function firstText(result: Record<string, unknown> | undefined): string {
 }
 
 /**
- * Classifies a failed tools/call. SDK 1.x answers unknown tools and schema-invalid arguments
- * with an isError result whose text carries "MCP error -32602: …" (not a JSON-RPC error), so the
- * text decides; a JSON-RPC -32602 (what the spec asks for) is split by whether the name is registered.
+ * Classifies a failed tools/call. The SDK answers schema-invalid arguments (and 1.x unknown tools)
+ * with an isError result whose text says so (not a JSON-RPC error), so the text decides; a JSON-RPC -32602 (what the spec asks for) is split by whether the name is registered.
  */
 function classifyToolFailure(msg: AnyMessage, toolKnown: boolean): ToolErrorType | undefined {
   if (msg.error) {
@@ -146,13 +165,21 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     const label = methodLabel(method);
     if (msg.id === undefined) {
       sizes.inbound(msg, 'notification', extra);
-      onNotification(method, params, label, serverSpan(params?._meta));
+      const version = readEnvelope(params?._meta).protocolVersion;
+      onNotification(method, params, label, serverSpan(params?._meta), version === undefined ? protocolVersion : protocolVersionLabel(version));
       return undefined;
     }
     sizes.inbound(msg, 'request', extra);
+    const envelope = readEnvelope(params?._meta);
+    if (envelope.clientName !== undefined) {
+      clientRaw = envelope.clientName.slice(0, 256);
+      clientName = deps.clients.label(clientRaw);
+    }
+    const requestVersion = envelope.protocolVersion !== undefined ? protocolVersionLabel(envelope.protocolVersion)
+      : protocolVersion || (headerVersion(extra) ?? '');
     const isToolCall = method === 'tools/call';
     const rawTool = isToolCall && typeof params?.name === 'string' ? params.name : undefined;
-    if (method === 'initialize') {
+    if (method === INITIALIZE_METHOD) {
       const info = params?.clientInfo as { name?: unknown } | undefined;
       clientRaw = typeof info?.name === 'string' ? info.name.slice(0, 256) : '';
     }
@@ -163,10 +190,10 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     const prompt = method === 'prompts/get' ? names.promptLabel(params?.name) : undefined;
     const started = deps.spans?.start({
       method, methodLabel: label, requestId: msg.id, targetLabel: tool ?? prompt, tool: rawTool, prompt: rawPrompt,
-      sessionId: transport.sessionId, protocolVersion, transport: kind, task, meta: params?._meta,
+      sessionId: transport.sessionId, protocolVersion: requestVersion, transport: kind, task, meta: params?._meta,
     });
     const call: Pending = {
-      requestId: msg.id, method: label, rawMethod: method, sessionId: transport.sessionId, task, rawTool, tool, prompt,
+      requestId: msg.id, method: label, rawMethod: method, protocolVersion: requestVersion, sessionId: transport.sessionId, task, rawTool, tool, prompt,
       trace: started ? started.trace : serverSpan(params?._meta),
       span: started?.span,
       start: performance.now(),
@@ -184,12 +211,12 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
   // One event object per transport, refilled for every operation: the recorder reads it at once and keeps nothing.
   const event: OperationEvent = { transport: kind, method: '', tool: undefined, prompt: undefined, protocolVersion: '', seconds: 0,
     isRequest: false, code: undefined, toolError: undefined, traceId: '', spanId: '' };
-  const operation = (method: string, isRequest: boolean, seconds: number, trace: TraceContext, tool: string | undefined,
+  const operation = (method: string, version: string, isRequest: boolean, seconds: number, trace: TraceContext, tool: string | undefined,
     prompt: string | undefined, code: string | undefined, toolError: ToolErrorType | undefined) => {
     event.method = method;
     event.tool = tool;
     event.prompt = prompt;
-    event.protocolVersion = protocolVersion;
+    event.protocolVersion = version;
     event.seconds = seconds;
     event.isRequest = isRequest;
     event.code = code;
@@ -199,26 +226,26 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     recorder.operation(event);
   };
 
-  const onNotification = (method: string, params: Record<string, unknown> | undefined, label: string, trace: TraceContext) => {
+  const onNotification = (method: string, params: Record<string, unknown> | undefined, label: string, trace: TraceContext, version: string) => {
     if (method === 'notifications/cancelled') {
       const id = params?.requestId as string | number | undefined;
       const p = id === undefined ? undefined : pending.get(id);
       if (p) {
         pending.delete(id!);
         if (p.rawMethod === 'tools/call') finishToolCall(p, 'timeout', undefined);
-        else if (p.span) deps.spans!.end(p.span, { toolError: 'timeout', protocolVersion });
+        else if (p.span) deps.spans!.end(p.span, { toolError: 'timeout', protocolVersion: p.protocolVersion });
       }
     } else if (method === TASK_NOTIFICATION_METHOD) {
       deps.tasks.finish(params, transport.sessionId);
     }
-    operation(label, false, 0, trace, undefined, undefined, undefined, undefined);
+    operation(label, version, false, 0, trace, undefined, undefined, undefined, undefined);
   };
 
   /** Returns, with a durable audit trail, when the call's record is on disk (the response waits for it). */
   const finishToolCall = (p: Pending, toolError: ToolErrorType | undefined, code: string | undefined, msg?: AnyMessage): Promise<void> | undefined => {
     const seconds = (performance.now() - p.start) / 1000;
-    if (p.span) deps.spans!.end(p.span, { error: msg?.error, toolError, message: toolError ? firstText(msg?.result) : undefined, protocolVersion });
-    operation(p.method, true, seconds, p.trace, p.tool, undefined, code, toolError);
+    if (p.span) deps.spans!.end(p.span, { error: msg?.error, toolError, message: toolError ? firstText(msg?.result) : undefined, protocolVersion: p.protocolVersion });
+    operation(p.method, p.protocolVersion, true, seconds, p.trace, p.tool, undefined, code, toolError);
     if (toolError === 'unknown_tool' || toolError === 'invalid_params') recorder.hallucination(p.tool!, toolError);
     if (toolError === 'unknown_tool') recorder.unknownRequest(clientName, 'tool');
     if (p.tokens) recorder.tokens(p.tool!, p.tokens.input, p.tokens.output, p.tokens.costUsd);
@@ -253,7 +280,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       return finishToolCall(p, toolError, code, msg);
     }
     if (code === METHOD_NOT_FOUND) recorder.unknownRequest(clientName, 'method');
-    if (p.rawMethod === 'initialize') onInitialized(msg);
+    if (p.rawMethod === INITIALIZE_METHOD || p.rawMethod === DISCOVER_METHOD) onHandshake(msg, p);
     if (p.rawMethod === 'tools/list') {
       const tools = msg.result?.tools;
       learnNames(tools, (n) => names.addTools(n));
@@ -262,8 +289,10 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     }
     if (p.rawMethod === 'prompts/list') learnNames(msg.result?.prompts, (n) => names.addPrompts(n));
     const seconds = (performance.now() - p.start) / 1000;
-    if (p.span) deps.spans!.end(p.span, { error: msg.error, protocolVersion });
-    operation(p.method, true, seconds, p.trace, undefined, p.prompt, code, undefined);
+    // initialize's own version is the one it negotiated.
+    const version = p.rawMethod === INITIALIZE_METHOD ? protocolVersion : p.protocolVersion;
+    if (p.span) deps.spans!.end(p.span, { error: msg.error, protocolVersion: version });
+    operation(p.method, version, true, seconds, p.trace, undefined, p.prompt, code, undefined);
     const level = code ? 'warning' : 'info';
     if (logger.enabled(level)) logger.request(level, p.rawMethod, {
       trace_id: p.trace.traceId, span_id: p.trace.spanId, parent_span_id: p.trace.parentSpanId,
@@ -274,19 +303,26 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     });
   };
 
-  const onInitialized = (msg: AnyMessage) => {
+  /**
+   * initialize (2025 era) or server/discover (2026-07-28): the request that starts a conversation.
+   * Only an initialize over stdio or a session-keeping HTTP transport opens a session: stateless
+   * HTTP and the 2026-07-28 revision have none.
+   */
+  const onHandshake = (msg: AnyMessage, p: Pending) => {
     const ok = msg.result !== undefined;
-    const negotiated = msg.result?.protocolVersion;
-    if (ok && typeof negotiated === 'string') protocolVersion = negotiated.slice(0, 32);
+    const initialize = p.rawMethod === INITIALIZE_METHOD;
+    if (initialize && ok) protocolVersion = protocolVersionLabel(msg.result?.protocolVersion);
+    const version = initialize ? protocolVersion : p.protocolVersion;
     clientName = deps.clients.label(clientRaw);
-    recorder.handshake(kind, ok, clientName, protocolVersion);
-    if (ok && openedAt === 0) {
+    recorder.handshake(kind, ok, clientName, version);
+    const sessionful = initialize && (kind === 'stdio' || transport.sessionId !== undefined);
+    if (ok && sessionful && openedAt === 0) {
       openedAt = performance.now();
       recorder.sessionOpened(kind);
       deps.sessions.add(session);
     }
-    logger.log(ok ? 'info' : 'warning', ok ? 'session initialized' : 'initialize failed', {
-      session_id: transport.sessionId, transport: kind, client: clientRaw, protocol_version: protocolVersion,
+    logger.log(ok ? 'info' : 'warning', `${p.rawMethod} ${ok ? 'answered' : 'failed'}`, {
+      session_id: transport.sessionId, transport: kind, client: clientRaw, protocol_version: version,
       error: msg.error?.message,
     });
   };
@@ -294,7 +330,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
   const onClose = () => {
     // Requests the session never answered: their spans end here, failed, instead of leaking.
     for (const p of pending.values()) {
-      if (p.span) deps.spans!.end(p.span, { toolError: 'internal_error', message: 'session closed before the response', protocolVersion });
+      if (p.span) deps.spans!.end(p.span, { toolError: 'internal_error', message: 'session closed before the response', protocolVersion: p.protocolVersion });
     }
     pending.clear();
     unfile();
