@@ -93,6 +93,9 @@ const THANOS_VERSION = "0.42.5";
 // Thanos v0.42.5 declares `go 1.26.10`, newer than the machine's Go; go1.27.3 is the approved toolchain.
 const THANOS_TOOLCHAIN = "go1.27.3";
 const RELEASE_TAGS = ["netgo", "slicelabels"];
+// A third-party MCP server exporting the OpenTelemetry MCP metrics (otel-go semconv mcpconv, Go
+// Prometheus exporter), Apache-2.0; v1.6.3 declares go 1.26.5 and has no replace directives.
+const MCP_GRAFANA_VERSION = "1.6.3";
 const PEER_PLANS: readonly PeerPlan[] = [
   {
     kind: "unavailable",
@@ -173,6 +176,15 @@ const PEER_PLANS: readonly PeerPlan[] = [
     name: "mcp-proxy",
     packages: [{ name: "mcp-proxy", version: "0.13.0" }],
     executable: "mcp-proxy",
+  },
+  {
+    kind: "go-install",
+    name: "mcp-grafana",
+    version: MCP_GRAFANA_VERSION,
+    module: "github.com/grafana/mcp-grafana",
+    moduleVersion: `v${MCP_GRAFANA_VERSION}`,
+    pkg: "cmd/mcp-grafana",
+    ldflags: ["-s", "-w"],
   },
   {
     kind: "go-build-module",

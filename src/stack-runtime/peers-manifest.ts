@@ -8,6 +8,8 @@ export const PEER_NAMES = [
   "grafana", "prometheus", "promtool", "dashboard-linter", "mimirtool", "jaeger", "victoria-logs", "cortex", "thanos",
   // Third-party MCP servers the wrap and proxy commands are tested against (issue #23).
   "go-sdk-everything", "mcp-server-time", "mcp-proxy",
+  // A third-party server exporting the OpenTelemetry MCP metrics, for the otel profile (issue #18).
+  "mcp-grafana",
 ] as const;
 export type PeerName = (typeof PEER_NAMES)[number];
 
