@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NORMALISED } from "../../src/catalog/index.js";
+import { panelsOf, targetsOf } from "../../src/cli/dashboards/walk.js";
 import { parsePromQL, substituteGrafanaVariables } from "../../src/cli/promql/index.js";
 import { findFiles, repoRoot } from "./support/files.js";
 import { peerBin } from "./support/peers.js";
@@ -18,9 +19,6 @@ import { freePort, type RunningPeer, startPeer, stopPeer, waitForHttp } from "./
 
 const JOB = "mcp-grafana";
 const TRAFFIC_MS = 20_000;
-
-interface Panel { title?: string; targets?: { expr?: string }[]; panels?: Panel[] }
-const panelsOf = (list: Panel[] = []): Panel[] => list.flatMap((p) => [p, ...panelsOf(p.panels)]);
 
 /** The grafana/mcp-grafana endpoints its search and datasource tools call, answered empty. */
 function grafanaStub(): HttpServer {
@@ -123,12 +121,13 @@ describe("third-party servers through the otel profile's rules and dashboards", 
       const fed = await Promise.all(inputs.map(async (m) => (await query(prom, `count(${m})`)).length > 0));
       if (fed.every(Boolean)) alertsFed++;
     }
-    const panels = findFiles(join(repoRoot, "dashboards", "otel"), (p) => p.endsWith(".json"))
-      .flatMap((f) => panelsOf((JSON.parse(readFileSync(f, "utf8")) as { panels?: Panel[] }).panels))
-      .filter((p) => p.targets?.some((t) => t.expr));
+    const dashboards = findFiles(join(repoRoot, "dashboards", "otel"), (p) => p.endsWith(".json"))
+      .map((f) => JSON.parse(readFileSync(f, "utf8")) as Parameters<typeof panelsOf>[0]);
+    const panels = dashboards.flatMap((d) => panelsOf(d).map((panel) => targetsOf({ panels: [panel] }).map((t) => t.target.expr!)))
+      .filter((exprs) => exprs.length > 0);
     let panelsFed = 0;
-    for (const p of panels) {
-      const results = await Promise.all(p.targets!.filter((t) => t.expr).map((t) => query(prom, substituteGrafanaVariables(t.expr!))));
+    for (const exprs of panels) {
+      const results = await Promise.all(exprs.map((e) => query(prom, substituteGrafanaVariables(e))));
       if (results.some((r) => r.length > 0)) panelsFed++;
     }
     console.log([
