@@ -1,12 +1,14 @@
 // Streamable HTTP front door: one port serving /mcp (stateful sessions keyed by Mcp-Session-Id),
 // the instrumentation's /metrics, /health and /ready, and the loopback-only fault admin API,
 // behind DNS-rebinding checks. Without `mcp` it is the stdio mode's metrics/admin port.
+// On SDK 2.x, /mcp is the SDK's own handler: both protocol eras, no sessions.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { NodeMcpRequestHandler } from '@modelcontextprotocol/node';
 import type { Instrumentation } from '@mcp-observability/instrument';
 import { faultsResource } from './admin-faults.js';
 import { handleAdmin } from './admin-resource.js';
@@ -25,6 +27,8 @@ export interface HttpAppOptions {
   instrumentation: Instrumentation;
   /** Serve MCP on /mcp (HTTP mode); absent on the stdio mode's metrics port. */
   newMcpServer?: () => McpServer;
+  /** SDK 2.x: serves /mcp instead (createMcpHandler behind toNodeHandler); the body arrives parsed. */
+  mcpV2?: NodeMcpRequestHandler;
   /** When set, /mcp requires a valid JWT bearer token (RFC 6750 answers otherwise). */
   jwt?: JwtPolicy;
 }
@@ -42,7 +46,7 @@ const messagesOf = (body: unknown): unknown[] => (Array.isArray(body) ? body : [
 const isInitializeAttempt = (body: unknown): boolean =>
   messagesOf(body).some((m) => typeof m === 'object' && m !== null && (m as { method?: unknown }).method === 'initialize');
 
-export function createHttpApp({ faults, tools, instrumentation, newMcpServer, jwt }: HttpAppOptions): HttpApp {
+export function createHttpApp({ faults, tools, instrumentation, newMcpServer, mcpV2, jwt }: HttpAppOptions): HttpApp {
   const faultsAdmin = faultsResource(faults);
   const toolsAdmin = toolsResource(tools);
   const { logger } = instrumentation;
@@ -83,6 +87,7 @@ export function createHttpApp({ faults, tools, instrumentation, newMcpServer, jw
         return sendJsonRpcError(res, 400, -32700, `Parse error: ${(err as Error).message}`);
       }
     }
+    if (mcpV2) return mcpV2(req, res, req.body);
     if (typeof sessionId === 'string') {
       const transport = sessions.get(sessionId);
       if (!transport) return sendJsonRpcError(res, 404, -32001, 'Session not found');
@@ -100,7 +105,7 @@ export function createHttpApp({ faults, tools, instrumentation, newMcpServer, jw
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    const onMcp = path === '/mcp' && newMcpServer !== undefined;
+    const onMcp = path === '/mcp' && (newMcpServer !== undefined || mcpV2 !== undefined);
     // On /mcp the middleware reports every answer given before the transport (bad Host included).
     if (onMcp) instrumentation.httpMiddleware(req, res);
     const violation = rebindingViolation(req);
@@ -112,7 +117,7 @@ export function createHttpApp({ faults, tools, instrumentation, newMcpServer, jw
     if (METRICS_PATHS.has(path)) return instrumentation.metricsHandler(req, res);
     if (path === '/admin/faults') return handleAdmin(req, res, faultsAdmin, logger);
     if (path === '/admin/tools') return handleAdmin(req, res, toolsAdmin, logger);
-    sendJson(res, 404, { error: `no route for ${path}; paths: ${newMcpServer ? '/mcp, ' : ''}/metrics, /health, /ready, /admin/faults, /admin/tools` });
+    sendJson(res, 404, { error: `no route for ${path}; paths: ${newMcpServer || mcpV2 ? '/mcp, ' : ''}/metrics, /health, /ready, /admin/faults, /admin/tools` });
   }
 
   const server = createServer((req, res) => {

@@ -5,8 +5,17 @@ import { parseArgs } from 'node:util';
 import { algorithmOf, publicKeyFromPem, type JwtPolicy } from './auth/jwt.js';
 import { isLoopbackHostname } from './http-guards.js';
 
+/** The MCP TypeScript SDK major the server is built on. */
+export type SdkMajor = 1 | 2;
+
 export interface ServerOptions {
   transport: 'stdio' | 'http';
+  /**
+   * 1: @modelcontextprotocol/sdk, 2025-era protocol, HTTP sessions (Mcp-Session-Id).
+   * 2: @modelcontextprotocol/server, both eras on the same endpoint: 2026-07-28 clients and
+   * 2025-era clients (stateless over HTTP: no sessions; stdio keeps its one connection).
+   */
+  sdk: SdkMajor;
   port: number;
   host: string;
   metricsPort: number | undefined;
@@ -30,6 +39,9 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 65_536;
 export const SERVER_USAGE = `Usage: npm run sample-server -- [options]
 
   --transport stdio|http   MCP transport (default http)
+  --sdk 1|2                MCP TypeScript SDK major (default 1): 1 = @modelcontextprotocol/sdk, 2025-era
+                           protocol with HTTP sessions; 2 = @modelcontextprotocol/server, serving
+                           2026-07-28 clients and 2025-era clients on the same endpoint (HTTP stateless)
   --port N                 HTTP port for /mcp, /metrics, /health, /ready, /admin/faults (default 3100)
   --host H                 bind address: 127.0.0.1, localhost or ::1 (default 127.0.0.1)
   --metrics-port N         stdio mode: serve /metrics, /health, /ready and /admin/faults on this port
@@ -77,6 +89,7 @@ export function parseServerOptions(argv: readonly string[], env: NodeJS.ProcessE
       args: [...argv],
       options: {
         transport: { type: 'string', default: 'http' },
+        sdk: { type: 'string', default: '1' },
         port: { type: 'string', default: '3100' },
         host: { type: 'string', default: '127.0.0.1' },
         'metrics-port': { type: 'string' },
@@ -103,6 +116,7 @@ export function parseServerOptions(argv: readonly string[], env: NodeJS.ProcessE
   if (values.transport !== 'stdio' && values.transport !== 'http') {
     throw new UsageError(`--transport: expected stdio or http, got "${values.transport}"`);
   }
+  if (values.sdk !== '1' && values.sdk !== '2') throw new UsageError(`--sdk: expected 1 or 2, got "${values.sdk}"`);
   if (values.profile !== 'prom-client' && values.profile !== 'otel') {
     throw new UsageError(`--profile: expected prom-client or otel, got "${values.profile}"`);
   }
@@ -118,6 +132,7 @@ export function parseServerOptions(argv: readonly string[], env: NodeJS.ProcessE
   }
   return {
     transport: values.transport,
+    sdk: values.sdk === '2' ? 2 : 1,
     port: port('--port', values.port)!,
     host: values.host,
     metricsPort: port('--metrics-port', values['metrics-port']),

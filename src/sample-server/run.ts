@@ -3,11 +3,14 @@
 // closed (their durations recorded), logs and audit flushed.
 import { once } from 'node:events';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler } from '@modelcontextprotocol/server';
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { createInstrumentation, type Instrumentation } from '@mcp-observability/instrument';
 import { FaultState } from './faults/fault-state.js';
 import { parseFaultJson } from './faults/fault-spec.js';
 import { createHttpApp, type HttpApp } from './http-app.js';
-import { buildMcpServer } from './mcp-server.js';
+import { buildMcpServer, buildMcpServerV2 } from './mcp-server.js';
 import { ToolDefinitions } from './tool-definitions.js';
 import type { ServerOptions } from './options.js';
 import { SAMPLE_TOOL_NAMES, SAMPLE_TOOLS, type ToolContext } from './tools/index.js';
@@ -42,14 +45,22 @@ export async function runSampleServer(options: ServerOptions): Promise<void> {
   });
   const { logger } = instrumentation;
 
+  // SDK 2.x's serving entries build and connect a server per request (HTTP) or connection (stdio) themselves.
+  const newMcpServerV2 = (kind: 'http' | 'stdio') => () => instrumentation.instrumentServer(buildMcpServerV2(faults, tools, context), { kind });
   let app: HttpApp | undefined;
   let port = options.port;
-  if (options.transport === 'http') {
+  if (options.transport === 'http' && options.sdk === 2) {
+    const mcpV2 = toNodeHandler(createMcpHandler(newMcpServerV2('http')));
+    app = createHttpApp({ faults, tools, instrumentation, mcpV2, jwt: options.jwt });
+  } else if (options.transport === 'http') {
     app = createHttpApp({ faults, tools, instrumentation, newMcpServer, jwt: options.jwt });
   } else {
-    const server = newMcpServer();
-    const transport = instrumentation.instrumentTransport(new StdioServerTransport(), { kind: 'stdio', server });
-    await server.connect(transport);
+    if (options.sdk === 2) {
+      serveStdio(newMcpServerV2('stdio'));
+    } else {
+      const server = newMcpServer();
+      await server.connect(instrumentation.instrumentTransport(new StdioServerTransport(), { kind: 'stdio', server }));
+    }
     process.stdin.once('end', () => void shutdown('stdin closed'));
     if (options.metricsPort !== undefined) {
       app = createHttpApp({ faults, tools, instrumentation });
@@ -62,7 +73,7 @@ export async function runSampleServer(options: ServerOptions): Promise<void> {
     const address = app.server.address();
     port = typeof address === 'object' && address ? address.port : port;
   }
-  logger.info('sample server started', { transport: options.transport, host: options.host, port: app ? port : undefined,
+  logger.info('sample server started', { transport: options.transport, sdk: options.sdk, host: options.host, port: app ? port : undefined,
     profile: options.profile, pid: process.pid, faults: faults.snapshot(),
     auth: options.jwt ? `jwt (iss ${options.jwt.issuer}, aud ${options.jwt.audience}, scope ${options.jwt.scope})` : 'none' });
   // The start line must reach the log before anything else happens (scripts and tests wait for it).

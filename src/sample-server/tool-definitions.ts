@@ -2,7 +2,10 @@
 // API may override and extra tools it may add (to drill tool poisoning and rug pulls). Every open
 // McpServer is updated in place, so clients get notifications/tools/list_changed and the
 // instrumentation sees the change at once; new sessions are built with the definitions in force.
+// SDK 2.x servers live for one request (HTTP) or one connection (stdio): each is built with the
+// definitions in force, so a change reaches the next one.
 import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer as McpServerV2, RegisteredTool as RegisteredToolV2 } from '@modelcontextprotocol/server';
 import { text, type SampleTool } from './tools/tool.js';
 
 export interface ToolDefinitionSnapshot {
@@ -30,6 +33,14 @@ export class ToolDefinitions {
       this.servers.delete(server);
       onclose?.();
     };
+  }
+
+  /** Brings a freshly built SDK 2.x server's tools in line with the definitions in force. */
+  applyTo(server: McpServerV2, registered: Map<string, RegisteredToolV2>): void {
+    for (const [name, description] of this.descriptions) registered.get(name)?.update({ description });
+    for (const [name, description] of this.added) {
+      server.registerTool(name, { description }, () => text(`${name} was added through the admin API and does nothing.`));
+    }
   }
 
   /** Overrides a shipped tool's description, or adds (or re-describes) an extra tool. */

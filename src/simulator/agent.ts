@@ -1,16 +1,15 @@
-// One simulated agent session: initialize, list tools, then run multi-turn tasks until the
-// deadline. Each turn calls a tool from the skewed mix; some turns invent a tool name or send
-// broken arguments. Failed calls are retried (bounded, with exponential backoff) after the agent
-// "self-corrects"; a task fails when its retries run out. Task outcome and turns are reported
-// with the instrumentation library's MCP-level convention.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+// One simulated agent session: connect (initialize, or server/discover for a 2026-07-28 client),
+// list tools, then run multi-turn tasks until the deadline. Each turn calls a tool from the skewed
+// mix; some turns invent a tool name or send broken arguments. Failed calls are retried (bounded,
+// with exponential backoff) after the agent "self-corrects"; a task fails when its retries run
+// out. Task outcome and turns are reported with the instrumentation library's MCP-level convention.
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { SpanKind } from '@opentelemetry/api';
 import { TASK_ID_ATTRIBUTE, TASK_TURN_ATTRIBUTE } from '@mcp-observability/instrument';
 import type { AgentSpans, TraceScope } from './agent-spans.js';
 import { invalidArguments, validArguments } from './arguments.js';
 import { classifyResult, classifyThrown } from './call-result.js';
+import type { AgentClient } from './client.js';
 import { plausibleUnknownTool } from './hallucinations.js';
 import { between, type Random } from './random.js';
 import type { CallResultKind, SimulationStats, TaskOutcome } from './stats.js';
@@ -25,7 +24,8 @@ export const MAX_TURNS_PER_TASK = 5;
 
 export interface AgentPlan {
   id: number;
-  connect: () => Transport;
+  /** Opens this agent's client (its era is the plan's); named for the agent. */
+  connect: (name: string) => Promise<AgentClient>;
   /** Milliseconds between this agent's calls (the run's rate split across sessions). */
   intervalMs: number;
   deadline: () => number;
@@ -61,12 +61,10 @@ export async function runAgent(plan: AgentPlan): Promise<void> {
 
 async function runSession(plan: AgentPlan, sessionScope: TraceScope): Promise<void> {
   const { stats, random, spans } = plan;
-  const client = new Client({ name: `simulated-agent-${plan.id}`, version: '0.1.0' });
-  const transport = plan.connect();
-  await client.connect(transport);
+  const client = await plan.connect(`simulated-agent-${plan.id}`);
   stats.sessionsOpened++;
   try {
-    const { tools } = await client.listTools();
+    const tools = await client.listTools();
     const byName = new Map(tools.map((t) => [t.name, t]));
     const mix = skewedMix(tools.map((t) => t.name));
     const nextSlot = pacer(plan.intervalMs, plan.deadline);
@@ -75,7 +73,7 @@ async function runSession(plan: AgentPlan, sessionScope: TraceScope): Promise<vo
     const call = (name: string, args: Record<string, unknown>, flaw: Flaw, taskId: string, turn: number, parent: TraceScope) =>
       spans.within(`tools/call ${name}`, parent, {
         'mcp.method.name': 'tools/call', 'gen_ai.tool.name': name, 'gen_ai.operation.name': 'execute_tool',
-        ...(transport.sessionId ? { 'mcp.session.id': transport.sessionId } : {}),
+        ...(client.sessionId ? { 'mcp.session.id': client.sessionId } : {}),
       }, async (span): Promise<CallResultKind> => {
         const known = byName.has(name);
         if (flaw === 'hallucinated') stats.hallucinatedCalls++;
@@ -83,7 +81,7 @@ async function runSession(plan: AgentPlan, sessionScope: TraceScope): Promise<vo
         let kind: CallResultKind;
         try {
           const _meta = { ...taskMeta(taskId, turn), ...spans.meta(span.scope) };
-          kind = classifyResult(await client.callTool({ name, arguments: args, _meta }) as CallToolResult);
+          kind = classifyResult(await client.callTool({ name, arguments: args, _meta }));
         } catch (err) {
           kind = classifyThrown(err);
         }
@@ -141,7 +139,6 @@ async function runSession(plan: AgentPlan, sessionScope: TraceScope): Promise<vo
       });
     }
   } finally {
-    if ('terminateSession' in transport) await (transport as { terminateSession(): Promise<void> }).terminateSession().catch(() => {});
     await client.close();
   }
 }

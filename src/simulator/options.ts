@@ -2,12 +2,17 @@
 // never be pointed at someone else's server.
 import { parseArgs } from 'node:util';
 import type { TracingOptions } from '@mcp-observability/instrument';
+import { PROTOCOL_ERAS, type ProtocolEra } from './client.js';
+
+/** One protocol era for every agent, or a mix (agents alternate between the eras). */
+export type ProtocolChoice = ProtocolEra | 'mix';
 
 export interface SimulatorOptions {
   /** Streamable HTTP endpoint, or undefined when a stdio command is given. */
   url: URL | undefined;
   /** Server command for stdio (one process per session). */
   command: string[] | undefined;
+  protocol: ProtocolChoice;
   durationSeconds: number;
   /** Stop once this many tool calls were made (the duration still caps the run); undefined = no limit. */
   maxCalls: number | undefined;
@@ -24,6 +29,9 @@ export interface SimulatorOptions {
 export const SIMULATOR_USAGE = `Usage: npm run simulate -- [options] [-- <stdio server command...>]
 
   --url URL                  Streamable HTTP endpoint on a loopback host (default http://127.0.0.1:3100/mcp)
+  --protocol P               2025 (initialize, sessions), 2026-07-28 (server/discover, stateless; needs a
+                             server serving that revision, e.g. the sample server with --sdk 2) or mix
+                             (agents alternate between the two) (default 2025)
   --duration S               run time in seconds, 1-3600 (default 60)
   --calls N                  stop after N tool calls, 1-1000000 (default: no limit; --duration still caps the run)
   --sessions N               concurrent agent sessions, 1-64 (default 4)
@@ -82,6 +90,7 @@ export function parseSimulatorOptions(argv: readonly string[]): SimulatorOptions
       args: [...argv],
       options: {
         url: { type: 'string', default: 'http://127.0.0.1:3100/mcp' },
+        protocol: { type: 'string', default: '2025' },
         duration: { type: 'string', default: '60' },
         calls: { type: 'string' },
         sessions: { type: 'string', default: '4' },
@@ -103,9 +112,14 @@ export function parseSimulatorOptions(argv: readonly string[]): SimulatorOptions
   const { values, positionals } = parsed;
   if (values.help) return undefined;
   const command = positionals.length > 0 ? positionals : undefined;
+  const protocol = values.protocol as ProtocolChoice;
+  if (protocol !== 'mix' && !(PROTOCOL_ERAS as readonly string[]).includes(protocol)) {
+    throw new UsageError(`--protocol: expected ${PROTOCOL_ERAS.join(', ')} or mix, got "${values.protocol}"`);
+  }
   return {
     url: command ? undefined : parseLoopbackUrl(values.url),
     command,
+    protocol,
     durationSeconds: numberIn('--duration', values.duration, 1, 3600),
     maxCalls: values.calls === undefined ? undefined : numberIn('--calls', values.calls, 1, 1_000_000, true),
     sessions: numberIn('--sessions', values.sessions, 1, 64, true),

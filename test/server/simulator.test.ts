@@ -43,7 +43,7 @@ describe('a bounded simulator run against the server', () => {
     // busy the machine is. The duration is only a safety cap.
     const budget = 300;
     const stats = await simulate({
-      url: new URL(`${server.base}/mcp`), command: undefined, durationSeconds: 60, maxCalls: budget, sessions: 3, rate: 200,
+      url: new URL(`${server.base}/mcp`), command: undefined, protocol: '2025', durationSeconds: 60, maxCalls: budget, sessions: 3, rate: 200,
       hallucinationRate: 0.1, invalidArgsRate: 0.05, unknownToolBurst: burst, seed: 7,
     }, () => {});
     const summary = stats.summary(); // shown when an assertion fails

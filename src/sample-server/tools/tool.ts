@@ -2,6 +2,7 @@
 // McpServer, with the fault gate wrapped around its handler so injected faults hit every tool alike.
 import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { McpServer as McpServerV2, RegisteredTool as RegisteredToolV2 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 
 import type { CallRef, Instrumentation } from '@mcp-observability/instrument';
@@ -17,6 +18,8 @@ export interface SampleTool {
   /** The description as shipped (the admin API can override it to drill definition drift). */
   description: string;
   register(server: McpServer, gate: ToolGate, context: ToolContext): RegisteredTool;
+  /** The same tool on an SDK 2.x server. */
+  registerV2(server: McpServerV2, gate: ToolGate, context: ToolContext): RegisteredToolV2;
 }
 
 export function defineTool<Shape extends z.ZodRawShape>(def: {
@@ -37,6 +40,16 @@ export function defineTool<Shape extends z.ZodRawShape>(def: {
         async (args: unknown, extra: CallRef) => {
           await gate(def.name);
           return def.run(args as z.infer<z.ZodObject<Shape>>, context, extra);
+        });
+    },
+    registerV2(server, gate, context) {
+      // SDK 2.x builds a server per stateless request, so request ids repeat across open calls; with the
+      // tool named, tokens are still booked when the call cannot be told apart.
+      const named: ToolContext = { reportTokens: (usage, call) => context.reportTokens({ tool: def.name, ...usage }, call) };
+      return server.registerTool(def.name, { title: def.title, description: def.description, inputSchema: z.object(def.inputSchema) },
+        async (args, ctx) => {
+          await gate(def.name);
+          return def.run(args as z.infer<z.ZodObject<Shape>>, named, { sessionId: ctx.sessionId, requestId: ctx.mcpReq.id });
         });
     },
   };
