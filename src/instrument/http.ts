@@ -115,13 +115,19 @@ function writeWatchingForRejection(this: Watched, ...args: unknown[]): boolean {
  */
 function endWatchingForRejection(this: Watched, ...args: unknown[]): ServerResponse {
   // end() may be called again after an error answer; it is reported once.
-  if (this.statusCode >= 400 && !this[REPORTED]) {
+  if (this.statusCode >= 400 && !this[REPORTED] && !offersNoStream(this)) {
     keepErrorChunk(this, args[0]);
     this[REPORTED] = true;
     this.once('finish', reportRejection);
   }
   return this[ORIGINAL_END]!.apply(this, args);
 }
+
+/**
+ * 405 to a GET is how a server says it offers no SSE stream at the MCP endpoint (every stateless
+ * server answers each 2025-era client's GET so); clients expect it and carry on: not a rejection.
+ */
+const offersNoStream = (res: Watched): boolean => res.statusCode === 405 && res[REQUEST]?.method === 'GET';
 
 /** Runs on 'finish' of an error answer (`this` is the response). */
 function reportRejection(this: Watched): void {

@@ -48,6 +48,26 @@ describe('rejection middleware', () => {
     expect(reports.map((r) => [r.reason, r.code])).toEqual([['parse_error', -32700]]);
   });
 
+  it('does not count 405 to a GET (a server offering no SSE stream, as stateless servers answer every 2025-era client), but does to a POST', async () => {
+    const reports: Rejection[] = [];
+    const middleware = createRejectionMiddleware((r) => reports.push(r));
+    const server = createServer((req, res) => {
+      middleware(req, res);
+      res.writeHead(405, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed.' }, id: null }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+      expect((await fetch(url, { headers: { accept: 'text/event-stream' } })).status).toBe(405);
+      expect((await fetch(url, { method: 'POST', body: '{}' })).status).toBe(405);
+      for (let i = 0; i < 50 && reports.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(reports.map((r) => [r.reason, r.status])).toEqual([['bad_request', 405]]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('adds no listener to a successful answer', async () => {
     const middleware = createRejectionMiddleware(() => {});
     let finishListeners = -1;
