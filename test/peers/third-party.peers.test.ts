@@ -5,15 +5,13 @@
 // answered by a stub here (empty search results), so its tools run for real.
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NORMALISED } from "../../src/catalog/index.js";
-import { panelsOf, targetsOf } from "../../src/cli/dashboards/walk.js";
-import { parsePromQL, substituteGrafanaVariables } from "../../src/cli/promql/index.js";
-import { findFiles, repoRoot } from "./support/files.js";
+import { activeAlerts, coverage, COVERAGE_HEADER, coverageRow, query, startPrometheus } from "./support/coverage.js";
 import { peerBin } from "./support/peers.js";
 import { freePort, type RunningPeer, startPeer, stopPeer, waitForHttp } from "./support/process.js";
 
@@ -53,17 +51,8 @@ async function drive(url: string, era: "legacy" | "auto", until: number): Promis
   return version;
 }
 
-async function query(base: string, expr: string): Promise<unknown[]> {
-  const response = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const body = (await response.json()) as { status: string; data?: { resultType: string; result: unknown } };
-  if (body.status !== "success" || !body.data) return [];
-  return body.data.resultType === "scalar" ? [body.data.result] : (body.data.result as unknown[]);
-}
-
 describe("third-party servers through the otel profile's rules and dashboards", () => {
   const work = mkdtempSync(join(tmpdir(), "mcp-obs-third-party-"));
-  // The profile's rule files as generated (not the drill or Mimir copies).
-  const ruleFiles = findFiles(join(repoRoot, "alerts", "otel"), (p) => /^alerts\/otel\/[^/]+\.rules\.yaml$/.test(p));
   const stub = grafanaStub();
   let server: RunningPeer | undefined;
   let prometheus: RunningPeer | undefined;
@@ -76,20 +65,7 @@ describe("third-party servers through the otel profile's rules and dashboards", 
     server = startPeer(peerBin("mcp-grafana"), ["-t", "streamable-http", "-address", `127.0.0.1:${mcpPort}`, "--metrics"],
       { GRAFANA_URL: `http://127.0.0.1:${(stub.address() as AddressInfo).port}` });
     await waitForHttp(server, `http://127.0.0.1:${mcpPort}/metrics`, { timeoutMs: 30_000 });
-    const promPort = await freePort();
-    prom = `http://127.0.0.1:${promPort}`;
-    const config = join(work, "prometheus.yml");
-    writeFileSync(config, JSON.stringify({
-      global: { scrape_interval: "1s", evaluation_interval: "1s" },
-      rule_files: ruleFiles,
-      scrape_configs: [{ job_name: JOB, static_configs: [{ targets: [`127.0.0.1:${mcpPort}`] }] }],
-    }));
-    prometheus = startPeer(peerBin("prometheus"), [`--config.file=${config}`, `--storage.tsdb.path=${join(work, "data")}`,
-      `--web.listen-address=127.0.0.1:${promPort}`]);
-    await waitForHttp(prometheus, `${prom}/-/ready`, { timeoutMs: 30_000 });
-    // Traffic starts once Prometheus has the target: a series' first sample is not an increase.
-    await waitForHttp(prometheus, `${prom}/api/v1/query?query=up`, { timeoutMs: 30_000, intervalMs: 250,
-      ready: async (response) => ((await response.json()) as { data: { result: unknown[] } }).data.result.length > 0 });
+    ({ peer: prometheus, base: prom } = await startPrometheus(work, "otel", JOB, `127.0.0.1:${mcpPort}`));
     const url = `http://127.0.0.1:${mcpPort}/mcp`;
     const until = Date.now() + TRAFFIC_MS;
     eras = await Promise.all([drive(url, "legacy", until), drive(url, "auto", until)]);
@@ -108,33 +84,9 @@ describe("third-party servers through the otel profile's rules and dashboards", 
   });
 
   it("prints the per-server table; the signals a Go exporter has all reach their rules", async () => {
-    const groups = ((await (await fetch(`${prom}/api/v1/rules`)).json()) as {
-      data: { groups: { rules: { type: string; name: string; query: string }[] }[] };
-    }).data.groups.flatMap((g) => g.rules);
-    const recording = groups.filter((r) => r.type === "recording");
-    const alerting = groups.filter((r) => r.type === "alerting");
-    const withData = new Set<string>();
-    for (const r of recording) if ((await query(prom, `count(${r.name})`)).length) withData.add(r.name);
-    let alertsFed = 0;
-    for (const a of alerting) {
-      const inputs = parsePromQL(a.query).metrics;
-      const fed = await Promise.all(inputs.map(async (m) => (await query(prom, `count(${m})`)).length > 0));
-      if (fed.every(Boolean)) alertsFed++;
-    }
-    const dashboards = findFiles(join(repoRoot, "dashboards", "otel"), (p) => p.endsWith(".json"))
-      .map((f) => JSON.parse(readFileSync(f, "utf8")) as Parameters<typeof panelsOf>[0]);
-    const panels = dashboards.flatMap((d) => panelsOf(d).map((panel) => targetsOf({ panels: [panel] }).map((t) => t.target.expr!)))
-      .filter((exprs) => exprs.length > 0);
-    let panelsFed = 0;
-    for (const exprs of panels) {
-      const results = await Promise.all(exprs.map((e) => query(prom, substituteGrafanaVariables(e))));
-      if (results.some((r) => r.length > 0)) panelsFed++;
-    }
-    console.log([
-      "| server as exported | recording rules with data | alerts with all inputs | panels with data |",
-      "|---|---|---|---|",
-      `| mcp-grafana 1.6.3, Go, otel-go Prometheus exporter | ${withData.size} / ${recording.length} | ${alertsFed} / ${alerting.length} | ${panelsFed} / ${panels.length} |`,
-    ].join("\n"));
+    const measured = await coverage(prom, "otel");
+    const { recording, withData } = measured;
+    console.log(`${COVERAGE_HEADER}\n${coverageRow("mcp-grafana 1.6.3, Go, otel-go Prometheus exporter", measured)}`);
     // What a Go process exports: operations, sessions, target_info, process CPU and memory.
     const fedByGo = [NORMALISED.operations, NORMALISED.sessions].flatMap((f) => ["bucket", "count", "sum"].map((p) => `${f.name}_${p}`))
       .concat([NORMALISED.presence.name, NORMALISED.cpuSeconds.name, NORMALISED.residentMemory.name]);
@@ -152,8 +104,7 @@ describe("third-party servers through the otel profile's rules and dashboards", 
   }, 120_000);
 
   it("leaves no alert pending on a healthy run", async () => {
-    const alerts = ((await (await fetch(`${prom}/api/v1/alerts`)).json()) as { data: { alerts: { labels: Record<string, string>; state: string }[] } }).data.alerts;
-    expect(alerts.map((a) => `${a.labels.alertname} ${a.state}`)).toEqual([]);
+    expect(await activeAlerts(prom)).toEqual([]);
   });
 
   it("misclassifies nothing: an unknown tool is a caller error under _OTHER, never a tool of its own or a server or validation error", async () => {
