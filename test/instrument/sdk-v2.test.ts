@@ -2,11 +2,12 @@
 // both protocol eras: a 2025-era client (initialize, stateless legacy fallback) and a 2026-07-28
 // client (server/discover, per-request _meta). The handler builds one server per request and
 // connects it itself, so the instrumentation hooks the factory's servers (instrumentServer).
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { PassThrough } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { toNodeHandler } from '@modelcontextprotocol/node';
+import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -81,4 +82,47 @@ describe.each<ProfileName>(['prom-client', 'otel'])('SDK v2 over createMcpHandle
       expect(value(metrics, 'mcp_server_session_duration_seconds_count')).toBe(0);
     });
   }
+});
+
+describe('SDK v2 with a session-keeping Streamable HTTP transport, 2025-era clients', () => {
+  let instr: Instrumentation;
+  let http: HttpServer;
+  let metrics = '';
+  beforeAll(async () => {
+    instr = createInstrumentation({ profile: 'prom-client', log: { stream: new PassThrough() } });
+    const sessions = new Map<string, NodeStreamableHTTPServerTransport>();
+    http = createServer((req, res) => void (async () => {
+      const id = req.headers['mcp-session-id'];
+      let transport = typeof id === 'string' ? sessions.get(id) : undefined;
+      if (!transport) {
+        const fresh = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(),
+          onsessioninitialized: (sid) => void sessions.set(sid, fresh) });
+        await instr.instrumentServer(buildServer(), { kind: 'http' }).connect(fresh);
+        transport = fresh;
+      }
+      await transport.handleRequest(req, res);
+    })());
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
+    for (const name of ['first', 'second']) {
+      const client = new Client({ name, version: '1.0.0' });
+      const transport = new StreamableHTTPClientTransport(new URL(url));
+      await client.connect(transport);
+      await client.callTool({ name: 'add', arguments: { a: 1, b: 2 } });
+      await transport.terminateSession();
+      await client.close();
+    }
+    metrics = await instr.registry.metrics();
+  });
+  afterAll(async () => {
+    await instr.close();
+    await new Promise((r) => http.close(r));
+  });
+
+  it('opens and closes a session per client, as SDK 1.x sessions do', () => {
+    expect(value(metrics, 'mcp_handshakes_total', { outcome: 'success', protocol_version: '2025-11-25' })).toBe(2);
+    expect(value(metrics, 'mcp_session_duration_seconds_count', { transport: 'http' })).toBe(2);
+    expect(value(metrics, 'mcp_active_connections')).toBe(0);
+    expect(value(metrics, 'mcp_tool_invocations_total', { tool: 'add', status: 'ok' })).toBe(2);
+  });
 });
