@@ -138,6 +138,9 @@ export interface ConnectableServer {
   connect(transport: never): Promise<void>;
 }
 
+/** Runs both releases (a server's names and its tool definitions) as one transport-close callback. */
+const releaseBoth = (a: () => void, b: () => void) => () => { a(); b(); };
+
 /** McpServer instances (either SDK major) keep their registry in these fields; a low-level Server has none. */
 function isMcpServer(server: ConnectableServer): server is ConnectableServer & McpServer {
   return typeof (server as { _registeredTools?: unknown })._registeredTools === 'object';
@@ -288,8 +291,8 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
       return server;
     },
     instrumentTransport(transport, { kind, server }) {
-      const release = server ? names.addServer(server) : undefined;
-      if (server) definitions.addServer(server);
+      // The server's names and definitions stop counting when its transport closes (a session ends; SDK 2.x: a request is answered).
+      const release = server ? releaseBoth(names.addServer(server), definitions.addServer(server)) : undefined;
       transports++;
       return wrapTransport(transport, kind, {
         recorder, names, clients, logger, audit, sessions, tasks, openCalls, calls, spans, closed: release,

@@ -117,9 +117,14 @@ export class ToolDefinitionTracker {
 
   constructor(private readonly recorder: Recorder, private readonly logger: Logger) {}
 
-  /** Tracks a server's registry and rescans whenever the SDK announces a tool-list change. */
-  addServer(server: McpServer): void {
-    if (this.tracked.has(server)) return;
+  /**
+   * Tracks a server's registry and rescans whenever the SDK announces a tool-list change. Returns
+   * the release to call when the server's transport closes: SDK 2.x builds a server per request
+   * and connects it itself, past the connect() this wraps, so only the close says it is gone.
+   */
+  addServer(server: McpServer): () => void {
+    const release = () => { this.tracked.delete(server); };
+    if (this.tracked.has(server)) return release;
     const shape = server as unknown as ServerShape;
     if (typeof shape._registeredTools !== 'object' || typeof shape.sendToolListChanged !== 'function') {
       throw new Error('instrumentation: this McpServer does not expose its tool registry (SDK 1.x expected)');
@@ -138,6 +143,7 @@ export class ToolDefinitionTracker {
       this.scan();
     };
     this.scan();
+    return release;
   }
 
   /** Takes a complete tools/list result as what the source (a tap's session) serves now, and rescans. */
