@@ -2,7 +2,7 @@
 // publisher's --ruler target against it for real (create, nothing to change, --prune within our
 // namespace, tenants apart), a Prometheus remote-writing the reference server into it, the Cortex
 // ruler evaluating our rules on those samples and the latency drill's alert reaching Alertmanager.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import * as yaml from "js-yaml";
@@ -172,4 +172,10 @@ describe("Cortex: publish --ruler, remote write, the ruler's alerts", () => {
     expect(await pollUntil(inAlertmanager, { timeoutMs: 240_000, intervalMs: 1_000 }), "McpToolLatencyHigh in Alertmanager").toBe(true);
     console.log(`latency drill through the Cortex ruler: McpToolLatencyHigh{tool="search_docs"} in Alertmanager ${((Date.now() - injected) / 1000).toFixed(1)} s after the fault`);
   }, 420_000);
+
+  it("keeps its working files under its own directory, none in the directory it was started from", () => {
+    // Cortex's querier defaults its active-query tracker to ./active-query-tracker; a run once left it in the repository.
+    expect(existsSync(join(workDir, "cortex", "active-query-tracker"))).toBe(true);
+    expect(existsSync(join(process.cwd(), "active-query-tracker"))).toBe(false);
+  });
 });
