@@ -8,7 +8,7 @@ export * from './types.js';
 export { LATENCY_BUCKETS, MESSAGE_SIZE_BUCKETS, RESPONSE_SIZE_BUCKETS, SESSION_BUCKETS, TURN_BUCKETS } from './buckets.js';
 export { CALLER_ERROR_TYPES, SERVER_ERROR_TYPES } from './prom-client.js';
 export { OTEL_CALLER_ERROR_CODES, OTEL_HANDSHAKE_METHODS, OTEL_OPERATION_FAMILY, OTEL_SESSION_FAMILY } from './otel.js';
-export { NORMALISED, NORMALISED_PREFIX, OTEL_SCOPE_LABELS, UNKNOWN_TOOL_CODES, UNKNOWN_TOOL_ERROR_TYPE, UNKNOWN_TOOL_NAMES } from './otel-normalised.js';
+export { exportedNames, NORMALISED, NORMALISED_PREFIX, OTEL_SCOPE_LABELS, UNKNOWN_TOOL_CODES, UNKNOWN_TOOL_ERROR_TYPE, UNKNOWN_TOOL_NAMES } from './otel-normalised.js';
 
 /** MCP protocol revisions, newest first: the bounded values of the protocol-version labels (others are OVERFLOW_VALUE). */
 export const PROTOCOL_VERSIONS = ['2026-07-28', '2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05', '2024-10-07'] as const;

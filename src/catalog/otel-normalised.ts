@@ -79,3 +79,8 @@ export const NORMALISED = {
     exported: 'v8js_gc_duration(_seconds)?', combine: 'sum', drop: OTEL_SCOPE_LABELS,
   },
 } as const satisfies Record<string, NormalisedFamily>;
+
+/** A regex of every name servers export a normalised family under (one histogram part of it). */
+export function exportedNames(f: NormalisedFamily, part?: 'count' | 'sum' | 'bucket'): string {
+  return part ? `(${f.exported})_${part}` : f.exported;
+}

@@ -74,6 +74,19 @@ describe('dashboard queries evaluated by promtool', () => {
       [{ expr: query('dashboards/prom-client/performance.json', 'Slow tool calls: P99 with trace exemplars', 1), samples: [] }]);
   }, 30_000);
 
+  it('the exemplar target reads the series servers export, in both profiles (recorded series carry no exemplars)', () => {
+    // Names as the exporters write them: prom-client; the OTel JS exporter (no unit suffix); the Go exporter and the Collector.
+    const exported: Record<ProfileName, string[]> = {
+      'prom-client': ['mcp_tool_duration_seconds_bucket'],
+      otel: ['mcp_server_operation_duration_bucket', 'mcp_server_operation_duration_seconds_bucket'],
+    };
+    for (const profile of PROFILE_NAMES) {
+      const expr = query(`dashboards/${profile}/performance.json`, 'Slow tool calls: P99 with trace exemplars', 1);
+      const name = /__name__=~"([^"]+)"/.exec(expr)?.[1] ?? /^([a-zA-Z_:][\w:]*)\{/.exec(expr)?.[1];
+      for (const series of exported[profile]) expect(new RegExp(`^(?:${name})$`).test(series), `${profile}: ${expr}`).toBe(true);
+    }
+  });
+
   it('the 80/20 stat gives the busiest fifth of tools\' share of calls', async () => {
     const calls = (tool: string) => `mcp_tool_invocations_total${prom(tool, ', status="ok"')}`;
     await evaluate(

@@ -66,7 +66,7 @@ function latency({ q, recorded: r, config }: DashboardContext): RowSpec {
         unit: units.Seconds,
         queries: [
           { expr: r.latency(0.99), legend: legend(r.toolLabel, 'job', ...config.aggregationLabels) },
-          { expr: exemplarsOf(q.select('toolDuration', { part: 'bucket', where: TOOL_FILTER })), legend: 'exemplars', exemplar: true },
+          { expr: exemplarsOf(q.selectExported('toolDuration', { part: 'bucket', where: TOOL_FILTER })), legend: 'exemplars', exemplar: true },
         ],
       }, upperLimit(config.defaultToolLatency.thresholdSeconds)).span(24),
     ],

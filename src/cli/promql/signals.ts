@@ -1,6 +1,6 @@
 // Reads catalogue signals as PromQL for one profile: the only place that knows how a profile
 // spells a signal, so rules and dashboards never name a metric or label themselves.
-import { signalSeries, type MatchOp, type Matcher, type Profile, type Role, type SignalId, type SignalSpelling } from '@mcp-observability/catalog';
+import { exportedNames, signalSeries, type MatchOp, type Matcher, type Profile, type Role, type SignalId, type SignalSpelling } from '@mcp-observability/catalog';
 import { aggregate, grouping, histogramQuantile, rate, ratio, selector, sumBy, type Aggregation, type MatcherLike } from './expr.js';
 
 export type Subset = 'failed' | 'callerFailed' | 'serverFailed';
@@ -70,6 +70,22 @@ export class SignalQueries {
 
   select(id: SignalId, opts: SelectOptions = {}): string {
     const s = this.spelling(id);
+    return selector(signalSeries(s, opts.part ?? s.part), this.matchers(id, opts));
+  }
+
+  /**
+   * select() on the series servers export. A normalised family (otel:…) is a recording rule's
+   * copy, and recording rules drop exemplars: a query for exemplars names the exported spellings.
+   */
+  selectExported(id: SignalId, opts: SelectOptions = {}): string {
+    const s = this.spelling(id);
+    const family = this.profile.normalised?.find((f) => f.name === s.family);
+    if (!family) return this.select(id, opts);
+    return selector('', [{ label: '__name__', op: '=~', value: exportedNames(family, opts.part ?? s.part) }, ...this.matchers(id, opts)]);
+  }
+
+  private matchers(id: SignalId, opts: SelectOptions): MatcherLike[] {
+    const s = this.spelling(id);
     const matchers: MatcherLike[] = [...this.scope, ...(s.matchers ?? [])];
     if (opts.subset) {
       const subset = s[opts.subset];
@@ -83,7 +99,7 @@ export class SignalQueries {
       matchers.push(m);
     }
     matchers.push(...(opts.extra ?? []));
-    return selector(signalSeries(s, opts.part ?? s.part), matchers);
+    return matchers;
   }
 
   /** `sum by (keep, roles) (rate(signal[window]))`. */

@@ -8,7 +8,7 @@
 //   error.type="unknown_tool", whether the server wrote -32602, _OTHER, "unknown" or the raw
 //   (unbounded) name. Metrics carry no registry of tool names: a tool is taken to exist once the
 //   process has answered a call to it with a result (a success or a tool_error series).
-import { NORMALISED, UNKNOWN_TOOL_CODES, UNKNOWN_TOOL_ERROR_TYPE, UNKNOWN_TOOL_NAMES, type Matcher, type NormalisedFamily } from '@mcp-observability/catalog';
+import { exportedNames, NORMALISED, UNKNOWN_TOOL_CODES, UNKNOWN_TOOL_ERROR_TYPE, UNKNOWN_TOOL_NAMES, type Matcher, type NormalisedFamily } from '@mcp-observability/catalog';
 import { selector, type MatcherLike } from '../promql/index.js';
 import type { RuleContext } from './context.js';
 import { counter, gauge, render, scopeLabels } from './tests/fixtures.js';
@@ -23,7 +23,7 @@ const m = (label: string, op: Matcher['op'], value: string): Matcher => ({ label
 
 /** The exported series of a family in any spelling (one histogram part of it). */
 function exported(f: NormalisedFamily, part: Part | undefined, scope: readonly MatcherLike[], extra: readonly MatcherLike[] = []): string {
-  return selector('', [m('__name__', '=~', part ? `(${f.exported})_${part}` : f.exported), ...scope, ...extra]);
+  return selector('', [m('__name__', '=~', exportedNames(f, part)), ...scope, ...extra]);
 }
 
 const dropped = (f: NormalisedFamily, more: readonly string[] = []): string => ['__name__', ...f.drop, ...more].join(', ');
