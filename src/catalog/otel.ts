@@ -73,6 +73,8 @@ export const otelProfile: Profile = {
       values: { transport: TRANSPORT_VALUES } },
     requests: { family: ops, part: 'count', failed, labels: operationLabels,
       values: { transport: TRANSPORT_VALUES } },
+    // mcp.protocol.version is on every operation already.
+    requestProtocolVersions: { family: ops, part: 'count', labels: operationLabels },
     jsonrpcErrors: { family: ops, part: 'count', matchers: [ne('rpc_response_status_code', '')],
       labels: operationLabels },
     toolCalls: { family: ops, part: 'count', matchers: [eq('mcp_method_name', 'tools/call')],
@@ -84,6 +86,12 @@ export const otelProfile: Profile = {
       labels: { ...operationLabels, tool: 'gen_ai_tool_name' },
       callerFailed: [re('error_type', callerCodes)], serverFailed: [nre('error_type', callerCodes)],
       values: { transport: TRANSPORT_VALUES, errorType: ERROR_TYPE_VALUES } },
+    // mcp.resource.uri is opt-in on metrics (cardinality): reads are counted, not told apart by resource.
+    resourceReads: { family: ops, part: 'count', matchers: [eq('mcp_method_name', 'resources/read')],
+      failed, callerFailed: [re('error_type', callerCodes)], serverFailed: [...failed, nre('error_type', callerCodes)],
+      labels: operationLabels, values: { transport: TRANSPORT_VALUES } },
+    promptGets: { family: ops, part: 'count', matchers: [eq('mcp_method_name', 'prompts/get')],
+      failed, labels: { ...operationLabels, prompt: 'gen_ai_prompt_name' }, values: { transport: TRANSPORT_VALUES } },
     presence: { family: NORMALISED.presence.name, labels: {} },
     cpuSeconds: { family: NORMALISED.cpuSeconds.name, labels: {} },
     residentMemory: { family: NORMALISED.residentMemory.name, labels: {} },

@@ -7,6 +7,8 @@ export type ProfileName = 'prom-client' | 'otel';
 /** Label roles: the meaning of a label, spelled differently per profile. */
 export type Role =
   | 'tool'
+  | 'resource'
+  | 'prompt'
   | 'method'
   | 'transport'
   | 'outcome'
@@ -97,7 +99,13 @@ export const SIGNAL_IDS = [
   'activeSessions',
   'idleSessions',
   'sessionsReaped',
+  'sessionsClosed',
+  'clientSessions',
+  'clientToolCalls',
+  'reconnections',
+  'requestsInFlight',
   'requests',
+  'requestProtocolVersions',
   'jsonrpcErrors',
   'messageSize',
   // tool execution
@@ -110,6 +118,7 @@ export const SIGNAL_IDS = [
   'agentTasks',
   'agentTurns',
   'hallucinations',
+  'selfCorrections',
   // resources
   /** A series every scraped server exports whatever its language: what "no metrics at all" is judged by. */
   'presence',
@@ -130,5 +139,11 @@ export const SIGNAL_IDS = [
   'registeredTools',
   'toolResponseSize',
   'toolResponsesTruncated',
+  'throttledRequests',
+  'rateLimitedClients',
+  // resources and prompts (MCP server features, not process resources)
+  'resourceReads',
+  'resourceResponseSize',
+  'promptGets',
 ] as const;
 export type SignalId = (typeof SIGNAL_IDS)[number];

@@ -1,5 +1,6 @@
 // What the transport wrapper, HTTP middleware, session tracker and public API observe. Each
 // profile's recorder turns these into its own families.
+import type { ThrottleLimit } from './rate-limit.js';
 
 export type TransportKind = 'stdio' | 'http';
 
@@ -32,10 +33,18 @@ export interface Recorder {
   operation(e: OperationEvent): void;
   message(direction: 'in' | 'out', type: MessageType, bytes: number): void;
   handshake(transport: TransportKind, ok: boolean, clientName: string, protocolVersion: string): void;
-  sessionOpened(transport: TransportKind): void;
-  sessionClosed(transport: TransportKind, seconds: number, protocolVersion: string, reaped: boolean): void;
+  sessionOpened(transport: TransportKind, clientName: string): void;
+  /** A tools/call answered, by bounded client name. */
+  clientToolCall(clientName: string, failed: boolean): void;
+  sessionClosed(transport: TransportKind, seconds: number, protocolVersion: string, reason: SessionEndReason, clientName: string): void;
+  /** A client name opened a session soon after its previous one closed, or re-initialised its open session. */
+  reconnection(transport: TransportKind, clientName: string): void;
+  /** A request was received (+1) or answered, cancelled or dropped with its session (-1); `tool` for tools/call. */
+  inFlight(method: string, tool: string | undefined, delta: 1 | -1): void;
   idleSessions(transport: TransportKind, count: number): void;
   hallucination(tool: string, kind: 'unknown_tool' | 'invalid_params'): void;
+  /** `count` failed calls of `tool` were corrected by a successful call of it. */
+  selfCorrection(tool: string, count: number): void;
   tokens(tool: string, input: number, output: number, costUsd: number): void;
   task(outcome: string, turns: number): void;
   rejected(reason: string, code: string | undefined, method: string, seconds: number): void;
@@ -52,7 +61,21 @@ export interface Recorder {
   toolDefinitionChange(tool: string, change: 'modified' | 'added' | 'removed'): void;
   registeredTools(count: number): void;
   toolResponse(tool: string, bytes: number, truncated: boolean): void;
+  /** A resources/read answered: bounded resource label, status, result content bytes (for ok reads). */
+  resourceRead(resource: string, status: ResourceReadStatus, bytes: number | undefined): void;
+  /** A tools/call refused by a rate limit (bounded client and tool labels); in band (client, tool) or reported by the hook (external). */
+  throttled(clientName: string, tool: string, limit: ThrottleLimit): void;
+  /** Client names refused within the last minute. */
+  limitedClients(count: number): void;
+  /** A prompts/get answered, by bounded prompt label. */
+  promptGet(prompt: string, ok: boolean): void;
 }
+
+/** not_found: the URI names no resource (-32002, or the -32602 SDK 1.x answers); error: anything else. */
+export type ResourceReadStatus = 'ok' | 'not_found' | 'error';
+
+/** Why a session ended: the client closed it (DELETE, end of stdin), the idle reaper, a transport error just before the close, or the server shutting down. */
+export type SessionEndReason = 'client_closed' | 'reaped_idle' | 'transport_error' | 'server_shutdown';
 
 /** Where a redacted value was: tool arguments (audit), tool results (sent to the client), log lines. */
 export type RedactionLocation = 'input' | 'output' | 'log';

@@ -3,6 +3,7 @@
 // tamper-evident audit trail, and serves /metrics, /health and /ready.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
@@ -20,7 +21,9 @@ import type { LineDestination } from './line-sink.js';
 import { Logger, type LogLevel } from './logger.js';
 import { otelRecorder } from './otel-recorder.js';
 import { promClientRecorder } from './prom-client-recorder.js';
+import { LimitedClients, RateLimiter, type RateLimitOptions, type ThrottleLimit } from './rate-limit.js';
 import { Redactor } from './redact.js';
+import { SelfCorrections } from './self-correction.js';
 import { registerRuntimeMetrics } from './runtime-metrics.js';
 import { SessionTracker } from './sessions.js';
 import { ServerSpans } from './spans.js';
@@ -45,6 +48,7 @@ export type { LineDestination } from './line-sink.js';
 export type { MetricsServer } from './http.js';
 export type { MessageTap } from './tap.js';
 export { formatTraceparent, parseTraceparent } from './trace.js';
+export { RATE_LIMITED_CODE, type BucketLimit, type RateLimitOptions } from './rate-limit.js';
 export { TASK_ID_ATTRIBUTE, TASK_TURN_ATTRIBUTE } from './spans.js';
 export { createTracing, DEFAULT_OTLP_ENDPOINT, type Tracing, type TracingOptions } from './tracing.js';
 export { canonicalJson, toolFingerprint, type ServedDefinitions, type ToolDefinition } from './tool-definitions.js';
@@ -61,6 +65,8 @@ export interface InstrumentationOptions {
   server?: McpServer;
   tools?: readonly string[];
   prompts?: readonly string[];
+  /** Resource URIs and URI templates (RFC 6570, e.g. `notes://{id}`) kept as `resource` label values; McpServer registries are read too. */
+  resources?: readonly string[];
   /** Client names always kept as label values; beyond them the first `maxClientNames` seen are kept. */
   clientNames?: readonly string[];
   maxClientNames?: number;
@@ -68,6 +74,11 @@ export interface InstrumentationOptions {
   idleAfterSeconds?: number;
   /** Seconds without a message after which the reaper closes a session. Default 3600. */
   idleSessionLimitSeconds?: number;
+  /**
+   * Seconds after a failed tools/call within which a successful call of the same tool in the same
+   * task (or session) counts as a self-correction (mcp_tool_self_corrections_total). Default 300.
+   */
+  selfCorrectionWindowSeconds?: number;
   /** Audit trail file (one MAC-chained JSON line per tool call); no audit when omitted. */
   auditFile?: string;
   /**
@@ -105,6 +116,12 @@ export interface InstrumentationOptions {
    * mcp_tool_responses_truncated_total. Default: no limit.
    */
   maxToolResponseBytes?: number;
+  /**
+   * Token buckets for tools/call, per client name and/or per (client name, tool); off when omitted.
+   * A refused call is answered with JSON-RPC error -32000 (`data.retryAfterSeconds`) and counted in
+   * mcp_throttled_requests_total; the handler never runs.
+   */
+  rateLimit?: RateLimitOptions;
   /** Redact secrets and personal data in tools/call results before they are sent (location="output"). Default false. */
   redactToolResults?: boolean;
   /**
@@ -185,6 +202,12 @@ export interface Instrumentation {
   /** Records a finished agent task. */
   recordTask(report: TaskReport): void;
   /**
+   * Reports a call your own limiter refused (a gateway, an HTTP 429 you answered): counted in
+   * mcp_throttled_requests_total{limit="external"} and mcp_rate_limited_clients. `client` is the
+   * clientInfo name and `tool` the tool name, as the client sent them (both bounded to label values).
+   */
+  reportThrottle(detail: { client?: string; tool?: string }): void;
+  /**
    * Reports an authentication failure (mcp_auth_failures_total{reason, client}). `client` is the
    * OAuth client id of a token whose signature verified (anything else is unattributable: omit it);
    * unknown ids beyond `clientNames` + `maxClientNames` become _OTHER. Pass the request you answer
@@ -197,6 +220,11 @@ export interface Instrumentation {
   currentCall(call?: CallRef): CallContext | undefined;
   /** Runs the idle sweep now (idle gauge and reaper); it also runs on a timer. */
   sweepSessions(): void;
+  /**
+   * Sessions closing from now on end with reason server_shutdown: call it before your server
+   * closes its transports on the way down (close() closes the rest with that reason too).
+   */
+  shuttingDown(): void;
   /** Flushes logs, audit and queued spans, closes open sessions, stops timers. */
   close(): Promise<void>;
 }
@@ -239,6 +267,7 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
   definitionTimer.unref();
   names.addTools(options.tools ?? []);
   names.addPrompts(options.prompts ?? []);
+  names.addResources(options.resources ?? []);
   const clean = (name: string) => redactor.isClean(name);
   const clients = new ClientNames(options.clientNames ?? [], options.maxClientNames ?? 20, clean);
   // OAuth client ids are another namespace than clientInfo names: their own bounded set.
@@ -256,6 +285,21 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
   const tracing = options.tracing ? createTracing(options.tracing, 'mcp-server') : undefined;
   const spans = tracing ? new ServerSpans(tracing.tracer, (text) => redactor.redactString(text)) : undefined;
   const exposition = new MetricsExposition(registry);
+  const corrections = new SelfCorrections((options.selfCorrectionWindowSeconds ?? 300) * 1000);
+  const limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
+  const limited = new LimitedClients();
+  const throttled = (clientName: string, tool: string, limit: ThrottleLimit) => {
+    const now = Date.now();
+    limited.refused(clientName, now);
+    recorder.throttled(clientName, tool, limit);
+    recorder.limitedClients(limited.count(now));
+    logger.warning('tools/call refused by rate limit', { client: clientName, tool, limit });
+  };
+  const limitCall = limiter ? (clientName: string, tool: string) => {
+    const refusal = limiter.take(clientName, tool, performance.now());
+    if (refusal) throttled(clientName, tool, refusal.limit);
+    return refusal;
+  } : undefined;
   let transports = 0;
   let closed = false;
 
@@ -276,6 +320,7 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
     () => {
       sessions.sweep();
       definitions.scan();
+      recorder.limitedClients(limited.count(Date.now()));
     });
 
   const api: Instrumentation = {
@@ -295,7 +340,7 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
       const release = server ? releaseBoth(names.addServer(server), definitions.addServer(server)) : undefined;
       transports++;
       return wrapTransport(transport, kind, {
-        recorder, names, clients, logger, audit, sessions, tasks, openCalls, calls, spans, closed: release,
+        recorder, names, clients, logger, audit, sessions, tasks, openCalls, calls, spans, closed: release, limitCall, corrections,
         toolResult: (tool: string, result: ToolResultLike) => {
           const { bytes, truncated } = applyToolResultPolicy(result, toolResultPolicy);
           recorder.toolResponse(tool, bytes, truncated);
@@ -308,7 +353,7 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
       const source = {};
       transports++;
       const wrapped = wrapTransport(tap, kind, {
-        recorder, names, clients, logger, audit, sessions, tasks, openCalls, calls: undefined, spans,
+        recorder, names, clients, logger, audit, sessions, tasks, openCalls, calls: undefined, spans, corrections,
         closed: () => definitions.forget(source),
         toolsListed: (tools) => definitions.observeList(source, tools),
         // A tap cannot change what was sent: results are measured, never truncated or redacted.
@@ -345,6 +390,9 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
       if (!isTaskOutcome(outcome)) throw new Error(`recordTask: outcome must be success, failure or abandoned (got ${String(outcome)})`);
       tasks.record(outcome, taskId, turns);
     },
+    reportThrottle({ client, tool }) {
+      throttled(clients.label(client), names.toolLabel(tool), 'external');
+    },
     authFailure(reason, { client, req } = {}) {
       recorder.authFailure(reason, authClients.label(client));
       if (req) reportedAuth.set(req, reason);
@@ -355,6 +403,9 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
     },
     currentCall: findCall,
     sweepSessions: () => sessions.sweep(),
+    shuttingDown() {
+      sessions.shuttingDown = true;
+    },
     async close() {
       closed = true;
       clearInterval(definitionTimer);

@@ -40,6 +40,27 @@ export function codeLabel(code: unknown): string {
 interface ToolRegistryShape {
   _registeredTools: Record<string, { enabled?: boolean }>;
   _registeredPrompts: Record<string, { enabled?: boolean }>;
+  _registeredResources?: Record<string, unknown>;
+  _registeredResourceTemplates?: Record<string, { resourceTemplate: { uriTemplate: { match(uri: string): unknown; toString(): string } } }>;
+}
+
+/** Static resource URIs learned from resources/list results at most (lists may name every file of a store). */
+const MAX_LEARNED_RESOURCES = 100;
+
+/**
+ * A matcher for an RFC 6570 URI template as resource lists announce it: `{var}` matches one path
+ * segment, `{+var}` / `{#var}` anything, other operators anything up to the next literal.
+ */
+function templatePattern(template: string): RegExp {
+  let source = '';
+  let last = 0;
+  for (const m of template.matchAll(/\{([+#./;?&]?)[^}]*\}/g)) {
+    source += template.slice(last, m.index).replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+    source += m[1] === '+' || m[1] === '#' ? '.*' : m[1] === '' ? '[^/?#]*' : '.*?';
+    last = m.index + m[0].length;
+  }
+  source += template.slice(last).replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${source}$`);
 }
 
 function registryOf(server: McpServer): ToolRegistryShape {
@@ -60,6 +81,10 @@ export class RegisteredNames {
   private readonly servers = new Set<ToolRegistryShape>();
   private readonly tools = new Set<string>();
   private readonly prompts = new Set<string>();
+  private readonly resources = new Set<string>();
+  private readonly templates = new Map<string, RegExp>();
+  /** Static URIs learned from resources/list results so far. */
+  private learned = 0;
 
   /**
    * Returns the release to call when the server's session ends: an HTTP server builds one McpServer
@@ -77,6 +102,32 @@ export class RegisteredNames {
 
   addPrompts(names: Iterable<string>): void {
     for (const n of names) this.prompts.add(n);
+  }
+
+  /** Static resource URIs and URI templates (`{var}` in them marks a template), as configured. */
+  addResources(uris: Iterable<string>): void {
+    for (const u of uris) {
+      if (u.includes('{')) {
+        if (!this.templates.has(u)) this.templates.set(u, templatePattern(u));
+      } else {
+        this.resources.add(u);
+      }
+    }
+  }
+
+  /**
+   * URIs and templates from the server's resources/list and resources/templates/list results. A
+   * list may name every file of a store, unlike tools/list: only the first MAX_LEARNED_RESOURCES
+   * static URIs become label values (templates are few and always kept).
+   */
+  learnResources(uris: Iterable<string>): void {
+    for (const u of uris) {
+      if (u.includes('{') || this.resources.has(u)) this.addResources([u]);
+      else if (this.learned < MAX_LEARNED_RESOURCES) {
+        this.learned++;
+        this.resources.add(u);
+      }
+    }
   }
 
   hasTool(name: string): boolean {
@@ -97,6 +148,25 @@ export class RegisteredNames {
 
   promptLabel(name: unknown): string {
     return typeof name === 'string' && this.hasPrompt(name) ? name : OVERFLOW_VALUE;
+  }
+
+  /**
+   * The registered URI a resources/read names, else the URI template it matches, else
+   * OVERFLOW_VALUE. The McpServer registries decide first, as the SDK does when it picks the
+   * handler: an instance of a template that resources/list also names is labelled by its template.
+   */
+  resourceLabel(uri: unknown): string {
+    if (typeof uri !== 'string') return OVERFLOW_VALUE;
+    for (const s of this.servers) if (s._registeredResources && Object.hasOwn(s._registeredResources, uri)) return uri;
+    for (const s of this.servers) {
+      for (const t of Object.values(s._registeredResourceTemplates ?? {})) {
+        const template = t.resourceTemplate.uriTemplate;
+        if (template.match(uri)) return template.toString();
+      }
+    }
+    if (this.resources.has(uri)) return uri;
+    for (const [template, pattern] of this.templates) if (pattern.test(uri)) return template;
+    return OVERFLOW_VALUE;
   }
 }
 

@@ -30,10 +30,11 @@ export function otelRecorder(m: CatalogMetrics): Recorder {
         mcp_protocol_version: e.protocolVersion || undefined,
       }, e.seconds, { trace_id: e.traceId, span_id: e.spanId });
     },
-    sessionClosed(transport, seconds, protocolVersion, reaped) {
+    sessionClosed(transport, seconds, protocolVersion, reason) {
       const labels: Record<string, string> = { network_transport: nt(transport) };
       if (protocolVersion) labels.mcp_protocol_version = protocolVersion;
-      if (reaped) labels.error_type = 'timeout';
+      if (reason === 'reaped_idle') labels.error_type = 'timeout';
+      else if (reason === 'transport_error') labels.error_type = 'transport_error';
       sessions.observe(labels, seconds);
     },
     rejected(_reason, code, method, seconds) {
@@ -46,5 +47,9 @@ export function otelRecorder(m: CatalogMetrics): Recorder {
     message: noop, handshake: noop, sessionOpened: noop, idleSessions: noop, hallucination: noop, tokens: noop,
     task: noop, authFailure: noop, redaction: noop, auditRecord: noop, unknownRequest: noop, toolDefinition: noop,
     toolDefinitionTracked: noop, toolDefinitionChange: noop, registeredTools: noop, toolResponse: noop,
+    // The operation histogram counts reads and gets (method, prompt name, error.type) already.
+    resourceRead: noop, promptGet: noop, reconnection: noop, inFlight: noop,
+    // No semconv for rate limiting: refused calls are not recorded as operations (they reached no handler).
+    throttled: noop, limitedClients: noop, selfCorrection: noop, clientToolCall: noop,
   };
 }

@@ -4,19 +4,27 @@
 // (label sets resolved once); rare events use prom-client directly.
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { CatalogMetrics } from './families.js';
+import { RATE_LIMITED_CODE } from './rate-limit.js';
 import type { MessageType, OperationEvent, Recorder, TransportKind } from './events.js';
-import { CounterSeries, HistogramSeries, type BoundCounter, type BoundHistogram } from './series.js';
+import { CounterSeries, GaugeSeries, HistogramSeries, type BoundCounter, type BoundGauge, type BoundHistogram } from './series.js';
 
 /** mcp_requests_total of one method on one transport, by outcome. */
 interface MethodSeries { ok: BoundCounter; error: BoundCounter }
 /** One tool's series written on every call. */
 interface ToolSeries {
+  inFlight: BoundGauge;
+  corrections: BoundCounter;
   ok: BoundCounter;
   error: BoundCounter;
   duration: BoundHistogram;
   responseSize: BoundHistogram;
   truncated: BoundCounter;
 }
+
+/** One resource's series, made at its first read: every status starts at 0, so increase() and ratios see the first failure. */
+interface ResourceSeries { ok: BoundCounter; not_found: BoundCounter; error: BoundCounter; size: BoundHistogram }
+/** One prompt's series, both statuses from its first get. */
+interface PromptSeries { ok: BoundCounter; error: BoundCounter }
 
 const MESSAGE_TYPES: readonly MessageType[] = ['request', 'response', 'notification', 'error'];
 /** Index of a message kind in the bound message-size series: direction, then type. */
@@ -34,8 +42,18 @@ export function promClientRecorder(m: CatalogMetrics): Recorder {
   const active = g('mcp_active_connections');
   const idle = g('mcp_idle_sessions');
   const reaped = c('mcp_sessions_reaped_total');
+  const sessionsClosed = c('mcp_sessions_closed_total');
+  const reconnections = c('mcp_reconnections_total');
+  const clientSessions = g('mcp_client_sessions');
+  const clientCalls = new CounterSeries(c('mcp_client_tool_calls_total'));
+  // Client names are bounded (configured plus the first maxClientNames seen): this map stays small.
+  const callsByClient = new Map<string, { ok: BoundCounter; error: BoundCounter }>();
+  const inFlight = new GaugeSeries(g('mcp_requests_in_flight'));
   const requests = new CounterSeries(c('mcp_requests_total'));
   const rpcErrors = c('mcp_jsonrpc_errors_total');
+  const protocolRequests = new CounterSeries(c('mcp_protocol_version_requests_total'));
+  // Negotiated versions are the server's own answers: a handful of values.
+  const byProtocolVersion = new Map<string, BoundCounter>();
   const messageSize = new HistogramSeries(h('mcp_message_size_bytes'));
   const invocations = new CounterSeries(c('mcp_tool_invocations_total'));
   const toolDuration = new HistogramSeries(h('mcp_tool_duration_seconds'));
@@ -45,6 +63,7 @@ export function promClientRecorder(m: CatalogMetrics): Recorder {
   const tasks = c('mcp_agent_tasks_total');
   const turns = h('mcp_agent_task_turns');
   const hallucinations = c('mcp_tool_hallucinations_total');
+  const selfCorrections = new CounterSeries(c('mcp_tool_self_corrections_total'));
   const authFailures = c('mcp_auth_failures_total');
   const rejected = c('mcp_rejected_requests_total');
   const redactions = new CounterSeries(c('mcp_redactions_total'));
@@ -55,6 +74,11 @@ export function promClientRecorder(m: CatalogMetrics): Recorder {
   const registered = g('mcp_registered_tools');
   const responseSize = new HistogramSeries(h('mcp_tool_response_size_bytes'));
   const truncated = new CounterSeries(c('mcp_tool_responses_truncated_total'));
+  const throttled = c('mcp_throttled_requests_total');
+  const limitedClients = g('mcp_rate_limited_clients');
+  const resourceReads = new CounterSeries(c('mcp_resource_reads_total'));
+  const resourceSize = new HistogramSeries(h('mcp_resource_response_size_bytes'));
+  const promptGets = new CounterSeries(c('mcp_prompt_gets_total'));
 
   // Method labels are bounded (labels.ts), tool labels too: these maps stay small.
   const methodsOn = { http: new Map<string, MethodSeries>(), stdio: new Map<string, MethodSeries>() };
@@ -72,6 +96,8 @@ export function promClientRecorder(m: CatalogMetrics): Recorder {
     let s = tools.get(tool);
     if (s === undefined) {
       s = {
+        inFlight: inFlight.bind({ method: 'tools/call', tool }),
+        corrections: selfCorrections.bind({ tool }),
         ok: invocations.bind({ tool, status: 'ok' }), error: invocations.bind({ tool, status: 'error' }),
         duration: toolDuration.bind({ tool }), responseSize: responseSize.bind({ tool }), truncated: truncated.bind({ tool }),
       };
@@ -79,6 +105,27 @@ export function promClientRecorder(m: CatalogMetrics): Recorder {
     }
     return s;
   };
+  // Resource and prompt labels are bounded (registered names, or _OTHER): these maps stay small.
+  const resources = new Map<string, ResourceSeries>();
+  const resourceSeries = (resource: string): ResourceSeries => {
+    let s = resources.get(resource);
+    if (s === undefined) {
+      const read = (status: string) => resourceReads.bind({ resource, status });
+      s = { ok: read('ok'), not_found: read('not_found'), error: read('error'), size: resourceSize.bind({ resource }) };
+      resources.set(resource, s);
+    }
+    return s;
+  };
+  const prompts = new Map<string, PromptSeries>();
+  const promptSeries = (prompt: string): PromptSeries => {
+    let s = prompts.get(prompt);
+    if (s === undefined) {
+      s = { ok: promptGets.bind({ prompt, status: 'ok' }), error: promptGets.bind({ prompt, status: 'error' }) };
+      prompts.set(prompt, s);
+    }
+    return s;
+  };
+  const methodsInFlight = new Map<string, BoundGauge>();
   const messageSizes: (BoundHistogram | undefined)[] = new Array(8).fill(undefined);
 
   return {
@@ -87,6 +134,11 @@ export function promClientRecorder(m: CatalogMetrics): Recorder {
       const failed = e.code !== undefined || e.toolError !== undefined;
       const method = methodSeries(e.method, e.transport);
       (failed ? method.error : method.ok).inc();
+      let version = byProtocolVersion.get(e.protocolVersion);
+      if (version === undefined) {
+        byProtocolVersion.set(e.protocolVersion, (version = protocolRequests.bind({ protocol_version: e.protocolVersion || undefined })));
+      }
+      version.inc();
       if (e.code !== undefined) rpcErrors.inc({ method: e.method, code: e.code });
       if (e.method !== 'tools/call' || e.tool === undefined) return;
       const tool = toolSeries(e.tool);
@@ -100,17 +152,45 @@ export function promClientRecorder(m: CatalogMetrics): Recorder {
     },
     handshake(transport, ok, clientName, protocolVersion) {
       handshakes.inc({ transport, outcome: ok ? 'success' : 'failure', client_name: clientName, protocol_version: protocolVersion });
+      // The client's reconnection series exists from its first session on, so increase() sees the first reconnection.
+      if (ok) reconnections.inc({ transport, client_name: clientName }, 0);
     },
-    sessionOpened(transport: TransportKind) {
+    sessionOpened(transport, clientName) {
       active.inc({ transport });
+      clientSessions.inc({ transport, client_name: clientName });
     },
-    sessionClosed(transport, seconds, _protocolVersion, wasReaped) {
+    clientToolCall(clientName, failed) {
+      let s = callsByClient.get(clientName);
+      if (s === undefined) {
+        s = { ok: clientCalls.bind({ client_name: clientName, status: 'ok' }), error: clientCalls.bind({ client_name: clientName, status: 'error' }) };
+        callsByClient.set(clientName, s);
+      }
+      (failed ? s.error : s.ok).inc();
+    },
+    sessionClosed(transport, seconds, _protocolVersion, reason, clientName) {
       active.dec({ transport });
+      clientSessions.dec({ transport, client_name: clientName });
       sessionDuration.observe({ transport }, seconds);
-      if (wasReaped) reaped.inc({ transport });
+      if (reason === 'reaped_idle') reaped.inc({ transport });
+      sessionsClosed.inc({ transport, reason, client_name: clientName });
+    },
+    reconnection(transport, clientName) {
+      reconnections.inc({ transport, client_name: clientName });
+    },
+    inFlight(method, tool, delta) {
+      if (tool !== undefined) {
+        toolSeries(tool).inFlight.add(delta);
+        return;
+      }
+      let s = methodsInFlight.get(method);
+      if (s === undefined) methodsInFlight.set(method, (s = inFlight.bind({ method })));
+      s.add(delta);
     },
     idleSessions(transport, count) {
       idle.set({ transport }, count);
+    },
+    selfCorrection(tool, count) {
+      toolSeries(tool).corrections.inc(count);
     },
     hallucination(tool, kind) {
       hallucinations.inc({ tool, kind });
@@ -159,6 +239,24 @@ export function promClientRecorder(m: CatalogMetrics): Recorder {
     },
     auditRecord(outcome) {
       audit.inc({ outcome });
+    },
+    throttled(clientName, tool, limit) {
+      throttled.inc({ client_name: clientName, tool, limit });
+      if (limit === 'external') return; // the server's own limiter answered: its HTTP 429 is counted by the middleware
+      rejected.inc({ reason: 'rate_limited' });
+      rpcErrors.inc({ method: 'tools/call', code: String(RATE_LIMITED_CODE) });
+    },
+    limitedClients(count) {
+      limitedClients.set(count);
+    },
+    resourceRead(resource, status, bytes) {
+      const s = resourceSeries(resource);
+      s[status].inc();
+      if (bytes !== undefined) s.size.observe(bytes);
+    },
+    promptGet(prompt, ok) {
+      const s = promptSeries(prompt);
+      (ok ? s.ok : s.error).inc();
     },
   };
 }

@@ -3,15 +3,15 @@
 // sessions that sent nothing for longer than the limit.
 import { LOG_EVENTS } from '@mcp-observability/catalog';
 import type { Logger } from './logger.js';
-import type { Recorder, TransportKind } from './events.js';
+import type { Recorder, SessionEndReason, TransportKind } from './events.js';
 
 export interface SessionHandle {
   readonly transport: TransportKind;
   /** Date.now() of the last inbound message. */
   lastActivity: number;
   sessionId(): string | undefined;
-  /** Closes the transport; its onclose reports the session closed (as reaped when `reaped`). */
-  close(reaped: boolean): Promise<void>;
+  /** Closes the transport; its onclose reports the session closed for `reason`. */
+  close(reason: SessionEndReason): Promise<void>;
 }
 
 export interface SessionLimits {
@@ -21,8 +21,15 @@ export interface SessionLimits {
   reapAfterSeconds: number;
 }
 
+/** A session a client name opens within this long after its previous one closed is a reconnection. */
+export const RECONNECT_WINDOW_MS = 60_000;
+
 export class SessionTracker {
   private readonly open = new Set<SessionHandle>();
+  /** When each (transport, bounded client name) last closed a session: bounded by the client-name cap. */
+  private readonly lastClosed = new Map<string, number>();
+  /** Set by shutdown: sessions closing from now on end with reason server_shutdown. */
+  shuttingDown = false;
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly limits: SessionLimits, private readonly recorder: Recorder, private readonly logger: Logger) {
@@ -40,6 +47,17 @@ export class SessionTracker {
     this.open.delete(s);
   }
 
+  /** Notes that `client` closed a session on `transport` now. */
+  closedBy(transport: TransportKind, client: string, now = Date.now()): void {
+    this.lastClosed.set(`${transport} ${client}`, now);
+  }
+
+  /** Whether `client` closed a session on `transport` within RECONNECT_WINDOW_MS. */
+  reconnects(transport: TransportKind, client: string, now = Date.now()): boolean {
+    const closed = this.lastClosed.get(`${transport} ${client}`);
+    return closed !== undefined && now - closed < RECONNECT_WINDOW_MS;
+  }
+
   get size(): number {
     return this.open.size;
   }
@@ -53,7 +71,7 @@ export class SessionTracker {
         this.open.delete(s);
         this.logger.notice(LOG_EVENTS.sessionReaped,
           { session_id: s.sessionId(), transport: s.transport, idle_seconds: Math.round(quietSeconds) });
-        s.close(true).catch((err: unknown) => this.logger.error('closing an idle session failed', { error: String(err) }));
+        s.close('reaped_idle').catch((err: unknown) => this.logger.error('closing an idle session failed', { error: String(err) }));
       } else if (quietSeconds >= this.limits.idleAfterSeconds) {
         idle[s.transport]++;
       }
@@ -67,6 +85,7 @@ export class SessionTracker {
     clearInterval(this.timer);
     const all = [...this.open];
     this.open.clear();
-    await Promise.allSettled(all.map((s) => s.close(false)));
+    this.shuttingDown = true;
+    await Promise.allSettled(all.map((s) => s.close('server_shutdown')));
   }
 }

@@ -10,7 +10,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { LOG_EVENTS, OVERFLOW_VALUE } from '@mcp-observability/catalog';
 import { readTaskMeta, TASK_NOTIFICATION_METHOD, type TaskMeta } from './agent-convention.js';
 import type { AuditTrail } from './audit.js';
-import type { MessageType, OperationEvent, Recorder, ToolErrorType, TransportKind } from './events.js';
+import type { MessageType, OperationEvent, Recorder, ResourceReadStatus, SessionEndReason, ToolErrorType, TransportKind } from './events.js';
 import { codeLabel, methodLabel, protocolVersionLabel, type ClientNames, type RegisteredNames } from './labels.js';
 import { DISCOVER_METHOD, INITIALIZE_METHOD, readEnvelope } from './protocol-era.js';
 import type { Logger } from './logger.js';
@@ -20,6 +20,8 @@ import type { TaskTracker } from './tasks.js';
 import type { ServerSpans } from './spans.js';
 import { serverSpan, type TraceContext } from './trace.js';
 import { MessageSizes, type InboundRequestInfo } from './wire-size.js';
+import { RATE_LIMITED_CODE, type Refusal } from './rate-limit.js';
+import type { SelfCorrections } from './self-correction.js';
 import type { Span } from '@opentelemetry/api';
 
 /** One request between receipt and response: what tool handlers can see via `currentCall()`. */
@@ -42,6 +44,8 @@ interface Pending extends CallContext {
   readonly protocolVersion: string;
   readonly rawTool?: string;
   readonly prompt?: string;
+  /** Bounded resource label, for resources/read. */
+  readonly resource?: string;
   readonly start: number;
   readonly args: unknown;
   /** Who the HTTP layer authenticated (authInfo from the bearer check), for audit and log lines. */
@@ -71,6 +75,10 @@ export interface WrapperDeps {
   toolResult(tool: string, result: Record<string, unknown>): void;
   /** Runs once when the transport closes (releases the session's server from the name registry). */
   closed?: () => void;
+  /** Failed calls waiting for a successful call of the same tool (self-correction). */
+  corrections: SelfCorrections;
+  /** Set when the rate limiter is on: takes a token for a tools/call, or says why not (the refusal is recorded). */
+  limitCall?: (clientName: string, tool: string) => Refusal | undefined;
   /** Set for taps (servers seen from outside): each complete tools/list result, for tool-definition drift. */
   toolsListed?: (tools: readonly unknown[]) => void;
 }
@@ -98,6 +106,10 @@ type AnyMessage = JSONRPCMessage & { method?: string; id?: string | number; para
   result?: Record<string, unknown>; error?: { code: number; message: string } };
 
 const METHOD_NOT_FOUND = '-32601';
+/** What onInbound returns for a request the rate limiter refused (answered already, not passed on). */
+const THROTTLED = Symbol('throttled');
+/** A close this soon after a transport error is that error's consequence (reason transport_error). */
+const ERROR_BEFORE_CLOSE_MS = 1_000;
 // SDK 1.x prefixes these isError texts with "MCP error -32602: "; 2.x does not (and answers an unknown tool with a JSON-RPC error).
 const UNKNOWN_TOOL_TEXT = /^(MCP error -32602: )?Tool \S+ (not found|disabled)/;
 const INVALID_ARGS_TEXT = /^(MCP error -32602: )?(Input validation error|Invalid arguments)/;
@@ -125,6 +137,8 @@ function classifyToolFailure(msg: AnyMessage, toolKnown: boolean): ToolErrorType
   return 'tool_error';
 }
 
+let transportCount = 0;
+
 export function wrapTransport<T extends Transport>(transport: T, kind: TransportKind, deps: WrapperDeps): T {
   const { recorder, names, logger } = deps;
   const pending = new Map<string | number, Pending>();
@@ -133,13 +147,17 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
   let clientName = OVERFLOW_VALUE;
   let clientRaw = '';
   let openedAt = 0;
-  let reaped = false;
+  /** The client name the session was opened under: its close is counted under the same one. */
+  let openedAs = OVERFLOW_VALUE;
+  /** Set when the library closes the session (reaper, shutdown); otherwise decided at close. */
+  let closeReason: SessionEndReason | undefined;
+  let lastErrorAt = Number.NEGATIVE_INFINITY;
   const session: SessionHandle = {
     transport: kind,
     lastActivity: Date.now(),
     sessionId: () => transport.sessionId,
-    close: async (asReaped) => {
-      reaped = asReaped;
+    close: async (reason) => {
+      closeReason = reason;
       await transport.close();
     },
   };
@@ -147,9 +165,11 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
   // Filed under the session id once the transport has one (Streamable HTTP assigns it while
   // handling initialize, before our observer sees that request).
   let filedAs = transport.sessionId;
+  /** Self-correction scope of calls without a task on a transport without a session id. */
+  const ownScope = `transport ${++transportCount}`;
   let unfile = deps.openCalls.add(filedAs, pending);
 
-  const onInbound = (msg: AnyMessage, extra: MessageExtra | undefined): CallContext | undefined => {
+  const onInbound = (msg: AnyMessage, extra: MessageExtra | undefined): CallContext | typeof THROTTLED | undefined => {
     session.lastActivity = Date.now();
     if (transport.sessionId !== filedAs) {
       unfile();
@@ -186,14 +206,20 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     const task = isToolCall ? readTaskMeta(params?._meta) : undefined;
     if (task) deps.tasks.turn(task.id);
     const tool = isToolCall ? names.toolLabel(rawTool) : undefined;
+    const refusal = isToolCall ? deps.limitCall?.(clientName, tool!) : undefined;
+    if (refusal) {
+      refuse(msg.id, refusal);
+      return THROTTLED;
+    }
     const rawPrompt = method === 'prompts/get' && typeof params?.name === 'string' ? params.name : undefined;
     const prompt = method === 'prompts/get' ? names.promptLabel(params?.name) : undefined;
+    const resource = method === 'resources/read' ? names.resourceLabel(params?.uri) : undefined;
     const started = deps.spans?.start({
       method, methodLabel: label, requestId: msg.id, targetLabel: tool ?? prompt, tool: rawTool, prompt: rawPrompt,
       sessionId: transport.sessionId, protocolVersion: requestVersion, transport: kind, task, meta: params?._meta,
     });
     const call: Pending = {
-      requestId: msg.id, method: label, rawMethod: method, protocolVersion: requestVersion, sessionId: transport.sessionId, task, rawTool, tool, prompt,
+      requestId: msg.id, method: label, rawMethod: method, protocolVersion: requestVersion, sessionId: transport.sessionId, task, rawTool, tool, prompt, resource,
       trace: started ? started.trace : serverSpan(params?._meta),
       span: started?.span,
       start: performance.now(),
@@ -205,7 +231,17 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       laterPage: method === 'tools/list' && params?.cursor !== undefined,
     };
     pending.set(msg.id, call);
+    recorder.inFlight(label, tool, 1);
     return call;
+  };
+
+  /** Answers a refused tools/call in band; the SDK never sees the request. */
+  const refuse = (id: string | number, r: Refusal) => {
+    const retryAfterSeconds = Math.ceil(r.retryAfterSeconds * 1000) / 1000;
+    void transport.send({ jsonrpc: '2.0', id, error: { code: RATE_LIMITED_CODE,
+      message: `Rate limit exceeded (${r.limit === 'tool' ? 'this tool' : 'all tools'}); retry after ${retryAfterSeconds} s`,
+      data: { retryAfterSeconds } } } as JSONRPCMessage, { relatedRequestId: id }).catch((err: unknown) =>
+      logger.warning('sending a rate-limit answer failed', { session_id: transport.sessionId, error: String(err) }));
   };
 
   // One event object per transport, refilled for every operation: the recorder reads it at once and keeps nothing.
@@ -232,6 +268,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       const p = id === undefined ? undefined : pending.get(id);
       if (p) {
         pending.delete(id!);
+        recorder.inFlight(p.method, p.tool, -1);
         if (p.rawMethod === 'tools/call') finishToolCall(p, 'timeout', undefined);
         else if (p.span) deps.spans!.end(p.span, { toolError: 'timeout', protocolVersion: p.protocolVersion });
       }
@@ -249,6 +286,15 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     if (toolError === 'unknown_tool' || toolError === 'invalid_params') recorder.hallucination(p.tool!, toolError);
     if (toolError === 'unknown_tool') recorder.unknownRequest(clientName, 'tool');
     if (p.tokens) recorder.tokens(p.tool!, p.tokens.input, p.tokens.output, p.tokens.costUsd);
+    recorder.clientToolCall(clientName, toolError !== undefined);
+    // The task is the agent's unit of work; without one, the session (or this transport, when stateless) is.
+    // Scope keys are built only when a failure is noted or one may be waiting (none: the common case).
+    const scope = () => (p.task ? `task ${p.task.id}` : `session ${transport.sessionId ?? ownScope}`);
+    if (toolError !== undefined) deps.corrections.failed(scope(), p.tool!, Date.now());
+    else if (deps.corrections.waiting) {
+      const corrected = deps.corrections.succeeded(scope(), p.tool!, Date.now());
+      if (corrected > 0) recorder.selfCorrection(p.tool!, corrected);
+    }
     const durationMs = seconds * 1000;
     const failed = toolError !== undefined;
     const level = failed ? 'warning' : 'info';
@@ -288,6 +334,10 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       if (deps.toolsListed && Array.isArray(tools) && !p.laterPage && msg.result?.nextCursor === undefined) deps.toolsListed(tools);
     }
     if (p.rawMethod === 'prompts/list') learnNames(msg.result?.prompts, (n) => names.addPrompts(n));
+    if (p.rawMethod === 'resources/list') learnNames(msg.result?.resources, (n) => names.learnResources(n), 'uri');
+    if (p.rawMethod === 'resources/templates/list') learnNames(msg.result?.resourceTemplates, (n) => names.learnResources(n), 'uriTemplate');
+    if (p.rawMethod === 'resources/read') recorder.resourceRead(p.resource!, resourceStatus(msg.error?.code), msg.result ? contentBytes(msg.result.contents) : undefined);
+    if (p.rawMethod === 'prompts/get') recorder.promptGet(p.prompt!, msg.error === undefined);
     const seconds = (performance.now() - p.start) / 1000;
     // initialize's own version is the one it negotiated.
     const version = p.rawMethod === INITIALIZE_METHOD ? protocolVersion : p.protocolVersion;
@@ -316,9 +366,12 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     clientName = deps.clients.label(clientRaw);
     recorder.handshake(kind, ok, clientName, version);
     const sessionful = initialize && (kind === 'stdio' || transport.sessionId !== undefined);
+    // A second initialize on an open session, or a new session soon after this client's last one closed.
+    if (ok && sessionful && (openedAt !== 0 || deps.sessions.reconnects(kind, clientName))) recorder.reconnection(kind, clientName);
     if (ok && sessionful && openedAt === 0) {
       openedAt = performance.now();
-      recorder.sessionOpened(kind);
+      openedAs = clientName;
+      recorder.sessionOpened(kind, clientName);
       deps.sessions.add(session);
     }
     logger.log(ok ? 'info' : 'warning', `${p.rawMethod} ${ok ? 'answered' : 'failed'}`, {
@@ -330,6 +383,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
   const onClose = () => {
     // Requests the session never answered: their spans end here, failed, instead of leaking.
     for (const p of pending.values()) {
+      recorder.inFlight(p.method, p.tool, -1);
       if (p.span) deps.spans!.end(p.span, { toolError: 'internal_error', message: 'session closed before the response', protocolVersion: p.protocolVersion });
     }
     pending.clear();
@@ -339,9 +393,12 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     const seconds = (performance.now() - openedAt) / 1000;
     openedAt = 0;
     deps.sessions.delete(session);
-    recorder.sessionClosed(kind, seconds, protocolVersion, reaped);
+    const reason = closeReason ?? (deps.sessions.shuttingDown ? 'server_shutdown'
+      : performance.now() - lastErrorAt < ERROR_BEFORE_CLOSE_MS ? 'transport_error' : 'client_closed');
+    recorder.sessionClosed(kind, seconds, protocolVersion, reason, openedAs);
+    deps.sessions.closedBy(kind, openedAs);
     logger.info(LOG_EVENTS.sessionClosed, { session_id: transport.sessionId, transport: kind, duration_ms: round3(seconds * 1000),
-      reaped: reaped || undefined });
+      reason });
   };
 
   const send = transport.send.bind(transport);
@@ -364,6 +421,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       const p = msg.id === undefined ? undefined : pending.get(msg.id);
       if (p) {
         pending.delete(msg.id!);
+        recorder.inFlight(p.method, p.tool, -1);
         recorded = onResponse(msg, p);
       }
       type = msg.error ? 'error' : 'response';
@@ -377,6 +435,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     const inner = transport.onmessage;
     transport.onmessage = (message, extra) => {
       const call = onInbound(message as AnyMessage, extra as MessageExtra | undefined);
+      if (call === THROTTLED) return;
       if (call && deps.calls) deps.calls.run(call, () => inner?.(message, extra));
       else inner?.(message, extra);
     };
@@ -387,6 +446,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     };
     const innerError = transport.onerror;
     transport.onerror = (error) => {
+      lastErrorAt = performance.now();
       logger.warning(LOG_EVENTS.transportError, { session_id: transport.sessionId, transport: kind, error: error.message });
       innerError?.(error);
     };
@@ -400,9 +460,26 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
   return transport;
 }
 
-function learnNames(list: unknown, add: (names: string[]) => void): void {
+function learnNames(list: unknown, add: (names: string[]) => void, key = 'name'): void {
   if (!Array.isArray(list)) return;
-  add(list.map((t: { name?: unknown }) => t?.name).filter((n): n is string => typeof n === 'string'));
+  add(list.map((t: Record<string, unknown> | undefined) => t?.[key]).filter((n): n is string => typeof n === 'string'));
+}
+
+/** -32002 is the spec's resource-not-found; SDK 1.x answers an unknown URI with -32602. */
+function resourceStatus(code: number | undefined): ResourceReadStatus {
+  if (code === undefined) return 'ok';
+  return code === -32002 || code === -32602 ? 'not_found' : 'error';
+}
+
+/** Bytes of resources/read contents: UTF-8 bytes of text, characters of base64 blobs. */
+function contentBytes(contents: unknown): number {
+  if (!Array.isArray(contents)) return 0;
+  let bytes = 0;
+  for (const c of contents as { text?: unknown; blob?: unknown }[]) {
+    if (typeof c?.text === 'string') bytes += Buffer.byteLength(c.text);
+    else if (typeof c?.blob === 'string') bytes += c.blob.length;
+  }
+  return bytes;
 }
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;

@@ -1,5 +1,6 @@
 // Command-line options of the reference server, validated with messages that name the flag.
 import type { ProfileName } from '@mcp-observability/catalog';
+import type { BucketLimit } from '@mcp-observability/instrument';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { algorithmOf, publicKeyFromPem, type JwtPolicy } from './auth/jwt.js';
@@ -29,6 +30,8 @@ export interface ServerOptions {
   jwt: JwtPolicy | undefined;
   /** tools/call result text beyond this many bytes is truncated. */
   maxResponseBytes: number;
+  /** tools/call token bucket per client name; off when undefined. */
+  rateLimit: BucketLimit | undefined;
 }
 
 export const DEFAULT_JWT_ISSUER = 'mcp-observability-local';
@@ -52,6 +55,8 @@ export const SERVER_USAGE = `Usage: npm run sample-server -- [options]
   --otlp-endpoint URL      export a span per request over OTLP/HTTP to URL (e.g. http://127.0.0.1:4318);
                            default $OTEL_EXPORTER_OTLP_ENDPOINT, tracing off when neither is set
   --max-response-bytes N   truncate tool result text beyond N bytes (default ${DEFAULT_MAX_RESPONSE_BYTES})
+  --rate-limit R:B         refuse tools/call past a token bucket per client name: R calls/s, bursts of B
+                           (answered with JSON-RPC -32000); off by default
   --jwt-secret S           HTTP mode: require an HS256 JWT bearer token signed with S (prefer MCP_JWT_SECRET)
   --jwt-public-key PATH    HTTP mode: require an RS256 or ES256 JWT verified with this PEM public key
   --jwt-issuer I           required iss claim (default ${DEFAULT_JWT_ISSUER})
@@ -99,6 +104,7 @@ export function parseServerOptions(argv: readonly string[], env: NodeJS.ProcessE
         'log-file': { type: 'string' },
         'otlp-endpoint': { type: 'string' },
         'max-response-bytes': { type: 'string', default: String(DEFAULT_MAX_RESPONSE_BYTES) },
+        'rate-limit': { type: 'string' },
         'jwt-secret': { type: 'string' },
         'jwt-public-key': { type: 'string' },
         'jwt-issuer': { type: 'string', default: DEFAULT_JWT_ISSUER },
@@ -143,7 +149,19 @@ export function parseServerOptions(argv: readonly string[], env: NodeJS.ProcessE
     otlpEndpoint: otlpEndpoint(values['otlp-endpoint'] ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined)),
     jwt: jwtPolicy(values, env),
     maxResponseBytes,
+    rateLimit: rateLimit(values['rate-limit']),
   };
+}
+
+function rateLimit(value: string | undefined): BucketLimit | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?):(\d+)$/.exec(value);
+  const ratePerSecond = Number(m?.[1]);
+  const burst = Number(m?.[2]);
+  if (!m || !(ratePerSecond > 0) || burst < 1) {
+    throw new UsageError(`--rate-limit: expected calls per second and burst as R:B (e.g. 5:20), R > 0 and B >= 1, got "${value}"`);
+  }
+  return { ratePerSecond, burst };
 }
 
 function jwtPolicy(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): JwtPolicy | undefined {

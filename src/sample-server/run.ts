@@ -42,6 +42,7 @@ export async function runSampleServer(options: ServerOptions): Promise<void> {
     tracing: options.otlpEndpoint ? { endpoint: options.otlpEndpoint, serviceName: 'mcp-sample-server' } : undefined,
     maxToolResponseBytes: options.maxResponseBytes,
     redactToolResults: true,
+    rateLimit: options.rateLimit ? { perClient: options.rateLimit } : undefined,
   });
   const { logger } = instrumentation;
 
@@ -85,6 +86,7 @@ export async function runSampleServer(options: ServerOptions): Promise<void> {
     stopping = true;
     logger.info('sample server stopping', { reason });
     setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
+    instrumentation.shuttingDown();
     if (app) {
       await app.closeSessions();
       app.server.closeAllConnections();

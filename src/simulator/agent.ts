@@ -1,8 +1,9 @@
 // One simulated agent session: connect (initialize, or server/discover for a 2026-07-28 client),
-// list tools, then run multi-turn tasks until the deadline. Each turn calls a tool from the skewed
-// mix; some turns invent a tool name or send broken arguments. Failed calls are retried (bounded,
-// with exponential backoff) after the agent "self-corrects"; a task fails when its retries run
-// out. Task outcome and turns are reported with the instrumentation library's MCP-level convention.
+// list tools (and resources and prompts), then run multi-turn tasks until the deadline, each after
+// reading a resource and getting a prompt. Each turn calls a tool from the skewed mix; some turns
+// invent a tool name or send broken arguments. Failed calls are retried (bounded, with exponential
+// backoff) after the agent "self-corrects"; a task fails when its retries run out. Task outcome
+// and turns are reported with the instrumentation library's MCP-level convention.
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { SpanKind } from '@opentelemetry/api';
 import { TASK_ID_ATTRIBUTE, TASK_TURN_ATTRIBUTE } from '@mcp-observability/instrument';
@@ -10,6 +11,7 @@ import type { AgentSpans, TraceScope } from './agent-spans.js';
 import { invalidArguments, validArguments } from './arguments.js';
 import { classifyResult, classifyThrown } from './call-result.js';
 import type { AgentClient } from './client.js';
+import { discoverContext, readContext } from './context.js';
 import { plausibleUnknownTool } from './hallucinations.js';
 import { between, type Random } from './random.js';
 import type { CallResultKind, SimulationStats, TaskOutcome } from './stats.js';
@@ -65,6 +67,7 @@ async function runSession(plan: AgentPlan, sessionScope: TraceScope): Promise<vo
   stats.sessionsOpened++;
   try {
     const tools = await client.listTools();
+    const context = await discoverContext(client.context);
     const byName = new Map(tools.map((t) => [t.name, t]));
     const mix = skewedMix(tools.map((t) => t.name));
     const nextSlot = pacer(plan.intervalMs, plan.deadline);
@@ -131,6 +134,7 @@ async function runSession(plan: AgentPlan, sessionScope: TraceScope): Promise<vo
     for (let n = 1; Date.now() < plan.deadline(); n++) {
       const taskId = `sim-${process.pid}-${plan.id}-${n}`;
       await spans.within('agent.task', sessionScope, { [TASK_ID_ATTRIBUTE]: taskId }, async (task) => {
+        await readContext(client.context, context, random, stats);
         const { outcome, turns } = await runTask(taskId, task.scope);
         task.annotate({ 'dev.mcp_observability.task.outcome': outcome, 'dev.mcp_observability.task.turns': turns });
         if (outcome === 'failure') task.fail('task_failure');

@@ -8,6 +8,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { Client as ClientV2, StreamableHTTPClientTransport as HttpTransportV2 } from '@modelcontextprotocol/client';
 import { StdioClientTransport as StdioTransportV2 } from '@modelcontextprotocol/client/stdio';
+import type { ContextClient } from './context.js';
 
 export const PROTOCOL_ERAS = ['2025', '2026-07-28'] as const;
 export type ProtocolEra = (typeof PROTOCOL_ERAS)[number];
@@ -27,6 +28,8 @@ export interface AgentClient {
   listTools(): Promise<Tool[]>;
   callTool(params: { name: string; arguments: Record<string, unknown>; _meta?: Record<string, unknown> }): Promise<CallToolResult>;
   notification(notification: { method: string; params: Record<string, unknown> }): Promise<void>;
+  /** Resources and prompts, where the server offers them. */
+  readonly context: ContextClient;
   /** Ends the session (where there is one) and closes the transport. */
   close(): Promise<void>;
 }
@@ -47,6 +50,7 @@ export async function connectClient(era: ProtocolEra, name: string, endpoint: En
       listTools: async () => (await client.listTools()).tools,
       callTool: async (params) => (await client.callTool(params)) as CallToolResult,
       notification: (n) => client.notification(n),
+      context: client,
       async close() {
         if (transport instanceof StreamableHTTPClientTransport) await transport.terminateSession().catch(() => {});
         await client.close();
@@ -64,6 +68,7 @@ export async function connectClient(era: ProtocolEra, name: string, endpoint: En
     listTools: async () => (await client.listTools()).tools as Tool[],
     callTool: async (params) => (await client.callTool(params)) as CallToolResult,
     notification: (n) => client.notification(n),
+    context: client as unknown as ContextClient,
     close: () => client.close(),
   };
 }

@@ -14,6 +14,10 @@ export class SimulationStats {
   invalidArgCalls = 0;
   retries = 0;
   sessionsOpened = 0;
+  resourceReads = 0;
+  resourceErrors = 0;
+  promptGets = 0;
+  promptErrors = 0;
   sessionFailures: string[] = [];
 
   get calls(): number {
@@ -57,6 +61,7 @@ export class SimulationStats {
       ...byTool.map(([tool, n]) => `    ${tool.padEnd(width)}  ${String(n).padStart(6)}  ${pct(n).padStart(5)} %`),
       '  results:',
       ...[...this.results].sort((a, b) => b[1] - a[1]).map(([kind, n]) => `    ${kind.padEnd(width)}  ${String(n).padStart(6)}`),
+      `  resource reads: ${this.resourceReads} (${this.resourceErrors} failed), prompt gets: ${this.promptGets} (${this.promptErrors} failed)`,
       `  tasks: ${this.formatTasks()}`,
       ...this.sessionFailures.map((f) => `  session failed: ${f}`),
     ].join('\n');

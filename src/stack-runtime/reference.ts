@@ -69,6 +69,13 @@ export function referenceTargets(config: Config, ports: ServerPorts): ScrapeTarg
   return config.profiles.map((p) => ({ job: serverJob(p), address: `127.0.0.1:${ports[p]}` }));
 }
 
+/**
+ * The reference servers' per-client tools/call bucket (calls/s:burst): well above what one
+ * simulated agent sends (the stack's load, the check's churn and drills stay under it), well
+ * below the rate-limit drill's burst.
+ */
+export const STACK_RATE_LIMIT = '10:40';
+
 /** Reference servers (phase 1) and their simulators (phase 2, once the servers answer). */
 export function referenceServices(config: Config, settings: StackSettings, ports: ServerPorts, root: string, auditDir: string): ServiceSpec[] {
   const taken = new Map(Object.entries(settings.ports).map(([name, port]) => [port, name]));
@@ -80,7 +87,8 @@ export function referenceServices(config: Config, settings: StackSettings, ports
     ...config.profiles.map((profile): ServiceSpec => ({
       name: serverJob(profile),
       argv: [...devProgram(root, 'src/sample-server/bin.ts'), '--transport', 'http', '--port', String(ports[profile]), '--profile', profile,
-        '--audit-file', join(auditDir, `${profile}.jsonl`), '--idle-timeout', String(STACK_IDLE_TIMEOUT_SECONDS)],
+        '--audit-file', join(auditDir, `${profile}.jsonl`), '--idle-timeout', String(STACK_IDLE_TIMEOUT_SECONDS),
+        '--rate-limit', STACK_RATE_LIMIT],
       // A small heap limit, so the heap-pressure drill reaches the alert threshold with a modest allocation.
       env: { NODE_OPTIONS: '--max-old-space-size=1024', MCP_JWT_SECRET: STACK_JWT_SECRET },
       port: { number: ports[profile], env: SERVER_PORT_ENV[profile].env },

@@ -79,9 +79,10 @@ describe('generated dashboards', () => {
     for (const { dashboard } of dashboards) expect(dashboard.tags).toEqual(config.grafana.tags);
   });
 
-  it('has a datasource, job, instance and tool variable on every dashboard', () => {
-    for (const { dashboard } of dashboards) {
-      expect(dashboard.templating?.list?.map((v) => v.name)).toEqual(['datasource', 'job', 'instance', 'tool']);
+  it('has a datasource, job, instance and tool variable on every dashboard, and a client variable where the profile labels clients', () => {
+    for (const { profile, dashboard } of dashboards) {
+      const clients = profile === 'prom-client' ? ['client'] : [];
+      expect(dashboard.templating?.list?.map((v) => v.name)).toEqual(['datasource', 'job', 'instance', 'tool', ...clients]);
     }
   });
 

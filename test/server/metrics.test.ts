@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { getProfile, seriesNames, type ProfileName } from '../../src/catalog/index.js';
 import { TASK_META_KEY, TASK_NOTIFICATION_METHOD } from '../../src/instrument/index.js';
@@ -12,6 +13,8 @@ import { SAMPLE_TOOL_NAMES } from '../../src/sample-server/tools/index.js';
 import { admin, callTool, httpClient, JWT_SECRET, mintToken, rawRequest, scrape, startServer, sumOf, type RunningServer } from './harness.js';
 
 const TOKEN = mintToken();
+/** What the SDK client and server of this repository negotiate. */
+const NEGOTIATED = LATEST_PROTOCOL_VERSION;
 const IDLE_TIMEOUT_S = 2;
 /**
  * prom-client exports nodejs_active_requests{type} only while a libuv request (fs, dns) is in
@@ -43,6 +46,19 @@ async function exercise(server: RunningServer): Promise<void> {
   await expect(client.request({ method: 'tools/teleport', params: {} }, z.object({}))).rejects.toThrow(/-32601/);
   await client.callTool({ name: 'search_docs', arguments: { query: 'alerts' }, _meta: { [TASK_META_KEY]: { id: 'task-1', turn: 1 } } });
   await client.notification({ method: TASK_NOTIFICATION_METHOD, params: { taskId: 'task-1', outcome: 'success', turns: 1 } });
+  await client.readResource({ uri: 'docs://index' });
+  await client.readResource({ uri: 'docs://pages/metrics' });
+  await expect(client.readResource({ uri: 'docs://pages/nope' })).rejects.toThrow(/-32002/); // template matched, no page
+  await expect(client.readResource({ uri: 'files://etc/passwd' })).rejects.toThrow(/-32602/); // no such resource (SDK 1.x code)
+  expect((await admin(server, 'POST', '{"resource":"docs-page","errorRate":1}')).status).toBe(200);
+  await expect(client.readResource({ uri: 'docs://pages/alerts' })).rejects.toThrow(/-32603/); // injected fault
+  expect((await admin(server, 'DELETE')).status).toBe(200);
+  await client.getPrompt({ name: 'triage_ticket', arguments: { ticket: 'the dashboard is empty' } });
+  await expect(client.getPrompt({ name: 'explain_doc', arguments: { id: 'nope' } })).rejects.toThrow(/-32603/);
+  await expect(client.getPrompt({ name: 'make_coffee' })).rejects.toThrow(/-32602/);
+  // Past the per-client bucket (--rate-limit 1:20): the rest of a burst is refused in band.
+  const burst = await Promise.allSettled(Array.from({ length: 25 }, () => callTool(client, 'create_ticket', VALID_ARGS.create_ticket!)));
+  expect(burst.some((r) => r.status === 'rejected' && /-32000/.test(String(r.reason)))).toBe(true);
   await transport.terminateSession();
   await client.close();
 
@@ -73,7 +89,7 @@ function profileSuite(profile: ProfileName, check: (text: string) => void) {
     let text: string;
     beforeAll(async () => {
       const dir = mkdtempSync(join(tmpdir(), 'mcp-metrics-'));
-      server = await startServer(['--profile', profile, '--idle-timeout', String(IDLE_TIMEOUT_S), '--audit-file', join(dir, 'audit.jsonl')],
+      server = await startServer(['--profile', profile, '--idle-timeout', String(IDLE_TIMEOUT_S), '--rate-limit', '1:20', '--audit-file', join(dir, 'audit.jsonl')],
         { MCP_JWT_SECRET: JWT_SECRET });
       await exercise(server);
       text = await scrape(server.base);
@@ -110,6 +126,22 @@ profileSuite('prom-client', (text) => {
   expect(sumOf(text, 'mcp_session_duration_seconds_count', { transport: 'http' })).toBe(2);
   expect(sumOf(text, 'mcp_sessions_reaped_total', { transport: 'http' })).toBe(1);
   expect(sumOf(text, 'mcp_active_connections', { transport: 'http' })).toBe(0);
+  expect(sumOf(text, 'mcp_throttled_requests_total', { client_name: 'metrics-test', tool: 'create_ticket', limit: 'client' })).toBeGreaterThanOrEqual(1);
+  expect(sumOf(text, 'mcp_rate_limited_clients')).toBe(1);
+  // Every request is counted under the protocol version its session negotiated (none before initialize).
+  expect(sumOf(text, 'mcp_protocol_version_requests_total')).toBe(sumOf(text, 'mcp_requests_total'));
+  expect(sumOf(text, 'mcp_protocol_version_requests_total', { protocol_version: NEGOTIATED })).toBeGreaterThan(10);
+  const page = 'docs://pages/{id}';
+  expect(sumOf(text, 'mcp_resource_reads_total', { resource: 'docs://index', status: 'ok' })).toBe(1);
+  expect(sumOf(text, 'mcp_resource_reads_total', { resource: page, status: 'ok' })).toBe(1);
+  expect(sumOf(text, 'mcp_resource_reads_total', { resource: page, status: 'not_found' })).toBe(1);
+  expect(sumOf(text, 'mcp_resource_reads_total', { resource: page, status: 'error' })).toBe(1);
+  expect(sumOf(text, 'mcp_resource_reads_total', { resource: '_OTHER', status: 'not_found' })).toBe(1);
+  expect(sumOf(text, 'mcp_resource_response_size_bytes_count', { resource: page })).toBe(1);
+  expect(sumOf(text, 'mcp_resource_response_size_bytes_sum', { resource: 'docs://index' })).toBeGreaterThan(100);
+  expect(sumOf(text, 'mcp_prompt_gets_total', { prompt: 'triage_ticket', status: 'ok' })).toBe(1);
+  expect(sumOf(text, 'mcp_prompt_gets_total', { prompt: 'explain_doc', status: 'error' })).toBe(1);
+  expect(sumOf(text, 'mcp_prompt_gets_total', { prompt: '_OTHER', status: 'error' })).toBe(1);
 });
 
 profileSuite('otel', (text) => {
@@ -125,4 +157,8 @@ profileSuite('otel', (text) => {
   expect(sumOf(text, 'mcp_server_session_duration_seconds_count', { network_transport: 'tcp', error_type: '' })).toBe(1);
   expect(sumOf(text, 'mcp_server_session_duration_seconds_count', { network_transport: 'tcp', error_type: 'timeout' })).toBe(1);
   expect(sumOf(text, 'v8js_memory_heap_used_bytes')).toBeGreaterThan(0);
+  expect(sumOf(text, op, { mcp_method_name: 'resources/read', error_type: '' })).toBe(2);
+  expect(sumOf(text, op, { mcp_method_name: 'resources/read', error_type: '-32002' })).toBe(1);
+  expect(sumOf(text, op, { mcp_method_name: 'prompts/get', gen_ai_prompt_name: 'triage_ticket', error_type: '' })).toBe(1);
+  expect(sumOf(text, op, { mcp_method_name: 'prompts/get', gen_ai_prompt_name: '_OTHER', error_type: '-32602' })).toBe(1);
 });

@@ -55,6 +55,14 @@ describe('a bounded simulator run against the server', () => {
     expect(sumOf(text, 'mcp_tool_hallucinations_total', { kind: 'unknown_tool' })).toBe(stats.hallucinatedCalls);
     expect(sumOf(text, 'mcp_tool_hallucinations_total', { kind: 'invalid_params' })).toBe(stats.invalidArgCalls);
     expect(sumOf(text, 'mcp_agent_tasks_total')).toBe([...stats.tasks.values()].reduce((a, b) => a + b, 0));
+    // Each task read a resource and got a prompt; the server counted the same reads and failures.
+    expect(stats.resourceReads, summary).toBeGreaterThan(0);
+    expect(sumOf(text, 'mcp_resource_reads_total')).toBe(stats.resourceReads);
+    expect(sumOf(text, 'mcp_resource_reads_total', { status: 'not_found' })).toBe(stats.resourceErrors);
+    expect(sumOf(text, 'mcp_prompt_gets_total')).toBe(stats.promptGets);
+    expect(sumOf(text, 'mcp_prompt_gets_total', { status: 'error' })).toBe(stats.promptErrors);
+    // The agents' retries after failures show as self-corrections of the failed tools.
+    expect(sumOf(text, 'mcp_tool_self_corrections_total'), summary).toBeGreaterThan(0);
     expect(stats.calls, summary).toBeGreaterThanOrEqual(budget);
     expect(stats.calls, summary).toBeLessThan(budget + 20); // only calls already under way finish
 

@@ -56,6 +56,17 @@ export const configSchema = z.strictObject({
   validationErrorRatio: section({ max: ratio.default(0.005), for: duration.default('15m') }),
   /** Calls to unknown tools or with schema-violating arguments, as a share of all calls. */
   hallucinationRatio: section({ max: ratio.default(0.08), for: duration.default('15m') }),
+  /**
+   * resources/read requests failing for server-side reasons (not unknown URIs), per resource; reads
+   * below minRate per second are too few to judge.
+   */
+  resourceErrorRatio: section({ max: ratio.default(0.05), minRate: z.number().positive().default(0.05), for: duration.default('10m') }),
+  /**
+   * Failed calls of registered tools that agents corrected (a success of the same tool in the same
+   * task or session within the instrumentation's window), judged over `window` once at least
+   * `minFailures` calls failed in it.
+   */
+  selfCorrection: section({ min: ratio.default(0.5), minFailures: z.number().int().positive().default(10), window: duration.default('30m'), for: duration.default('30m') }),
   /** Share of agent tasks reported successful. */
   taskSuccess: section({ min: ratio.default(0.85), for: duration.default('30m') }),
   /**
@@ -71,6 +82,8 @@ export const configSchema = z.strictObject({
   authFailures: section({ perSecond: z.number().positive().default(0.2), for: duration.default('2m') }),
   /** How long a run-time tool-definition change (modified, added, removed) keeps its critical alert firing. */
   toolDefinitionChanges: section({ window: duration.default('30m') }),
+  /** tools/call refusals by a rate limit per second for one client, held this long: abuse or a limit sized too small. */
+  rateLimited: section({ perSecond: z.number().positive().default(0.05), for: duration.default('15m') }),
   /** Tools offered in tools/list; model tool-selection accuracy drops beyond about 16. */
   registeredTools: section({ max: z.number().int().positive().default(16), for: duration.default('15m') }),
   /** Redactions per second per instance (all detectors and locations): a tool leaking secrets or PII. */

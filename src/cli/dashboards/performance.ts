@@ -41,6 +41,26 @@ function traffic({ q, recorded: r }: DashboardContext): RowSpec {
         unit: units.RequestsPerSecond,
         queries: [{ expr: sumBy(q.labels('requests', ['method']), r.perJob('requestRate')), legend: legend(q.label('requests', 'method')) }],
       }),
+      q.has('requestProtocolVersions') && timeseries({
+        title: 'Requests by protocol version',
+        description: 'JSON-RPC requests per second by the MCP protocol version they were served under (the negotiated version; none before initialize).',
+        unit: units.RequestsPerSecond,
+        queries: [{ expr: q.rate('requestProtocolVersions', RATE_INTERVAL, { by: ['protocolVersion'] }),
+          legend: legend(q.label('requestProtocolVersions', 'protocolVersion')) }],
+      }),
+      q.has('requestsInFlight') && timeseries({
+        title: 'In-flight requests by method',
+        description: 'JSON-RPC requests received and not yet answered, per MCP method: a queue building up shows here before latency does.',
+        unit: units.Short,
+        queries: [{ expr: q.gauge('requestsInFlight', 'sum', { by: ['method'] }), legend: legend(q.label('requestsInFlight', 'method')) }],
+      }),
+      q.has('requestsInFlight') && timeseries({
+        title: 'In-flight tool calls by tool',
+        description: 'tools/call requests running now, per tool (the selected tools).',
+        unit: units.Short,
+        queries: [{ expr: q.gauge('requestsInFlight', 'sum', { by: ['tool'], where: { method: 'tools/call', ...TOOL_FILTER } }),
+          legend: legend(q.label('requestsInFlight', 'tool')) }],
+      }),
     ],
   };
 }
@@ -142,7 +162,7 @@ function messages({ q, recorded: r }: DashboardContext): RowSpec {
 export const performance: DashboardSpec = {
   name: 'performance',
   title: 'Performance & reliability',
-  description: 'Call rates, tool latency quantiles, error ratios (caller vs server), JSON-RPC errors, handshakes and message sizes.',
+  description: 'Call rates, requests in flight, tool latency quantiles, error ratios (caller vs server), JSON-RPC errors, handshakes and message sizes.',
   rows: (ctx) => [traffic(ctx), latency(ctx), errors(ctx), messages(ctx)],
 };
 

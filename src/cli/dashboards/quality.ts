@@ -1,13 +1,14 @@
 // Application quality: how tools are used (including how concentrated use is), sessions, and the
 // agentic view: task success, turns per task, hallucinated calls, validation errors, tokens and cost.
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { ratio, sumBy } from '../promql/index.js';
+import { ratio, ratioOrZero, sumBy } from '../promql/index.js';
 import type { DashboardContext, DashboardSpec, RowSpec } from './dashboard.js';
 import type { LintExclusion } from './lint.js';
-import { RATE_INTERVAL } from './expressions.js';
+import { OVERFLOW_VALUE, type Role, type SignalId } from '@mcp-observability/catalog';
+import { RANGE, RATE_INTERVAL, sumIncrease } from './expressions.js';
 import { barGauge, legend, lowerLimit, stat, timeseries, timeseriesWithLimit, upperLimit } from './panels.js';
 import { RECORDED_EXCLUSION_REASON } from './recorded.js';
-import { TOOL_FILTER } from './variables.js';
+import { CLIENT_FILTER, TOOL_FILTER } from './variables.js';
 
 const VALIDATION_ERROR_RATIO_TITLE = 'Validation error ratio by tool';
 const TOP_TOOL_SHARE_TITLE = 'Share of calls served by the busiest 20% of tools';
@@ -90,6 +91,20 @@ function sessions({ q, config }: DashboardContext): RowSpec {
         unit: units.OpsPerSecond,
         queries: [{ expr: q.rate('sessionsReaped', RATE_INTERVAL, { by: ['transport'] }), legend: transport('sessionsReaped') }],
       }),
+      q.has('sessionsClosed') && timeseries({
+        title: 'Session ends by reason and client',
+        description: 'Sessions closed per second, by reason (client_closed, reaped_idle, transport_error, server_shutdown) and client name (the selected clients).',
+        unit: units.OpsPerSecond,
+        queries: [{ expr: q.rate('sessionsClosed', RATE_INTERVAL, { by: ['reason', 'clientName'], where: CLIENT_FILTER }),
+          legend: legend(...q.labels('sessionsClosed', ['reason', 'clientName'])) }],
+      }),
+      q.has('reconnections') && timeseries({
+        title: 'Reconnections by client',
+        description: 'Sessions a client name opened within a minute of closing its previous one (or re-initialised), per second, by client (the selected clients): flapping connections.',
+        unit: units.OpsPerSecond,
+        queries: [{ expr: q.rate('reconnections', RATE_INTERVAL, { by: ['transport', 'clientName'], where: CLIENT_FILTER }),
+          legend: legend(...q.labels('reconnections', ['transport', 'clientName'])) }],
+      }),
     ],
   };
 }
@@ -129,6 +144,24 @@ function agentic({ q, recorded: r, config }: DashboardContext): RowSpec {
         description: 'Hallucinated calls per second over 5-minute windows, by kind (unknown tool, schema violation), across the selected jobs (recorded per job).',
         unit: units.OpsPerSecond,
         queries: [{ expr: sumBy(q.labels('hallucinations', ['kind']), r.perJob('hallucinationRate')), legend: legend(q.label('hallucinations', 'kind')) }],
+      }),
+      q.has('selfCorrections', 'toolCalls') && timeseriesWithLimit({
+        title: 'Self-correction ratio',
+        description: 'Failed calls of registered tools followed by a successful call of the same tool in the same task or session (within the ' +
+          'instrumentation\'s window), as a share of those failed calls, over 5-minute windows. Falling: agents give up after errors. ' +
+          'The dashed line is the self-correction alert threshold (judged over its longer window).',
+        unit: units.PercentUnit,
+        queries: [{
+          expr: ratioOrZero(q.rate('selfCorrections', RATE_INTERVAL),
+            q.rate('toolCalls', RATE_INTERVAL, { subset: 'failed', where: { tool: { op: '!=', value: OVERFLOW_VALUE } } })),
+          legend: 'corrected',
+        }],
+      }, lowerLimit(config.selfCorrection.min)).max(1),
+      q.has('selfCorrections') && timeseries({
+        title: 'Self-corrections by tool',
+        description: 'Failed calls corrected per second, by tool (the selected tools).',
+        unit: units.OpsPerSecond,
+        queries: [{ expr: q.rate('selfCorrections', RATE_INTERVAL, { by: ['tool'], where: TOOL_FILTER }), legend: legend(q.label('selfCorrections', 'tool')) }],
       }),
       q.has('toolErrors', 'toolCalls') && timeseriesWithLimit({
         title: VALIDATION_ERROR_RATIO_TITLE,
@@ -178,12 +211,103 @@ function tokensAndCost({ q, recorded: r }: DashboardContext): RowSpec {
   };
 }
 
+/** The roles of a signal this profile spells, in the given order (otel keeps mcp.resource.uri off metrics, say). */
+const spelled = (q: DashboardContext['q'], id: SignalId, roles: readonly Role[]): Role[] =>
+  roles.filter((r) => q.spelling(id).labels[r] !== undefined);
+
+function clients({ q }: DashboardContext): RowSpec {
+  return {
+    title: 'Clients',
+    panels: [
+      q.has('clientToolCalls') && timeseries({
+        title: 'Tool calls by client',
+        description: 'tools/call requests per second by client name (clientInfo.name, bounded; the selected clients) and status.',
+        unit: units.RequestsPerSecond,
+        queries: [{ expr: q.rate('clientToolCalls', RATE_INTERVAL, { by: ['clientName', 'outcome'], where: CLIENT_FILTER }),
+          legend: legend(...q.labels('clientToolCalls', ['clientName', 'outcome'])) }],
+      }),
+      q.has('clientSessions') && timeseries({
+        title: 'Open sessions by client',
+        description: 'Sessions connected now, by client name (the selected clients).',
+        unit: units.Short,
+        queries: [{ expr: q.gauge('clientSessions', 'sum', { by: ['clientName'], where: CLIENT_FILTER }),
+          legend: legend(q.label('clientSessions', 'clientName')) }],
+      }),
+    ],
+  };
+}
+
+function resourceAccess({ q, config }: DashboardContext): RowSpec {
+  if (!q.has('resourceReads')) return { title: 'Resource access', panels: [] };
+  const byResource = spelled(q, 'resourceReads', ['resource']);
+  const byStatus = spelled(q, 'resourceReads', ['resource', 'outcome', 'errorType']);
+  const all = q.rate('resourceReads', RATE_INTERVAL, { by: byResource });
+  return {
+    title: 'Resource access',
+    panels: [
+      timeseries({
+        title: 'Resource reads by resource and status',
+        description: 'resources/read requests per second, by resource (registered URI or the URI template it matched; _OTHER for unknown URIs) and status.',
+        unit: units.OpsPerSecond,
+        queries: [{ expr: q.rate('resourceReads', RATE_INTERVAL, { by: byStatus }), legend: legend(...q.labels('resourceReads', byStatus)) || 'reads' }],
+      }),
+      timeseriesWithLimit({
+        title: 'Resource read error ratio',
+        description: 'Share of resource reads failing for server-side reasons (unknown URIs excluded), by resource where the profile labels it. ' +
+          'The dashed line is the resource error alert threshold.',
+        unit: units.PercentUnit,
+        queries: [{ expr: ratioOrZero(q.rate('resourceReads', RATE_INTERVAL, { by: byResource, subset: 'serverFailed' }), all),
+          legend: legend(...q.labels('resourceReads', byResource)) || 'error ratio' }],
+      }, upperLimit(config.resourceErrorRatio.max)),
+      byResource.length > 0 && barGauge({
+        title: 'Top resources over the time range',
+        description: 'resources/read requests per resource over the dashboard time range, busiest first.',
+        unit: units.Short,
+        queries: [{ expr: `sort_desc(${sumIncrease(q, 'resourceReads', RANGE, { by: byResource })})`, legend: legend(...q.labels('resourceReads', byResource)) }],
+      }),
+      q.has('resourceResponseSize') && timeseries({
+        title: 'Resource response size P50 / P95',
+        description: 'Size of resources/read result contents (UTF-8 bytes of text, characters of base64 blobs), by resource.',
+        unit: units.BytesIEC,
+        queries: [0.5, 0.95].map((quantile) => ({
+          expr: q.quantile(quantile, 'resourceResponseSize', RATE_INTERVAL, { by: ['resource'] }),
+          legend: `P${quantile * 100} ${legend(q.label('resourceResponseSize', 'resource'))}`,
+        })),
+      }),
+    ],
+  };
+}
+
+function prompts({ q }: DashboardContext): RowSpec {
+  if (!q.has('promptGets')) return { title: 'Prompts', panels: [] };
+  const byPrompt: Role[] = ['prompt'];
+  const byStatus = spelled(q, 'promptGets', ['prompt', 'outcome', 'errorType']);
+  return {
+    title: 'Prompts',
+    panels: [
+      timeseries({
+        title: 'Prompt gets by prompt and status',
+        description: 'prompts/get requests per second (prompt template usage), by prompt (registered name; _OTHER otherwise) and status.',
+        unit: units.OpsPerSecond,
+        queries: [{ expr: q.rate('promptGets', RATE_INTERVAL, { by: byStatus }), legend: legend(...q.labels('promptGets', byStatus)) }],
+      }),
+      timeseries({
+        title: 'Prompt error ratio by prompt',
+        description: 'Share of prompts/get requests answered with an error (unknown prompt, bad arguments, a failing prompt handler), by prompt.',
+        unit: units.PercentUnit,
+        queries: [{ expr: ratioOrZero(q.rate('promptGets', RATE_INTERVAL, { by: byPrompt, subset: 'failed' }), q.rate('promptGets', RATE_INTERVAL, { by: byPrompt })),
+          legend: legend(q.label('promptGets', 'prompt')) }],
+      }).max(1),
+    ],
+  };
+}
+
 export const quality: DashboardSpec = {
   name: 'quality',
   title: 'Application quality',
   description: 'Tool usage patterns (including the 80/20 share of the busiest tools), sessions, and agentic quality: ' +
-    'task success, turns per task, hallucinated calls, validation errors, tokens and cost per tool.',
-  rows: (ctx) => [usage(ctx), sessions(ctx), agentic(ctx), tokensAndCost(ctx)],
+    'task success, turns per task, hallucinated calls, validation errors, tokens and cost per tool; resource access and prompt usage.',
+  rows: (ctx) => [usage(ctx), clients(ctx), sessions(ctx), agentic(ctx), tokensAndCost(ctx), resourceAccess(ctx), prompts(ctx)],
 };
 
 /** Panels reading recorded series, which carry no instance label (dashboard-linter exclusions, with reasons). */

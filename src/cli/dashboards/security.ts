@@ -9,6 +9,7 @@ import { RANGE, RATE_INTERVAL, sumIncrease } from './expressions.js';
 import type { LintExclusion } from './lint.js';
 import { legend, stat, table, tableColumns, timeseries, timeseriesWithLimit, upperLimit } from './panels.js';
 import { RECORDED_EXCLUSION_REASON } from './recorded.js';
+import { CLIENT_FILTER, TOOL_FILTER } from './variables.js';
 
 const RESPONSE_SIZE_TITLE = 'Tool response size P95 by tool';
 const TRUNCATED_TITLE = 'Truncated responses by tool';
@@ -179,11 +180,42 @@ function responses({ q, recorded: r }: DashboardContext): RowSpec {
   };
 }
 
+function rateLimiting({ q, perInstance, config }: DashboardContext): RowSpec {
+  const has = q.has('throttledRequests');
+  return {
+    title: 'Rate limiting',
+    panels: [
+      has && timeseriesWithLimit({
+        title: 'Throttled tool calls by client',
+        description: 'tools/call requests refused by a rate limit per second, by instance and client (the selected clients). ' +
+          'The dashed line is the rate-limited-client alert threshold (it fires when a client stays above it).',
+        unit: units.OpsPerSecond,
+        queries: [{ expr: perInstance.rate('throttledRequests', RATE_INTERVAL, { by: ['clientName'], where: CLIENT_FILTER }),
+          legend: legend('instance', perInstance.label('throttledRequests', 'clientName')) }],
+      }, upperLimit(config.rateLimited.perSecond)),
+      has && timeseries({
+        title: 'Throttled tool calls by tool and limit',
+        description: 'Refused tools/call requests per second by tool (the selected tools) and the limit that refused them: ' +
+          'client and tool are the library\'s token buckets, external the server\'s own limiter (reported through reportThrottle).',
+        unit: units.OpsPerSecond,
+        queries: [{ expr: q.rate('throttledRequests', RATE_INTERVAL, { by: ['tool', 'kind'], where: TOOL_FILTER }),
+          legend: legend(...q.labels('throttledRequests', ['tool', 'kind'])) }],
+      }),
+      q.has('rateLimitedClients') && timeseries({
+        title: 'Clients limited now',
+        description: 'Client names refused by a rate limit within the last minute, per instance.',
+        unit: units.Short,
+        queries: [{ expr: perInstance.gauge('rateLimitedClients', 'max'), legend: legend('instance') }],
+      }),
+    ],
+  };
+}
+
 export const security: DashboardSpec = {
   name: 'security',
   title: 'Security & audit',
-  description: 'Authentication failures, rejected requests, probing (-32601 bursts, unknown tool names per client), tool-definition drift, response sizes and truncation, redactions and audit records.',
-  rows: (ctx) => [admission(ctx), probing(ctx), toolDefinitions(ctx), responses(ctx), audit(ctx)],
+  description: 'Authentication failures, rejected requests, probing (-32601 bursts, unknown tool names per client), rate limiting (throttled calls by client and tool, clients limited now), tool-definition drift, response sizes and truncation, redactions and audit records.',
+  rows: (ctx) => [admission(ctx), probing(ctx), rateLimiting(ctx), toolDefinitions(ctx), responses(ctx), audit(ctx)],
 };
 
 /** Panels reading recorded series, which carry no instance label (dashboard-linter exclusions, with reasons). */

@@ -8,6 +8,8 @@ import { DATASOURCE } from './panels.js';
 export const SCOPE = ['job=~"$job"', 'instance=~"$instance"'] as const;
 /** Role filter narrowing tool signals to the selected tools. */
 export const TOOL_FILTER = { tool: { op: '=~' as const, value: '$tool' } };
+/** Role filter narrowing per-client signals to the selected client names. */
+export const CLIENT_FILTER = { clientName: { op: '=~' as const, value: '$client' } };
 
 export function datasourceVariable(defaultUid: string): dashboard.DatasourceVariableBuilder {
   return new dashboard.DatasourceVariableBuilder('datasource')
@@ -31,16 +33,19 @@ function queryVariable(name: string, label: string, query: string): dashboard.Qu
 }
 
 /**
- * job, instance and tool, each listed from a series every MCP server exports in this profile
+ * job, instance, tool and (where the profile labels clients) client, each listed from a series every MCP server exports in this profile
  * (JSON-RPC requests; tool calls for the tool list) inside the config's selector, each narrowed by
  * the variables before it.
  */
 export function scopeVariables(q: SignalQueries, selector: string): dashboard.QueryVariableBuilder[] {
   const inSelector = new SignalQueries(q.profile, [selector], []);
   const byJob = new SignalQueries(q.profile, [selector, SCOPE[0]], []);
+  const clients = q.has('handshakes') && q.spelling('handshakes').labels.clientName !== undefined;
   return [
     queryVariable('job', 'Job', `label_values(${inSelector.select('requests')}, job)`),
     queryVariable('instance', 'Instance', `label_values(${byJob.select('requests')}, instance)`),
     queryVariable('tool', 'Tool', `label_values(${q.select('toolCalls')}, ${q.label('toolCalls', 'tool')})`),
+    // Client names (clientInfo.name, bounded) from handshakes; the otel conventions carry none.
+    ...(clients ? [queryVariable('client', 'Client', `label_values(${q.select('handshakes')}, ${q.label('handshakes', 'clientName')})`)] : []),
   ];
 }

@@ -10,6 +10,7 @@ import { recordingArea } from './recording.js';
 import { toolsArea } from './alerts/tools.js';
 import { transportArea } from './alerts/transport.js';
 import { agentArea } from './alerts/agent.js';
+import { contentArea } from './alerts/content.js';
 import { resourcesArea } from './alerts/resources.js';
 import { securityArea } from './alerts/security.js';
 import { availabilityArea } from './alerts/availability.js';
@@ -23,7 +24,7 @@ import type { Area, AreaRules } from './types.js';
 export const DRILL_FACTOR = 1 / 15;
 
 const AREAS: ReadonlyArray<(ctx: ReturnType<typeof ruleContext>) => AreaRules | undefined> = [
-  normaliseArea, recordingArea, transportArea, toolsArea, agentArea, resourcesArea, securityArea, availabilityArea, sloArea, anomalyArea, syntheticArea,
+  normaliseArea, recordingArea, transportArea, toolsArea, contentArea, agentArea, resourcesArea, securityArea, availabilityArea, sloArea, anomalyArea, syntheticArea,
 ];
 
 /** The areas a profile gets (areas whose signals the profile lacks are left out). */

@@ -49,6 +49,10 @@ export const NAMES = {
   callRateBaselineMean: 'job_tool:mcp_tool_calls:rate5m_baseline_avg',
   callRateBaselineStddev: 'job_tool:mcp_tool_calls:rate5m_baseline_stddev',
   callRateZScore: 'job_tool:mcp_tool_calls:rate5m_zscore',
+  resourceReadRate: 'job_resource:mcp_resource_reads:rate5m',
+  resourceReadBaselineMean: 'job_resource:mcp_resource_reads:rate5m_baseline_avg',
+  resourceReadBaselineStddev: 'job_resource:mcp_resource_reads:rate5m_baseline_stddev',
+  resourceReadZScore: 'job_resource:mcp_resource_reads:rate5m_zscore',
 } as const;
 
 export interface RecordedSeries {
@@ -87,6 +91,10 @@ export interface RecordedSeries {
   callRateBaselineMean?: string;
   callRateBaselineStddev?: string;
   callRateZScore?: string;
+  resourceReadRate?: string;
+  resourceReadBaselineMean?: string;
+  resourceReadBaselineStddev?: string;
+  resourceReadZScore?: string;
 }
 
 const when = <T>(condition: boolean, value: T): T | undefined => (condition ? value : undefined);
@@ -96,6 +104,8 @@ export function recordedSeries(profile: Profile): RecordedSeries {
   const has = (...ids: Parameters<typeof hasSignals>[1][]) => hasSignals(profile, ...ids);
   const calls = has('toolCalls');
   const slo = has('toolCalls', 'toolErrors', 'toolDuration');
+  // Per-resource reads: only where the profile labels reads by resource (otel keeps mcp.resource.uri off metrics).
+  const perResource = profile.signals.resourceReads?.labels.resource !== undefined;
   return {
     toolLatencyBuckets: when(has('toolDuration'), NAMES.toolLatencyBuckets),
     toolLatency: when(has('toolDuration'), NAMES.toolLatency),
@@ -128,5 +138,9 @@ export function recordedSeries(profile: Profile): RecordedSeries {
     callRateBaselineMean: when(calls, NAMES.callRateBaselineMean),
     callRateBaselineStddev: when(calls, NAMES.callRateBaselineStddev),
     callRateZScore: when(calls, NAMES.callRateZScore),
+    resourceReadRate: when(perResource, NAMES.resourceReadRate),
+    resourceReadBaselineMean: when(perResource, NAMES.resourceReadBaselineMean),
+    resourceReadBaselineStddev: when(perResource, NAMES.resourceReadBaselineStddev),
+    resourceReadZScore: when(perResource, NAMES.resourceReadZScore),
   };
 }

@@ -5,7 +5,7 @@ export type Severity = 'critical' | 'warning' | 'info';
 export const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
 
 /** One rule file per area: alerts/<profile>/<area>.rules.yaml. */
-export type Area = 'normalise' | 'recording' | 'transport' | 'tools' | 'agent' | 'resources' | 'security' | 'availability' | 'slo' | 'anomaly' | 'synthetic';
+export type Area = 'normalise' | 'recording' | 'transport' | 'tools' | 'content' | 'agent' | 'resources' | 'security' | 'availability' | 'slo' | 'anomaly' | 'synthetic';
 
 export interface RecordingRule {
   record: string;

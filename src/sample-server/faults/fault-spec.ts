@@ -1,7 +1,8 @@
 // The fault-injection request, shared by the admin API and the MCP_FAULTS variable:
-// { tool?, latencyMs?, errorRate?, heapMb?, stallMs? } or an array of those.
+// { tool? | resource?, latencyMs?, errorRate?, heapMb?, stallMs? } or an array of those.
 import { getHeapStatistics } from 'node:v8';
 import { z } from 'zod';
+import { SAMPLE_RESOURCE_NAMES } from '../content.js';
 
 /** Headroom kept below the V8 heap limit so a heap fault cannot crash the process outright. */
 const HEAP_HEADROOM = 0.95;
@@ -10,6 +11,8 @@ export const MAX_STALL_MS = 5_000;
 
 export interface FaultSpec {
   tool?: string;
+  /** A registered resource's name (SAMPLE_RESOURCE_NAMES): latency and errors for its resources/read. */
+  resource?: string;
   latencyMs?: number;
   errorRate?: number;
   heapMb?: number;
@@ -22,11 +25,12 @@ function specSchema(toolNames: readonly string[]) {
   const maxHeapMb = Math.floor((getHeapStatistics().heap_size_limit / 2 ** 20) * HEAP_HEADROOM);
   return z.strictObject({
     tool: z.string().refine((t) => toolNames.includes(t), { message: `unknown tool; known tools: ${toolNames.join(', ')}` }).optional(),
+    resource: z.enum(SAMPLE_RESOURCE_NAMES).optional(),
     latencyMs: z.number().int().min(0).max(MAX_LATENCY_MS).optional(),
     errorRate: z.number().min(0).max(1).optional(),
     heapMb: z.number().int().min(0).max(maxHeapMb).optional(),
     stallMs: z.number().int().min(0).max(MAX_STALL_MS).optional(),
-  }).refine((s) => ['latencyMs', 'errorRate', 'heapMb', 'stallMs'].some((k) => k in s), {
+  }).refine((s) => !(s.tool && s.resource), { message: 'give tool or resource, not both' }).refine((s) => ['latencyMs', 'errorRate', 'heapMb', 'stallMs'].some((k) => k in s), {
     message: 'give at least one of latencyMs, errorRate, heapMb, stallMs',
   });
 }

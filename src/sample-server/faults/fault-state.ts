@@ -1,5 +1,6 @@
 // The faults in force: per-tool (or all-tool) latency and error rate, heap ballast and periodic
 // event-loop stalls. Requests merge into the current state; clear() removes everything.
+import { resourceGateKey } from '../content.js';
 import { EventLoopStall } from './event-loop-stall.js';
 import type { FaultSpec } from './fault-spec.js';
 import { HeapBallast } from './heap-ballast.js';
@@ -17,7 +18,7 @@ export interface FaultSnapshot {
   stallMs: number;
 }
 
-/** The error a tool throws when an injected fault fires; the SDK turns it into an isError result. */
+/** The error a tool (or resource) throws when an injected fault fires; the SDK turns it into an isError result (a -32603 error for a resource). */
 export class InjectedFault extends Error {
   constructor(tool: string) {
     super(`injected fault: ${tool} failed (fault injection is active)`);
@@ -33,8 +34,9 @@ export class FaultState {
   constructor(private readonly random: () => number = Math.random) {}
 
   apply(specs: readonly FaultSpec[]): void {
-    for (const { tool, latencyMs, errorRate, heapMb, stallMs } of specs) {
-      const target = tool === undefined ? this.all : (this.tools[tool] ??= {});
+    for (const { tool, resource, latencyMs, errorRate, heapMb, stallMs } of specs) {
+      const key = resource === undefined ? tool : resourceGateKey(resource);
+      const target = key === undefined ? this.all : (this.tools[key] ??= {});
       if (latencyMs !== undefined) target.latencyMs = latencyMs;
       if (errorRate !== undefined) target.errorRate = errorRate;
       if (heapMb !== undefined) this.heap.resize(heapMb);
@@ -56,9 +58,18 @@ export class FaultState {
   /** Runs before every tool handler: waits the injected latency, then fails at the injected rate. */
   readonly gate = async (tool: string): Promise<void> => {
     const own = this.tools[tool] ?? {};
-    const latencyMs = own.latencyMs ?? this.all.latencyMs ?? 0;
-    const errorRate = own.errorRate ?? this.all.errorRate ?? 0;
-    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-    if (errorRate > 0 && this.random() < errorRate) throw new InjectedFault(tool);
+    await this.inject(tool, own.latencyMs ?? this.all.latencyMs ?? 0, own.errorRate ?? this.all.errorRate ?? 0);
   };
+
+  /** Runs before every resource handler: only faults aimed at that resource apply (all-tool faults leave resources alone). */
+  readonly resourceGate = async (resource: string): Promise<void> => {
+    const key = resourceGateKey(resource);
+    const own = this.tools[key] ?? {};
+    await this.inject(key, own.latencyMs ?? 0, own.errorRate ?? 0);
+  };
+
+  private async inject(target: string, latencyMs: number, errorRate: number): Promise<void> {
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    if (errorRate > 0 && this.random() < errorRate) throw new InjectedFault(target);
+  }
 }

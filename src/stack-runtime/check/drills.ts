@@ -39,7 +39,7 @@ interface Drill {
    * Drills of one lane run one after another (their faults would blur each other's signal); the
    * lanes run side by side, as they read disjoint signals.
    */
-  lane: 'tools' | 'security';
+  lane: 'tools' | 'content' | 'security';
 }
 
 const faults = (t: DrillTarget) => `${t.serverUrl}/admin/faults`;
@@ -108,6 +108,17 @@ export const DRILLS: readonly Drill[] = [
     },
   },
   {
+    // Resource reads are their own signal (no tool fault moves them): a lane of their own.
+    name: 'resource errors',
+    lane: 'content',
+    alerts: ['McpResourceErrorRatioHigh'],
+    resolve: false,
+    async inject(t) {
+      await sendJson(faults(t), 'POST', { resource: 'docs-page', errorRate: 0.5 });
+      return clearFaults(t);
+    },
+  },
+  {
     name: 'unknown-tool burst',
     lane: 'tools',
     alerts: ['McpToolHallucinationRateHigh'],
@@ -132,6 +143,17 @@ export const DRILLS: readonly Drill[] = [
       const q = new SignalQueries(getProfile(t.profile), [`job="${t.job}"`], []);
       const malformed = await t.prometheus.scalar(q.rate('authFailures', '1m', { where: { reason: 'malformed' } }));
       return malformed !== undefined && malformed > 0.2 ? undefined : `malformed-token failures ${malformed ?? 'absent'}/s, expected > 0.2/s`;
+    },
+  },
+  {
+    name: 'rate-limited client',
+    lane: 'security',
+    alerts: ['McpClientRateLimited'],
+    resolve: false,
+    async inject(t) {
+      // One agent at three times the per-client bucket (STACK_RATE_LIMIT): most of its calls are refused.
+      const burst = runSimulator(t.root, `${t.serverUrl}/mcp`, { durationSeconds: 150, sessions: 1, rate: 30 });
+      return burst.stop;
     },
   },
   {

@@ -1,9 +1,10 @@
-// Agent alerts: hallucinated tool calls and agent task success (signals only our instrumentation exports).
+// Agent alerts: hallucinated tool calls, self-correction and agent task success (signals only our instrumentation exports).
+import { OVERFLOW_VALUE } from '@mcp-observability/catalog';
 import { sumBy } from '../../promql/index.js';
 import { ratioOrZero } from '../../promql/expr.js';
 import { alertingRules, firing } from '../alert.js';
 import { ownToolSeries, type RuleContext } from '../context.js';
-import { seconds } from '../duration.js';
+import { formatDuration, seconds } from '../duration.js';
 import { NAMES, RATE_WINDOW } from '../recorded.js';
 import { counter, Fixtures } from '../tests/fixtures.js';
 import { humanizePercentage } from '../tests/humanize.js';
@@ -65,6 +66,62 @@ export function agentArea(ctx: RuleContext): AreaRules | undefined {
       interval: '1m',
       series: [...fx.toolTraffic('search_docs', { ok: quiet }), hallucinated(quiet)],
       alerts: [{ at: firesAt(config.hallucinationRatio.for, 600), alert: def.name, expect: [] }],
+    });
+  }
+
+  if (q.has('selfCorrections', 'toolCalls')) {
+    const { min, minFailures, window, for: hold } = config.selfCorrection;
+    const w = ctx.timing.window(window);
+    // Failed calls of registered tools: a call to an unknown name has no "same tool" to correct it.
+    const failed = q.rate('toolCalls', w, { subset: 'failed', where: { tool: { op: '!=', value: OVERFLOW_VALUE } } });
+    const def: AlertDef = {
+      name: 'McpSelfCorrectionRatioLow',
+      summary: 'Agents recover from few of their failed tool calls: they may be giving up.',
+      description: `Only {{ $value | humanizePercentage }} of failed tool calls on job {{ $labels.job }} were followed by a successful call of the same tool in the same task or session over ${window} (threshold ${humanizePercentage(min)}).`,
+      doc: {
+        meaning: `Of the calls to registered tools that failed over ${window} (at least ${minFailures}), fewer than ${humanizePercentage(min)} were followed, within the instrumentation's self-correction window (selfCorrectionWindowSeconds, default 5 minutes), by a successful call of the same tool in the same task (tools/call _meta task id) or session, for ${hold}. ` +
+          `Agents that read the error usually fix their arguments or retry, so well over half of failures are corrected; the default ${humanizePercentage(min)} leaves room for failures no retry can fix. ` +
+          'Failures in the last few minutes of the window have not had their chance yet, so the ratio reads a little low under steady failures.',
+        impact: 'Agents abandon tasks after the first error instead of recovering: task success falls even though tools work on a second try.',
+        diagnosis: ['Quality dashboard, Agentic quality row: self-correction ratio and corrections by tool next to validation and tool error ratios.',
+          'Which failures go uncorrected: tool errors whose text does not say what to change, or validation errors from a schema the model cannot satisfy.',
+          'A client or model change (client variable on the prom-client dashboards) that stopped retrying.'],
+        mitigation: ['Make tool error texts actionable (what was wrong, what to send instead).', 'Fix the tool or schema behind the uncorrectable failures.',
+          'Roll back the client or model change; if the agents by design never retry, lower selfCorrection.min in the config.'],
+      },
+      variants: [{
+        expr: `${ratioOrZero(q.rate('selfCorrections', w), failed)} < ${min}\nand on (${keep})\n${failed} >= ${(minFailures / seconds(window)).toFixed(6)}`,
+        for: ctx.timing.hold(hold), severity: 'warning',
+      }],
+    };
+    alerts.push(def);
+    const perStep = 60;
+    const failures = 10;
+    const steps = Math.ceil((seconds(window) + seconds(hold)) / 60) + 10;
+    const traffic = (corrected: number, failedPerStep = failures) => [
+      ...fx.toolTraffic('search_docs', { ok: perStep, server: failedPerStep, steps }),
+      fx.series('selfCorrections', { tool: 'search_docs' }, counter(corrected, steps)),
+    ];
+    const at = formatDuration(seconds(hold) + seconds(window));
+    tests.push({
+      name: 'self-correction at 20 % fires',
+      interval: '1m',
+      series: traffic(failures * 0.2),
+      alerts: [
+        { at: formatDuration(seconds(hold)), alert: def.name, expect: [] },
+        { at, alert: def.name, expect: [firing(def, config, 0, fx.kept('job'),
+          `Only 20% of failed tool calls on job ${fx.scope.job} were followed by a successful call of the same tool in the same task or session over ${window} (threshold ${humanizePercentage(min)}).`)] },
+      ],
+    }, {
+      name: 'self-correction at 80 % stays silent',
+      interval: '1m',
+      series: traffic(failures * 0.8),
+      alerts: [{ at, alert: def.name, expect: [] }],
+    }, {
+      name: 'uncorrected failures too few to judge stay silent',
+      interval: '1m',
+      series: traffic(0, (minFailures / seconds(window)) * 60 / 2),
+      alerts: [{ at, alert: def.name, expect: [] }],
     });
   }
 

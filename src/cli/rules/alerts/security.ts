@@ -1,13 +1,14 @@
 // Security alerts: probing (-32601 bursts per instance, unknown tool names per client),
 // authentication-failure bursts, tool definitions that change at run time (tool poisoning, rug
-// pulls), too many registered tools, and unexpected redaction volumes (a tool leaking secrets).
+// pulls), too many registered tools, unexpected redaction volumes (a tool leaking secrets), and a
+// client refused by a rate limit for long.
 import { LOG_EVENTS, type Role, type SignalId } from '@mcp-observability/catalog';
 import { grouping, increase, sumBy } from '../../promql/index.js';
 import { alertingRules, firing } from '../alert.js';
 import type { RuleContext } from '../context.js';
 import { formatDuration, seconds } from '../duration.js';
 import { RATE_WINDOW } from '../recorded.js';
-import { counter, Fixtures, gauge } from '../tests/fixtures.js';
+import { counter, Fixtures, gauge, phasedCounter, TEST_STEPS } from '../tests/fixtures.js';
 import { g4 } from '../tests/humanize.js';
 import type { AlertDef, AreaRules, InputSeries, TestCase } from '../types.js';
 import { firesAt } from './guards.js';
@@ -258,6 +259,52 @@ function tooManyTools(ctx: RuleContext, fx: Fixtures): { def: AlertDef; test: Te
   return { def, test };
 }
 
+function clientRateLimited(ctx: RuleContext, fx: Fixtures): { def: AlertDef; test: TestCase } {
+  const { config } = ctx;
+  const q = ctx.instance;
+  const { perSecond: limit, for: hold } = config.rateLimited;
+  const client = q.label('throttledRequests', 'clientName');
+  const def: AlertDef = {
+    name: 'McpClientRateLimited',
+    summary: 'A client has been refused by a rate limit for a long time.',
+    description: `Client {{ $labels.${client} }} has {{ $value | humanize }} tools/call requests per second refused by a rate limit on {{ $labels.instance }} (job {{ $labels.job }}) over ${RATE_WINDOW} (threshold ${limit}/s).`,
+    doc: {
+      meaning: `One client (by its clientInfo name, bounded) had more than ${limit} tools/call requests per second refused by a rate limit (the library's token buckets or the server's own limiter, reported through reportThrottle) for ${hold}. ` +
+        `Short bursts of refusals are the limit doing its job; ${hold} of them is either a client that ignores the retry-after (abuse, a runaway agent loop) or a limit sized below what the client legitimately needs. ` +
+        'The default threshold, 0.05/s (3 refusals a minute), ignores the odd refused call while catching any steady refusal.',
+      impact: 'The client\'s agents fail tool calls and retry, wasting turns and tokens; if the client is abusive, the limit is holding it back but it is still spending server capacity on refusals.',
+      diagnosis: ['Security dashboard, Rate limiting row: throttled calls by client and tool, and the number of clients limited now.',
+        'Quality dashboard (client variable): the client\'s session ends and reconnections; an agent loop often reconnects too.',
+        'Logs: "tools/call refused by rate limit" lines carry the client, tool and which limit refused (client, tool, external).'],
+      mitigation: ['Abusive or runaway client: revoke its credentials or block it at the proxy; tell its owner.',
+        'Legitimate load: raise the client\'s bucket (rateLimit.perClient / perTool in the instrumentation options, or the limiter that reports through the hook).',
+        'If refusals are expected for this client, raise rateLimited.perSecond or rateLimited.for in the config.'],
+    },
+    variants: [{ expr: `${q.rate('throttledRequests', ctx.timing.window(RATE_WINDOW), { by: ['clientName'] })} > ${limit}`,
+      for: ctx.timing.hold(hold), severity: 'warning' }],
+  };
+  const fire = Math.max(limit * 2, 1);
+  const burstSteps = Math.floor(seconds(hold) / 60 / 2);
+  const refused = (name: string, values: string) => fx.series('throttledRequests', { clientName: name, tool: 'search_docs', kind: 'client' }, values);
+  const test: TestCase = {
+    name: `a client refused at ${fire}/s for ${hold} fires; a trickle, and a short burst of refusals, stay silent`,
+    interval: '1m',
+    series: [
+      refused('greedy-agent', counter(perStep(fire))),
+      refused('steady-agent', counter(perStep(limit / 2))),
+      // Refused at twice the firing rate, but only for half of `for`: the limit doing its job.
+      refused('bursty-agent', phasedCounter([perStep(fire * 2), 0], [burstSteps, TEST_STEPS - burstSteps])),
+    ],
+    alerts: [
+      { at: hold, alert: def.name, expect: [] },
+      { at: firesAt(hold, seconds(RATE_WINDOW)), alert: def.name,
+        expect: [firing(def, config, 0, fx.kept('instance', { [client]: 'greedy-agent' }),
+          `Client greedy-agent has ${g4(fire)} tools/call requests per second refused by a rate limit on ${fx.scope.instance} (job ${fx.scope.job}) over ${RATE_WINDOW} (threshold ${limit}/s).`)] },
+    ],
+  };
+  return { def, test };
+}
+
 export function securityArea(ctx: RuleContext): AreaRules | undefined {
   const q = ctx.instance;
   const fx = new Fixtures(ctx);
@@ -269,6 +316,7 @@ export function securityArea(ctx: RuleContext): AreaRules | undefined {
   const others = [
     ...(q.has('toolDefinitionChanges') ? [definitionChanged(ctx, fx)] : []),
     ...(q.has('registeredTools') ? [tooManyTools(ctx, fx)] : []),
+    ...(q.has('throttledRequests') ? [clientRateLimited(ctx, fx)] : []),
   ];
   const alerts = [...rates.map(([a]) => a.def), ...others.map((o) => o.def)];
   if (!alerts.length) return undefined;
