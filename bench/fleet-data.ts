@@ -56,6 +56,8 @@ const VALUES: Record<string, readonly string[]> = {
   'nodejs_active_handles.type': ['Socket', 'Server'], 'nodejs_active_requests.type': ['FSReqCallback'],
   version: ['v20.20.2'], major: ['20'], minor: ['20'], patch: ['2'],
   client: ['claude-code', 'cursor'], location: ['input', 'output', 'log'], fingerprint: ['3f2a9c1e0b7d4e55'], change: ['modified'],
+  'mcp_sessions_closed_total.reason': ['client_closed', 'reaped_idle', 'transport_error', 'server_shutdown'], limit: ['client', 'tool'],
+  resource: ['docs://index', 'docs://pages/{id}'], 'mcp_resource_reads_total.status': ['ok', 'not_found', 'error'], prompt: ['summarise', 'review'],
 };
 const ERROR_TYPES = ['invalid_params', 'tool_error', 'timeout', 'unknown_tool', 'internal_error'];
 
