@@ -103,6 +103,8 @@ export const configSchema = z.strictObject({
       thresholdSeconds: z.number().refine((t) => (LATENCY_BUCKETS as readonly number[]).includes(t),
         `expected a latency bucket boundary: ${LATENCY_BUCKETS.join(', ')}`).default(1),
     }),
+    /** Quiet tools: the critical SLO alert also fires when every call of 5m or 1h was bad and there were at least this many. */
+    lowTraffic: section({ minBadCalls: z.number().int().positive().default(3) }),
   }),
   /** Call-volume anomaly bands (z-score) per tool. */
   anomaly: section({

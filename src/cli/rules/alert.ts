@@ -8,7 +8,7 @@ export function alertingRules(def: AlertDef, config: Config): AlertingRule[] {
   return def.variants.map((v) => ({
     alert: def.name,
     expr: v.expr,
-    for: v.for,
+    ...(v.for ? { for: v.for } : {}),
     labels: { severity: v.severity, ...v.labels },
     annotations: { summary: def.summary, description: def.description, runbook_url: runbookUrl(config, def.name) },
   }));

@@ -26,10 +26,15 @@ export function anomalyArea(ctx: RuleContext): AreaRules | undefined {
   const key = toolKey(ctx).join(', ');
   const toolLabel = q.label('toolCalls', 'tool');
   const warmUp = formatDuration(seconds(a.baseline) / 2);
+  const mean = `avg_over_time(${rate}[${timing.window(a.baseline)}])`;
+  const stddev = `stddev_over_time(${rate}[${timing.window(a.baseline)}])`;
   const baseline = [
-    { record: NAMES.callRateBaselineMean, expr: `avg_over_time(${rate}[${timing.window(a.baseline)}])` },
-    { record: NAMES.callRateBaselineStddev, expr: `stddev_over_time(${rate}[${timing.window(a.baseline)}])` },
-    { record: NAMES.callRateZScore, expr: `(${rate} - ${own(NAMES.callRateBaselineMean)}) / clamp_min(${own(NAMES.callRateBaselineStddev)}, ${MIN_STDDEV})` },
+    { record: NAMES.callRateBaselineMean, expr: mean },
+    { record: NAMES.callRateBaselineStddev, expr: stddev },
+    // The baseline inlined, not read from the two records above: a rule reading its own group's
+    // records sees them one evaluation late on vmalert.
+    { record: NAMES.callRateZScore,
+      expr: `(${rate} - ${mean}) / clamp_min(${stddev}, ${MIN_STDDEV})` },
   ];
   const spike = `${own(NAMES.callRateZScore)} > ${a.zScore}\nand on (${key})\n${rate} > ${a.minRate}\nand on (${key})\n(${rate} offset ${timing.window(warmUp)})`;
   const failing = `${own(NAMES.toolErrorRatio)} > ${RETRY_LOOP_ERROR_RATIO}`;

@@ -44,6 +44,11 @@ export const NAMES = {
   sloErrorRatio: (window: SloWindow) => `slo:sli_error:ratio_rate${window}`,
   sloObjective: 'slo:objective:ratio',
   sloErrorBudget: 'slo:error_budget:ratio',
+  /** 1 per SLO, its objective, period (and latency threshold) as labels. */
+  sloInfo: 'slo:objective:info',
+  /** The 5m error ratio over the error budget: 1 spends the budget exactly over the period. */
+  sloCurrentBurnRate: 'slo:current_burn_rate:ratio',
+  sloPeriodBurnRate: 'slo:period_burn_rate:ratio',
   sloPeriodErrorRatio: 'slo:sli_error:ratio_period',
   sloBudgetRemaining: 'slo:period_error_budget_remaining:ratio',
   callRateBaselineMean: 'job_tool:mcp_tool_calls:rate5m_baseline_avg',
@@ -76,7 +81,7 @@ export interface RecordedSeries {
   toolCallShare?: string;
   toolErrorRatio?: string;
   toolServerErrorRatio?: string;
-  /** Server-caused tool errors per second (availability SLI numerator; the long windows sum it). */
+  /** Server-caused tool errors per second. */
   toolServerErrorRate?: string;
   toolValidationErrorRatio?: string;
   handshakeRate?: string;
@@ -86,6 +91,9 @@ export interface RecordedSeries {
   sloErrorRatio?: (window: SloWindow) => string;
   sloObjective?: string;
   sloErrorBudget?: string;
+  sloInfo?: string;
+  sloCurrentBurnRate?: string;
+  sloPeriodBurnRate?: string;
   sloPeriodErrorRatio?: string;
   sloBudgetRemaining?: string;
   callRateBaselineMean?: string;
@@ -133,6 +141,9 @@ export function recordedSeries(profile: Profile): RecordedSeries {
     sloErrorRatio: when(slo, NAMES.sloErrorRatio),
     sloObjective: when(slo, NAMES.sloObjective),
     sloErrorBudget: when(slo, NAMES.sloErrorBudget),
+    sloInfo: when(slo, NAMES.sloInfo),
+    sloCurrentBurnRate: when(slo, NAMES.sloCurrentBurnRate),
+    sloPeriodBurnRate: when(slo, NAMES.sloPeriodBurnRate),
     sloPeriodErrorRatio: when(slo, NAMES.sloPeriodErrorRatio),
     sloBudgetRemaining: when(slo, NAMES.sloBudgetRemaining),
     callRateBaselineMean: when(calls, NAMES.callRateBaselineMean),

@@ -3,10 +3,10 @@
 // Expressions read the profile's own metric families. Both profiles' rules may load into one
 // Prometheus (the local stack does) and a recorded name is shared, so a
 // `0 * job_tool:mcp_tool_calls:rate5m` fallback would write 0 over the other profile's ratios. The
-// one exception, the latency quantiles, reads this group's own tool-duration bucket rate (so the raw
-// buckets are read once per evaluation, not once per quantile) selected by the profile's tool label,
-// which the other profile's recording of the same name does not carry. The SLO's longer windows
-// (slo.ts, another group) read this group's tool rates the same way.
+// one exception, the latency quantiles, reads the tool-duration bucket rate (so the raw buckets are
+// read once per evaluation, not once per quantile) selected by the profile's tool label, which the
+// other profile's recording of the same name does not carry. They live in a second group: no rule
+// reads a record of its own group, which vmalert would see one evaluation late.
 import { histogramQuantile, sumBy } from '../promql/index.js';
 import { ratioOrZero } from '../promql/expr.js';
 import { getProfile, PROFILE_NAMES } from '@mcp-observability/catalog';
@@ -16,17 +16,22 @@ import { counter, Fixtures, gauge, render } from './tests/fixtures.js';
 import type { AreaRules, ExprCheck, RecordingRule, TestCase } from './types.js';
 
 export const RECORDING_GROUP = 'mcp-recording';
+/** Quantiles from the first group's bucket rates: a later group, so vmalert (which sees a record only after its group ran) reads this evaluation's rates. */
+export const QUANTILE_GROUP = 'mcp-recording-quantiles';
+
+/** Latency quantiles per tool, read from the bucket rate recorded by RECORDING_GROUP. */
+export function quantileRules(ctx: RuleContext): RecordingRule[] {
+  if (!ctx.job.has('toolDuration')) return [];
+  const own = ownToolSeries(ctx, NAMES.toolLatencyBuckets);
+  return RECORDED_QUANTILES.map((quantile) => ({ record: NAMES.toolLatency(quantile), expr: histogramQuantile(quantile, own) }));
+}
 
 export function recordingRules(ctx: RuleContext): RecordingRule[] {
   const q = ctx.job;
   const w = ctx.timing.window(RATE_WINDOW);
   const byTool = { by: ['tool'] as const };
   const rules: RecordingRule[] = [];
-  if (q.has('toolDuration')) {
-    rules.push({ record: NAMES.toolLatencyBuckets, expr: q.bucketRate('toolDuration', w, byTool) });
-    const own = ownToolSeries(ctx, NAMES.toolLatencyBuckets);
-    for (const quantile of RECORDED_QUANTILES) rules.push({ record: NAMES.toolLatency(quantile), expr: histogramQuantile(quantile, own) });
-  }
+  if (q.has('toolDuration')) rules.push({ record: NAMES.toolLatencyBuckets, expr: q.bucketRate('toolDuration', w, byTool) });
   const bucketRates = [
     ['toolResponseSize', NAMES.toolResponseSizeBuckets, ['tool']],
     ['messageSize', NAMES.messageSizeBuckets, ['direction', 'messageType']],
@@ -142,6 +147,6 @@ function unknownRequestTests(ctx: RuleContext): TestCase[] {
 }
 
 export function recordingArea(ctx: RuleContext): AreaRules {
-  return { area: 'recording', groups: [{ name: RECORDING_GROUP, rules: recordingRules(ctx) }], alerts: [],
+  return { area: 'recording', groups: [{ name: RECORDING_GROUP, rules: recordingRules(ctx) }, { name: QUANTILE_GROUP, rules: quantileRules(ctx) }], alerts: [],
     tests: [...quantileTests(ctx), ...unknownRequestTests(ctx)], reads: [] };
 }

@@ -40,7 +40,8 @@ export interface AlertDoc {
 /** One rule of an alert (an alert may have several, e.g. one per burn-rate window or per tool threshold). */
 export interface AlertVariant {
   expr: string;
-  for: string;
+  /** How long the condition must hold; absent fires on the first evaluation that sees it (burn-rate windows are their own hold). */
+  for?: string;
   severity: Severity;
   labels?: Record<string, string>;
 }

@@ -63,7 +63,7 @@ export interface ToolTraffic {
   /** Cumulative share of calls at or under each bucket boundary (seconds), e.g. { 1: 0, 2: 1 }. */
   latency?: Record<number, number>;
   steps?: number;
-  /** Successive phases of different traffic; replaces ok, server, invalid and steps (latency shares apply to every phase). */
+  /** Successive phases of different traffic; replaces ok, server, invalid and steps. */
   phases?: readonly TrafficPhase[];
 }
 
@@ -71,13 +71,14 @@ export interface TrafficPhase {
   ok?: number;
   server?: number;
   invalid?: number;
+  /** This phase's latency shares (as ToolTraffic.latency, which applies to phases without their own). */
+  latency?: Record<number, number>;
   steps: number;
 }
 
 /** Per-step counts of one series, one per phase. */
 type PerStep = number[];
 const any = (v: PerStep): boolean => v.some((x) => x !== 0);
-const scaled = (v: PerStep, k: number): PerStep => v.map((x) => x * k);
 const plus = (a: PerStep, b: PerStep): PerStep => a.map((x, i) => x + (b[i] as number));
 
 export class Fixtures {
@@ -134,10 +135,13 @@ export class Fixtures {
     const grow = (v: PerStep) => phasedCounter(v, phases.map((p) => p.steps));
     const calls = q.spelling('toolCalls');
     const out: InputSeries[] = [];
+    const shares = phases.map((p) => p.latency ?? t.latency);
+    const hasLatency = shares.some((s) => s !== undefined);
     const withLatency = (roles: Partial<Record<Role, string>>, perStep: PerStep) => {
-      if (!t.latency) return;
-      for (const [le, share] of Object.entries(t.latency)) {
-        out.push(this.series('toolDuration', roles, grow(scaled(perStep, share)), { part: 'bucket', extra: { le } }));
+      if (!hasLatency) return;
+      const boundaries = [...new Set(shares.flatMap((s) => Object.keys(s ?? {})))].sort((a, b) => Number(a) - Number(b));
+      for (const le of boundaries) {
+        out.push(this.series('toolDuration', roles, grow(perStep.map((v, i) => v * (shares[i]?.[Number(le)] ?? 1))), { part: 'bucket', extra: { le } }));
       }
       out.push(this.series('toolDuration', roles, grow(perStep), { part: 'bucket', extra: { le: '+Inf' } }));
     };
@@ -162,7 +166,7 @@ export class Fixtures {
     for (const [perStep, errorType] of kinds) {
       if (any(perStep) && errorType && q.has('toolErrors')) out.push(this.series('toolErrors', { tool, errorType }, grow(perStep)));
     }
-    if (t.latency && q.has('toolDuration')) {
+    if (hasLatency && q.has('toolDuration')) {
       const total = plus(ok, failed);
       withLatency({ tool }, total);
       out.push(this.series('toolDuration', { tool }, grow(total), { part: 'count' }));
