@@ -96,6 +96,18 @@ const RELEASE_TAGS = ["netgo", "slicelabels"];
 // A third-party MCP server exporting the OpenTelemetry MCP metrics (otel-go semconv mcpconv, Go
 // Prometheus exporter), Apache-2.0; v1.6.3 declares go 1.26.5 and has no replace directives.
 const MCP_GRAFANA_VERSION = "1.6.3";
+// A second rule engine (issue #20), Apache-2.0: the same rule files and promtool tests must hold on
+// vmalert. The three apps are one module version; each is its own binary.
+const VICTORIAMETRICS_VERSION = "1.151.0";
+const victoriaMetricsApp = (name: "victoria-metrics" | "vmalert" | "vmalert-tool"): GoInstallPeer => ({
+  kind: "go-install",
+  name,
+  version: VICTORIAMETRICS_VERSION,
+  module: "github.com/VictoriaMetrics/VictoriaMetrics",
+  moduleVersion: `v${VICTORIAMETRICS_VERSION}`,
+  pkg: `app/${name}`,
+  ldflags: ["-s", "-w", `-X github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=${name}-v${VICTORIAMETRICS_VERSION}`],
+});
 const PEER_PLANS: readonly PeerPlan[] = [
   {
     kind: "unavailable",
@@ -207,6 +219,9 @@ const PEER_PLANS: readonly PeerPlan[] = [
     tags: RELEASE_TAGS,
     toolchain: THANOS_TOOLCHAIN,
   },
+  victoriaMetricsApp("victoria-metrics"),
+  victoriaMetricsApp("vmalert"),
+  victoriaMetricsApp("vmalert-tool"),
 ];
 
 type Status = "built" | "cached" | "failed" | "unavailable";

@@ -23,13 +23,13 @@ export interface RunningServer {
 }
 
 /** Starts the server on a free port (HTTP mode, or stdio mode's metrics port) and waits for its "started" log line. */
-export async function startServer(args: string[] = [], env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(args: string[] = [], env: Record<string, string> = {}, startTimeoutMs = 20_000): Promise<RunningServer> {
   const child = execa(NODE_TSX[0], [...NODE_TSX.slice(1), SERVER_ENTRY, '--port', '0', ...args], {
     cwd: REPO, env, reject: false, stdin: 'ignore', buffer: false,
   });
   let stderr = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in ${startTimeoutMs / 1000} s:\n${stderr}`)), startTimeoutMs);
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       const started = /"message":"sample server started".*?"port":(\d+)/.exec(stderr);

@@ -35,7 +35,7 @@ export interface ToolRun {
 }
 
 /** Run a peer CLI to completion; never throws on a non-zero exit so tests can assert on it. */
-export async function runPeer(name: PeerName, args: readonly string[], options: { cwd?: string } = {}): Promise<ToolRun> {
-  const result = await execa(peerBin(name), args, { all: true, reject: false, stdin: "ignore", timeout: 60_000, ...options });
+export async function runPeer(name: PeerName, args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<ToolRun> {
+  const result = await execa(peerBin(name), args, { all: true, reject: false, stdin: "ignore", timeout: options.timeoutMs ?? 60_000, cwd: options.cwd });
   return { exitCode: result.exitCode ?? -1, output: result.all ?? "" };
 }
