@@ -43,14 +43,17 @@ export function ruleArtifacts(config: Config, profile: Profile): Artifact[] {
     out.push({ path: `${dir}/${ruleFile(a.area)}`, content: renderRuleFile(a.groups, [`Profile: ${profile.name}. Area: ${a.area}.`]) });
     out.push({ path: `${dir}/${ALERTS_SUBDIRS.ruler}/${a.area}.yaml`,
       content: renderMimirFile(config.mimirNamespace, a.groups, [`Profile: ${profile.name}. Area: ${a.area}. Load with: mimirtool rules load ${dir}/${ALERTS_SUBDIRS.ruler}/*.yaml`]) });
-    if (!a.tests.length) continue;
     const inputs = [...a.reads.map((r) => byArea.get(r)).filter((r): r is AreaRules => r !== undefined), a];
-    out.push({ path: `${dir}/${ALERTS_SUBDIRS.tests}/${a.area}.test.yaml`, content: renderTestFile({
-      ruleFiles: inputs.map((i) => `../${ruleFile(i.area)}`),
-      groupOrder: inputs.flatMap((i) => i.groups.map((g) => g.name)),
-      evaluationInterval: '1m',
-      tests: a.tests,
-    }) });
+    const files = [[`${a.area}.test.yaml`, a.tests.filter((t) => !t.long)], [`${a.area}.long.test.yaml`, a.tests.filter((t) => t.long)]] as const;
+    for (const [name, tests] of files) {
+      if (!tests.length) continue;
+      out.push({ path: `${dir}/${ALERTS_SUBDIRS.tests}/${name}`, content: renderTestFile({
+        ruleFiles: inputs.map((i) => `../${ruleFile(i.area)}`),
+        groupOrder: inputs.flatMap((i) => i.groups.map((g) => g.name)),
+        evaluationInterval: '1m',
+        tests,
+      }) });
+    }
   }
   for (const a of ruleAreas(config, profile, drill)) {
     out.push({ path: `${dir}/${ALERTS_SUBDIRS.drill}/${ruleFile(a.area)}`, content: renderRuleFile(a.groups,

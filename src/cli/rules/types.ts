@@ -86,6 +86,8 @@ export interface TestCase {
   series: InputSeries[];
   alerts: AlertCheck[];
   exprs?: ExprCheck[];
+  /** Replays days of samples (minutes of promtool): written to <area>.long.test.yaml, which `npm run test:peers` runs, not `npm test`. */
+  long?: true;
 }
 
 /** What one area contributes for a profile: its rule groups, alert definitions and tests. */
