@@ -27,7 +27,7 @@ describe.each(PROFILE_NAMES)('promtool on the %s rules', (profile) => {
   it.each(ruleAreas(config, getProfile(profile)).filter((a) => a.tests.length).map((a) => a.area))('test rules passes for %s', async (area) => {
     const file = join(dir, base, 'tests', `${area}.test.yaml`);
     const doc = yaml.load(readFileSync(file, 'utf8')) as { tests: unknown[]; group_eval_order: string[] };
-    const expected = ruleAreas(config, getProfile(profile)).find((a) => a.area === area)?.tests.filter((t) => !t.long).length;
+    const expected = ruleAreas(config, getProfile(profile)).find((a) => a.area === area)?.tests.filter((t) => !t.peers).length;
     expect(doc.tests.length).toBe(expected);
     expect(doc.group_eval_order.length).toBeGreaterThan(0);
     const r = await promtool(['test', 'rules', file]);

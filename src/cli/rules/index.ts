@@ -18,7 +18,7 @@ import { syntheticArea } from './alerts/synthetic.js';
 import { sloArea } from './slo.js';
 import { anomalyArea } from './anomaly.js';
 import { renderMimirFile, renderRuleFile, renderTestFile } from './render.js';
-import type { Area, AreaRules } from './types.js';
+import type { Area, AreaRules, TestCase } from './types.js';
 
 /** Drill variant: every window and `for` ×1/15 (1h → 4m), for a stack scraping and evaluating every 5 s. */
 export const DRILL_FACTOR = 1 / 15;
@@ -33,6 +33,19 @@ export function ruleAreas(config: Config, profile: Profile, timing: Timing = NOR
   return AREAS.map((make) => make(ctx)).filter((a): a is AreaRules => a !== undefined && a.groups.some((g) => g.rules.length > 0));
 }
 
+/** An area's tests by file: the `npm test` ones (no file name), then each peers file, which sets its own evaluation interval. */
+function testFiles(tests: readonly TestCase[]): { file: string; evaluationInterval: string; tests: TestCase[] }[] {
+  const files = new Map<string, { file: string; evaluationInterval: string; tests: TestCase[] }>();
+  for (const t of tests) {
+    const { file, evaluationInterval } = t.peers ?? { file: '', evaluationInterval: '1m' };
+    const into = files.get(file);
+    if (!into) files.set(file, { file, evaluationInterval, tests: [t] });
+    else if (into.evaluationInterval !== evaluationInterval) throw new Error(`tests of ${file || 'the main file'} disagree on the evaluation interval`);
+    else into.tests.push(t);
+  }
+  return [...files.values()].sort((a, b) => a.file.localeCompare(b.file));
+}
+
 export function ruleArtifacts(config: Config, profile: Profile): Artifact[] {
   const dir = alertsDir(profile.name);
   const areas = ruleAreas(config, profile);
@@ -44,13 +57,11 @@ export function ruleArtifacts(config: Config, profile: Profile): Artifact[] {
     out.push({ path: `${dir}/${ALERTS_SUBDIRS.ruler}/${a.area}.yaml`,
       content: renderMimirFile(config.mimirNamespace, a.groups, [`Profile: ${profile.name}. Area: ${a.area}. Load with: mimirtool rules load ${dir}/${ALERTS_SUBDIRS.ruler}/*.yaml`]) });
     const inputs = [...a.reads.map((r) => byArea.get(r)).filter((r): r is AreaRules => r !== undefined), a];
-    const files = [[`${a.area}.test.yaml`, a.tests.filter((t) => !t.long)], [`${a.area}.long.test.yaml`, a.tests.filter((t) => t.long)]] as const;
-    for (const [name, tests] of files) {
-      if (!tests.length) continue;
-      out.push({ path: `${dir}/${ALERTS_SUBDIRS.tests}/${name}`, content: renderTestFile({
+    for (const { file, evaluationInterval, tests } of testFiles(a.tests)) {
+      out.push({ path: `${dir}/${ALERTS_SUBDIRS.tests}/${a.area}${file ? `.${file}` : ''}.test.yaml`, content: renderTestFile({
         ruleFiles: inputs.map((i) => `../${ruleFile(i.area)}`),
         groupOrder: inputs.flatMap((i) => i.groups.map((g) => g.name)),
-        evaluationInterval: '1m',
+        evaluationInterval,
         tests,
       }) });
     }

@@ -86,8 +86,11 @@ export interface TestCase {
   series: InputSeries[];
   alerts: AlertCheck[];
   exprs?: ExprCheck[];
-  /** Replays days of samples (minutes of promtool): written to <area>.long.test.yaml, which `npm run test:peers` runs, not `npm test`. */
-  long?: true;
+  /**
+   * Replays hours or days of samples: written to <area>.<file>.test.yaml, evaluated every
+   * `evaluationInterval`, which `npm run test:peers` runs, not `npm test`.
+   */
+  peers?: { file: string; evaluationInterval: string };
 }
 
 /** What one area contributes for a profile: its rule groups, alert definitions and tests. */
