@@ -105,7 +105,9 @@ export function modelFires(m: SloModel, k: SloKind, s: Scenario, severity: Sever
  * every spelling, and the last one before it at which it does not (one evaluation earlier, or two
  * where the spellings disagree in between).
  */
-export function detection(fires: Fires, horizon: number, step = 1): { silent: number; firing: number } | undefined {
+export interface Detection { silent: number; firing: number }
+
+export function detection(fires: Fires, horizon: number, step = 1): Detection | undefined {
   let silent = 0;
   for (let x = step; x <= horizon; x += step) {
     const f = fires(x);
@@ -113,6 +115,19 @@ export function detection(fires: Fires, horizon: number, step = 1): { silent: nu
     if (f === true) return { silent, firing: x };
   }
   return undefined;
+}
+
+const remembered = new Map<string, Detection | undefined>();
+
+/**
+ * detection() of modelFires, remembered per process: a search runs over thousands of minutes and
+ * the build and the tests generate the same rules many times.
+ */
+function detect(m: SloModel, k: SloKind, s: Scenario, severity: Severity, replay: Replay, horizon: number): Detection | undefined {
+  const { config } = m.ctx;
+  const key = JSON.stringify([k, s.tool, severity, replay, horizon, m.budget(k), config.slo.period, config.minToolRate, config.slo.lowTraffic.minBadCalls]);
+  if (!remembered.has(key)) remembered.set(key, detection(modelFires(m, k, s, severity, replay), horizon, replay.step));
+  return remembered.get(key);
 }
 
 export function sloTests(m: SloModel, defs: Record<SloKind, AlertDef>): TestCase[] {
@@ -160,14 +175,13 @@ interface Row { k: SloKind; s: Scenario; tool: string }
  * where a row's detection or any expected alert at a check differs from what the table's 3 days of
  * history give at this step.
  */
-function plan(m: SloModel, rows: readonly Row[], severity: Severity, replay: Replay) {
-  const full = { ...tableReplay(), step: replay.step };
+function plan(m: SloModel, rows: readonly Row[], severity: Severity, replay: Replay, wanted: Map<Row, Detection | undefined>) {
   const search = Math.max(...rows.map((r) => r.s.faultMinutes));
   const checks = new Set<number>();
-  const found = new Map<Row, { silent: number; firing: number } | undefined>();
+  const found = new Map<Row, Detection | undefined>();
   for (const r of rows) {
-    const d = detection(modelFires(m, r.k, r.s, severity, replay), search, replay.step);
-    const want = detection(modelFires(m, r.k, r.s, severity, full), search, replay.step);
+    const d = detect(m, r.k, r.s, severity, replay, search);
+    const want = wanted.get(r);
     if (d?.silent !== want?.silent || d?.firing !== want?.firing) return undefined;
     found.set(r, d);
     if (d) checks.add(d.silent).add(d.firing);
@@ -192,19 +206,21 @@ function detectionTest(m: SloModel, defs: Record<SloKind, AlertDef>, kinds: read
     .filter((s) => step === 1 || s.perMinute / 60 >= m.ctx.config.minToolRate)
     .map((s) => ({ k, s, tool: `${s.tool}_${k}` })));
   const table = tableReplay();
-  let replay: Replay | undefined;
-  let found: ReturnType<typeof plan>;
-  for (let history = 10; history <= table.history && !found; history += 10) {
-    replay = { history, step };
-    found = plan(m, rows, severity, replay);
-  }
-  if (!found || !replay) throw new Error(`slo test: no history reproduces the table's ${severity} checks at ${step}-minute steps`);
-  const { history } = replay;
   const search = Math.max(...rows.map((r) => r.s.faultMinutes));
+  const wanted = new Map(rows.map((r) => [r, detect(m, r.k, r.s, severity, { ...table, step }, search)]));
+  const works = (history: number) => plan(m, rows, severity, { history, step }, wanted);
+  // Hours first, then the 10-minute steps of the hour before the first that works.
+  let hours = 60;
+  while (hours < table.history && !works(hours)) hours += 60;
+  let history = Math.max(10, hours - 50);
+  let found = works(history);
+  while (!found && history < hours) found = works((history += 10));
+  if (!found) throw new Error(`slo test: no history reproduces the table's ${severity} checks at ${step}-minute steps`);
+  const replay: Replay = { history, step };
   const theory = rows.map((r) => {
-    const exact = detection(modelFires(m, r.k, r.s, severity, table), search);
-    const d = found?.found.get(r);
-    if (!exact && r.k === 'availability' && severity === 'critical' && r.s.badShare(budget(r.k)) >= 6 * budget(r.k)) throw new Error(`slo test: no page modelled for ${r.s.tool}`);
+    const exact = detect(m, r.k, r.s, severity, table, search);
+    const d = found.found.get(r);
+    if (!exact && severity === 'critical' && r.s.badShare(budget(r.k)) >= 6 * budget(r.k)) throw new Error(`slo test: no page modelled for ${r.s.tool}`);
     return `${r.k} ${r.s.label} ${after(exact?.firing)}${d ? ` (checked at +${d.silent}m and +${d.firing}m)` : ''}`;
   });
   const horizon = Math.max(...found.checks);
@@ -213,7 +229,7 @@ function detectionTest(m: SloModel, defs: Record<SloKind, AlertDef>, kinds: read
     at: at(minute),
     alert: defs[k].name,
     expect: rows.filter((r) => r.k === k).flatMap((r) => (['critical', 'warning'] as const)
-      .filter((sev) => modelFires(m, k, r.s, sev, replay as Replay)(minute))
+      .filter((sev) => modelFires(m, k, r.s, sev, replay)(minute))
       .map((sev) => expected(m, k, defs[k], sev, r.tool))),
   })));
   return {
@@ -221,7 +237,7 @@ function detectionTest(m: SloModel, defs: Record<SloKind, AlertDef>, kinds: read
       + `${formatDuration(history * 60)} clean, a sample and an evaluation every ${formatDuration(step * 60)} `
       + '(silent at the last evaluation before the theoretical time that every window spelling agrees on, firing at the first after it)',
     interval: formatDuration(step * 60),
-    series: rows.flatMap((r) => scenarioSeries(m, r.k, r, replay as Replay, horizon)),
+    series: rows.flatMap((r) => scenarioSeries(m, r.k, r, replay, horizon)),
     alerts,
     peers: { file: SHOWN[severity], evaluationInterval: formatDuration(step * 60) },
   };
