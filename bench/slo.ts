@@ -99,6 +99,8 @@ try {
       console.log(`| ${k} | ${s.label} | ${pair(results[0])} | ${cell(model('critical'))} / ${cell(model('warning'))} | ${sets[1]?.kinds.includes(k) ? pair(results[1]) : 'n/a'} |`);
     }
   }
+  console.log('\nThe model asserts nothing at a minute where a window\'s ratio equals its factor exactly (it names the next one);'
+    + ' there floating-point rounding decides, e.g. 1 - good/total of the latency SLO can tip over a minute before.');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
