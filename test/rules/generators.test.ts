@@ -2,11 +2,12 @@
 // PromQL syntax, and the contract with the catalogue.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PROBE_FAMILIES, PROFILE_NAMES, getProfile, seriesNames } from '../../src/catalog/index.js';
+import { NORMALISED_PREFIX, PROBE_FAMILIES, PROFILE_NAMES, getProfile, seriesNames } from '../../src/catalog/index.js';
 import { validateConfig } from '../../src/cli/config/load.js';
 import { generate } from '../../src/cli/build/index.js';
 import { parsePromQL } from '../../src/cli/promql/index.js';
 import { ruleAreas } from '../../src/cli/rules/index.js';
+import { NORMALISE_GROUP } from '../../src/cli/rules/normalise.js';
 import { SCRAPE_HEALTH_SERIES } from '../../src/cli/rules/alerts/availability.js';
 import { formatDuration, seconds } from '../../src/cli/rules/duration.js';
 import { NAMES, RECORDED_QUANTILES, recordedSeries, SLO_WINDOWS } from '../../src/cli/rules/recorded.js';
@@ -25,7 +26,7 @@ const isRecord = (r: Rule): r is RecordingRule => 'record' in r;
 describe('recording rules per profile (table)', () => {
   it.each([
     ['prom-client', NAMES.toolCallRate, 'sum by (cluster, job, tool) (rate(mcp_tool_invocations_total{job=~"mcp.*"}[5m]))'],
-    ['otel', NAMES.toolCallRate, 'sum by (cluster, job, gen_ai_tool_name) (rate(mcp_server_operation_duration_seconds_count{job=~"mcp.*", mcp_method_name="tools/call"}[5m]))'],
+    ['otel', NAMES.toolCallRate, 'sum by (cluster, job, gen_ai_tool_name) (rate(otel:mcp_server_operation_duration_seconds_count{job=~"mcp.*", mcp_method_name="tools/call"}[5m]))'],
     ['prom-client', NAMES.toolLatencyBuckets, 'sum by (cluster, job, tool, le) (rate(mcp_tool_duration_seconds_bucket{job=~"mcp.*"}[5m]))'],
     ['prom-client', NAMES.toolLatency(0.95), 'histogram_quantile(0.95, job_tool_le:mcp_tool_duration_seconds_bucket:rate5m{tool!=""})'],
     ['otel', NAMES.toolLatency(0.95), 'histogram_quantile(0.95, job_tool_le:mcp_tool_duration_seconds_bucket:rate5m{gen_ai_tool_name!=""})'],
@@ -37,9 +38,9 @@ describe('recording rules per profile (table)', () => {
       '(sum by (cluster, job, tool) (rate(mcp_tool_errors_total{job=~"mcp.*", error_type="invalid_params"}[5m])) or 0 * sum by (cluster, job, tool) (rate(mcp_tool_invocations_total{job=~"mcp.*"}[5m])))'
       + ' / (sum by (cluster, job, tool) (rate(mcp_tool_invocations_total{job=~"mcp.*"}[5m])) > 0)'],
     ['otel', NAMES.toolValidationErrorRatio,
-      '(sum by (cluster, job, gen_ai_tool_name) (rate(mcp_server_operation_duration_seconds_count{job=~"mcp.*", mcp_method_name="tools/call", error_type!="", error_type="-32602"}[5m]))'
-      + ' or 0 * sum by (cluster, job, gen_ai_tool_name) (rate(mcp_server_operation_duration_seconds_count{job=~"mcp.*", mcp_method_name="tools/call"}[5m])))'
-      + ' / (sum by (cluster, job, gen_ai_tool_name) (rate(mcp_server_operation_duration_seconds_count{job=~"mcp.*", mcp_method_name="tools/call"}[5m])) > 0)'],
+      '(sum by (cluster, job, gen_ai_tool_name) (rate(otel:mcp_server_operation_duration_seconds_count{job=~"mcp.*", mcp_method_name="tools/call", error_type!="", error_type="-32602"}[5m]))'
+      + ' or 0 * sum by (cluster, job, gen_ai_tool_name) (rate(otel:mcp_server_operation_duration_seconds_count{job=~"mcp.*", mcp_method_name="tools/call"}[5m])))'
+      + ' / (sum by (cluster, job, gen_ai_tool_name) (rate(otel:mcp_server_operation_duration_seconds_count{job=~"mcp.*", mcp_method_name="tools/call"}[5m])) > 0)'],
   ] as const)('%s %s', (profile, record, expr) => {
     const rule = rulesOf(clustered, getProfile(profile)).filter(isRecord).find((r) => r.record === record);
     expect(rule?.expr).toBe(expr);
@@ -114,6 +115,10 @@ describe.each(PROFILE_NAMES)('conventions and contract (%s)', (name) => {
   const rules = rulesOf(defaults, profile);
   const alerts = rules.filter(isAlert);
   const records = rules.filter(isRecord);
+  // What the normalisation group writes is the profile's canonical input, not an aggregation: one colon (`otel:`).
+  const normalising = new Set(ruleAreas(defaults, profile).flatMap((a) => a.groups).filter((g) => g.name === NORMALISE_GROUP)
+    .flatMap((g) => g.rules).filter(isRecord).map((r) => r.record));
+  const catalogue = new Set([...profile.families, ...(profile.normalised ?? [])].flatMap(seriesNames));
   const runbook = renderRunbook(defaults);
   const anchors = new Set([...runbook.matchAll(/^## (\S+)$/gm)].map((m) => (m[1] as string).toLowerCase()));
 
@@ -131,7 +136,11 @@ describe.each(PROFILE_NAMES)('conventions and contract (%s)', (name) => {
   });
 
   it('names recording rules level:metric:operation (two colons)', () => {
-    for (const r of records) expect(r.record.split(':'), r.record).toHaveLength(3);
+    for (const r of records.filter((x) => !normalising.has(x.record))) expect(r.record.split(':'), r.record).toHaveLength(3);
+    for (const name of normalising) {
+      expect(name.startsWith(NORMALISED_PREFIX) && name.split(':').length === 2, name).toBe(true);
+      expect(catalogue.has(name), name).toBe(true);
+    }
   });
 
   it('writes only expressions the PromQL grammar accepts', () => {
@@ -151,7 +160,7 @@ describe.each(PROFILE_NAMES)('conventions and contract (%s)', (name) => {
   // quantiles from the tool-duration bucket rate, selects the profile's own tool label, which the
   // other profile's recording of that name does not carry.
   it('computes the recording group from the profile\'s own catalogue series; a recorded name only through a tool label the other profile lacks', () => {
-    const recorded = new Set(records.map((r) => r.record));
+    const recorded = new Set(records.map((r) => r.record).filter((r) => !catalogue.has(r)));
     const group = ruleAreas(defaults, profile).filter((a) => a.area === 'recording').flatMap((a) => a.groups.flatMap((g) => g.rules));
     expect(group.length).toBeGreaterThan(5);
     const tool = profile.signals.toolCalls!.labels.tool!;
@@ -167,9 +176,9 @@ describe.each(PROFILE_NAMES)('conventions and contract (%s)', (name) => {
   });
 
   // A sum over recorded 5m rates smooths every window by about 2.5 minutes and made the alerts late
-  // (issue #20); each window is a rate() of the raw counters, as Sloth computes it.
+  // (issue #20); each window is a rate() of the raw (or normalised catalogue) counters, as Sloth computes it.
   it('computes every SLI window from the raw series, never from a recorded series', () => {
-    const recorded = new Set(records.map((r) => r.record));
+    const recorded = new Set(records.map((r) => r.record).filter((r) => !catalogue.has(r)));
     const sli = ruleAreas(defaults, profile).flatMap((a) => a.groups).filter((g) => g.name === 'mcp-slo-sli').flatMap((g) => g.rules).filter(isRecord);
     expect(sli).toHaveLength(2 * SLO_WINDOWS.length);
     for (const r of sli) {
@@ -190,7 +199,7 @@ describe.each(PROFILE_NAMES)('conventions and contract (%s)', (name) => {
       const writtenBefore = new Set<string>();
       for (const group of order) {
         for (const r of group.rules) {
-          for (const m of parsePromQL(r.expr).metrics.filter((x) => records.some((rec) => rec.record === x))) {
+          for (const m of parsePromQL(r.expr).metrics.filter((x) => !catalogue.has(x) && records.some((rec) => rec.record === x))) {
             expect(writtenBefore.has(m), `${group.name}: ${'record' in r ? r.record : r.alert} reads ${m}`).toBe(true);
           }
         }
