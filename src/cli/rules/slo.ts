@@ -139,7 +139,7 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
       summary: `An MCP tool is spending its ${k} error budget too fast.`,
       // No $value: it is a ratio over a window that straddles the fault, which engines sample one
       // point apart (Prometheus 3 ranges are left-open), so the text would differ between them.
-      description: `Tool {{ $labels.${q.label('toolCalls', 'tool')} }} on job {{ $labels.job }} burns the error budget of its ${humanizePercentage(m.objective[k])} ${k} SLO (calls that ${what}) too fast. Critical: ${describe('critical')}, or ${lowTraffic}. Warning: ${describe('warning')}. Burn rate now: slo:current_burn_rate:ratio.`,
+      description: `Tool {{ $labels.${q.label('toolCalls', 'tool')} }} on job {{ $labels.job }} burns the error budget of its ${humanizePercentage(m.objective[k])} ${k} SLO (calls that ${what}) too fast. Critical: ${describe('critical')}, or ${lowTraffic}. Warning: ${describe('warning')}. The tool's current burn rate is recorded as ${NAMES.sloCurrentBurnRate}.`,
       doc: {
         meaning: `The tool's ${k} SLO (${humanizePercentage(m.objective[k])} over ${slo.period}; an error is a call that ${what}) burns its error budget too fast in both a short and a long window: `
           + BURN_WINDOWS.map((w) => `${burnFactor(w, slo.period)}x over ${w.short} and ${w.long} (${w.severity})`).join(', ')
@@ -149,7 +149,7 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
           + `Trade-off: a tool with fewer than ${minBad} calls in an hour is not covered at all, one with a success (or a fast call) among its failures is only seen by the ratios once it has the traffic, and ${minBad} bad calls in a row page even if they are all the tool served that hour.`,
         impact: k === 'availability' ? 'Agents get failures; at this pace the month\'s error budget runs out early (critical: within days).'
           : 'Agents wait too long for this tool; at this pace the month\'s latency budget runs out early (critical: within days).',
-        diagnosis: ['SLO dashboard: error ratio per window and budget remaining for the tool (slo:period_error_budget_remaining:ratio, slo:current_burn_rate:ratio).', k === 'availability'
+        diagnosis: [`SLO dashboard: error ratio per window and budget remaining for the tool (${NAMES.sloBudgetRemaining}, ${NAMES.sloCurrentBurnRate}).`, k === 'availability'
           ? 'Quality dashboard: which server-side error types dominate; server logs for the tool.'
           : 'Performance dashboard: the tool\'s P95/P99 and its dependency\'s latency.', 'Check recent deploys and dependency incidents.',
           `A quiet tool (below ${config.minToolRate} calls/s) paged by the absolute condition: look at its last calls in the audit trail; ${minBad} bad calls and no good one within ${LOW_TRAFFIC_WINDOWS.join(' or ')} is an outage of that tool, whatever its volume.`],
