@@ -20,12 +20,17 @@ export function resourceAnomaly(ctx: RuleContext): { groups: RuleGroup[]; def: A
   const rate = own(NAMES.resourceReadRate);
   const key = [...q.keep, resource].join(', ');
   const warmUp = formatDuration(seconds(a.baseline) / 2);
-  const rules: RecordingRule[] = [
+  const mean = `avg_over_time(${rate}[${timing.window(a.baseline)}])`;
+  const stddev = `stddev_over_time(${rate}[${timing.window(a.baseline)}])`;
+  // The rate in a group of its own, read by the baseline group after it; the z-score inlines the
+  // baseline rather than read the records beside it (vmalert would see them one evaluation late).
+  const rates: RecordingRule[] = [
     { record: NAMES.resourceReadRate, expr: q.rate('resourceReads', timing.window(RATE_WINDOW), { by: ['resource'] }) },
-    { record: NAMES.resourceReadBaselineMean, expr: `avg_over_time(${rate}[${timing.window(a.baseline)}])` },
-    { record: NAMES.resourceReadBaselineStddev, expr: `stddev_over_time(${rate}[${timing.window(a.baseline)}])` },
-    { record: NAMES.resourceReadZScore,
-      expr: `(${rate} - ${own(NAMES.resourceReadBaselineMean)}) / clamp_min(${own(NAMES.resourceReadBaselineStddev)}, ${MIN_STDDEV})` },
+  ];
+  const baseline: RecordingRule[] = [
+    { record: NAMES.resourceReadBaselineMean, expr: mean },
+    { record: NAMES.resourceReadBaselineStddev, expr: stddev },
+    { record: NAMES.resourceReadZScore, expr: `(${rate} - ${mean}) / clamp_min(${stddev}, ${MIN_STDDEV})` },
   ];
   const guards = `z-score above ${a.zScore}, read rate above ${a.minRate}/s, at least ${warmUp} of history`;
   const def: AlertDef = {
@@ -84,7 +89,7 @@ export function resourceAnomaly(ctx: RuleContext): { groups: RuleGroup[]; def: A
     ],
   };
   return {
-    groups: [{ name: 'mcp-content-baseline', rules }],
+    groups: [{ name: 'mcp-content-rates', rules: rates }, { name: 'mcp-content-baseline', rules: baseline }],
     def, test,
   };
 }
