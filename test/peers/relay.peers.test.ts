@@ -89,7 +89,8 @@ describe.each([
     const text = await scrape(metrics);
     expect(value(text, 'mcp_message_size_bytes_count', { direction: 'in' })).toBe(transport.sent.messages);
     expect(value(text, 'mcp_message_size_bytes_count', { direction: 'out' })).toBe(transport.received.messages);
-    expect(value(text, 'mcp_handshakes_total', { outcome: 'success' })).toBe(era === '2025-11-25' ? 1 : 0);
+    // The handshake of each era: initialize (2025-11-25), server/discover (2026-07-28), under its protocol version.
+    expect(value(text, 'mcp_handshakes_total', { outcome: 'success', protocol_version: era })).toBe(1);
     await client.close();
     expect(await transport.exited).toEqual({ code: 0, signal: null });
     const toServer = sha256(join(dir, 'to-server'));
