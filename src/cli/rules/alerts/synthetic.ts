@@ -48,14 +48,17 @@ export function syntheticArea(ctx: RuleContext): AreaRules {
   const changed: AlertDef = {
     name: 'McpProbeToolsChanged',
     summary: 'The tool definitions a server lists have changed.',
-    description: `The tools {{ $labels.instance }} (job {{ $labels.job }}) lists changed {{ $value }} time(s) in ${CHANGE_WINDOW}: a deployment, or tool poisoning.`,
+    description: `The tools {{ $labels.instance }} (job {{ $labels.job }}) lists changed within ${CHANGE_WINDOW}: a deployment, or tool poisoning.`,
     doc: {
       meaning: `The fingerprint of the tool definitions in tools/list (names, descriptions, schemas, annotations) changed within ${CHANGE_WINDOW}.`,
       impact: 'Models now see different tool descriptions; unannounced changes are how a rug pull or tool poisoning looks from outside.',
       diagnosis: ['Was a release deployed at that time?', 'Compare tools/list before and after (mcp_tool_definition_info on a wrapped or proxied server shows which tool).'],
       mitigation: ['Expected release: nothing to do.', 'Unexpected: take the server out of clients\' configuration and review its tool descriptions.'],
     },
-    variants: [{ expr: `max by (${KEEP}) (changes(${FINGERPRINT}[${ctx.timing.window(CHANGE_WINDOW)}])) > 0`, for: '0m', severity: 'warning' }],
+    // Different values within the window, not changes(): vmalert's changes() also counts the step
+    // from the sample before the window (a series' first sample counts as a change), so an
+    // unchanged fingerprint fired there and promtool and vmalert disagreed on the count.
+    variants: [{ expr: `count by (${KEEP}) (max_over_time(${FINGERPRINT}[${ctx.timing.window(CHANGE_WINDOW)}]) != min_over_time(${FINGERPRINT}[${ctx.timing.window(CHANGE_WINDOW)}])) > 0`, for: '0m', severity: 'warning' }],
   };
 
   const scope = { job: 'mcp-probe', instance: 'http://127.0.0.1:3100/mcp' };
@@ -91,7 +94,7 @@ export function syntheticArea(ctx: RuleContext): AreaRules {
       alerts: [
         { at: '5m', alert: changed.name, expect: [] },
         { at: '10m', alert: changed.name, expect: [firing(changed, config, 0, scope,
-          `The tools ${scope.instance} (job ${scope.job}) lists changed 1 time(s) in ${CHANGE_WINDOW}: a deployment, or tool poisoning.`)] },
+          `The tools ${scope.instance} (job ${scope.job}) lists changed within ${CHANGE_WINDOW}: a deployment, or tool poisoning.`)] },
       ],
     }],
     reads: [],
