@@ -4,7 +4,9 @@
 import { getProfile, type ProfileName } from '@mcp-observability/catalog';
 import type { Config } from 'mcp-observability';
 import { SignalQueries } from 'mcp-observability';
-import { forgedStackToken } from '../auth.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { forgedStackToken, stackToken } from '../auth.js';
 import { pollUntil, sleep } from 'mcp-observability/stack';
 import { runSimulator } from './simulator-run.js';
 import { getJson, sendJson } from 'mcp-observability/stack';
@@ -46,6 +48,34 @@ const faults = (t: DrillTarget) => `${t.serverUrl}/admin/faults`;
 const clearFaults = (t: DrillTarget) => async () => { await sendJson(faults(t), 'DELETE'); };
 
 const MiB = 1024 * 1024;
+
+/**
+ * Reads of the listed docs://pages/… resources at ~4/s, for at most 150 s, until stopped. The
+ * simulator alone reads one resource per task, and a task slows down with the latency drill that
+ * runs beside this one: 20-s windows then held one read or none, and the ratio alert never held.
+ */
+async function pageReads(t: DrillTarget): Promise<() => Promise<void>> {
+  const client = new Client({ name: 'stack-check-reader', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${t.serverUrl}/mcp`),
+    { requestInit: { headers: { authorization: `Bearer ${stackToken('stack-check-reader', 900)}` } } }));
+  const pages = (await client.listResources()).resources.map((r) => r.uri).filter((uri) => uri.startsWith('docs://pages/'));
+  if (pages.length === 0) {
+    await client.close();
+    throw new Error(`${t.job} lists no docs://pages/ resource to read`);
+  }
+  let stopped = false;
+  const loop = (async () => {
+    for (let i = 0; i < 600 && !stopped; i++) {
+      await client.readResource({ uri: pages[i % pages.length]! }).catch(() => undefined);
+      await sleep(250);
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+    await client.close();
+  };
+}
 
 /** Garbage bearer tokens at ~2/s, for at most 60 s (the alert needs ~30 s), until stopped. */
 function authFailureBurst(t: DrillTarget): () => Promise<void> {
@@ -115,7 +145,11 @@ export const DRILLS: readonly Drill[] = [
     resolve: false,
     async inject(t) {
       await sendJson(faults(t), 'POST', { resource: 'docs-page', errorRate: 0.5 });
-      return clearFaults(t);
+      const stopReads = await pageReads(t);
+      return async () => {
+        await stopReads();
+        await clearFaults(t)();
+      };
     },
   },
   {
