@@ -8,12 +8,27 @@ import { ownToolSeries, type RuleContext } from './context.js';
 import { formatDuration, seconds } from './duration.js';
 import { NAMES } from './recorded.js';
 import { Fixtures } from './tests/fixtures.js';
-import type { AlertDef, AreaRules, InputSeries } from './types.js';
+import type { AlertDef, AreaRules, InputSeries, RecordingRule } from './types.js';
 
 /** Floor of the baseline stddev (calls/s), so a perfectly flat tool does not divide by zero. */
 export const MIN_STDDEV = 0.01;
 /** Share of failed calls above which a volume spike counts as a retry loop. */
 export const RETRY_LOOP_ERROR_RATIO = 0.5;
+
+/**
+ * The baseline records of a rate: its mean and stddev over `window`, and its z-score. The z-score
+ * inlines the baseline rather than read the two records beside it: a rule reading its own group's
+ * records sees them one evaluation late on vmalert.
+ */
+export function zScoreBaseline(rate: string, window: string, names: { mean: string; stddev: string; zScore: string }): RecordingRule[] {
+  const mean = `avg_over_time(${rate}[${window}])`;
+  const stddev = `stddev_over_time(${rate}[${window}])`;
+  return [
+    { record: names.mean, expr: mean },
+    { record: names.stddev, expr: stddev },
+    { record: names.zScore, expr: `(${rate} - ${mean}) / clamp_min(${stddev}, ${MIN_STDDEV})` },
+  ];
+}
 
 export function anomalyArea(ctx: RuleContext): AreaRules | undefined {
   const q = ctx.job;
@@ -26,16 +41,8 @@ export function anomalyArea(ctx: RuleContext): AreaRules | undefined {
   const key = toolKey(ctx).join(', ');
   const toolLabel = q.label('toolCalls', 'tool');
   const warmUp = formatDuration(seconds(a.baseline) / 2);
-  const mean = `avg_over_time(${rate}[${timing.window(a.baseline)}])`;
-  const stddev = `stddev_over_time(${rate}[${timing.window(a.baseline)}])`;
-  const baseline = [
-    { record: NAMES.callRateBaselineMean, expr: mean },
-    { record: NAMES.callRateBaselineStddev, expr: stddev },
-    // The baseline inlined, not read from the two records above: a rule reading its own group's
-    // records sees them one evaluation late on vmalert.
-    { record: NAMES.callRateZScore,
-      expr: `(${rate} - ${mean}) / clamp_min(${stddev}, ${MIN_STDDEV})` },
-  ];
+  const baseline = zScoreBaseline(rate, timing.window(a.baseline),
+    { mean: NAMES.callRateBaselineMean, stddev: NAMES.callRateBaselineStddev, zScore: NAMES.callRateZScore });
   const spike = `${own(NAMES.callRateZScore)} > ${a.zScore}\nand on (${key})\n${rate} > ${a.minRate}\nand on (${key})\n(${rate} offset ${timing.window(warmUp)})`;
   const failing = `${own(NAMES.toolErrorRatio)} > ${RETRY_LOOP_ERROR_RATIO}`;
   const guards = `z-score above ${a.zScore}, call rate above ${a.minRate}/s, at least ${warmUp} of history`;

@@ -3,7 +3,7 @@
 // a ratio to the mean and an absolute floor, the baseline must be half full, and it must hold.
 // Only where reads are labelled by resource (prom-client): per job it would be the request rate.
 import { alertingRules, firing } from '../alert.js';
-import { MIN_STDDEV } from '../anomaly.js';
+import { zScoreBaseline } from '../anomaly.js';
 import { ownSeries, type RuleContext } from '../context.js';
 import { formatDuration, seconds } from '../duration.js';
 import { NAMES, RATE_WINDOW } from '../recorded.js';
@@ -20,18 +20,12 @@ export function resourceAnomaly(ctx: RuleContext): { groups: RuleGroup[]; def: A
   const rate = own(NAMES.resourceReadRate);
   const key = [...q.keep, resource].join(', ');
   const warmUp = formatDuration(seconds(a.baseline) / 2);
-  const mean = `avg_over_time(${rate}[${timing.window(a.baseline)}])`;
-  const stddev = `stddev_over_time(${rate}[${timing.window(a.baseline)}])`;
-  // The rate in a group of its own, read by the baseline group after it; the z-score inlines the
-  // baseline rather than read the records beside it (vmalert would see them one evaluation late).
+  // The rate in a group of its own, read by the baseline group after it.
   const rates: RecordingRule[] = [
     { record: NAMES.resourceReadRate, expr: q.rate('resourceReads', timing.window(RATE_WINDOW), { by: ['resource'] }) },
   ];
-  const baseline: RecordingRule[] = [
-    { record: NAMES.resourceReadBaselineMean, expr: mean },
-    { record: NAMES.resourceReadBaselineStddev, expr: stddev },
-    { record: NAMES.resourceReadZScore, expr: `(${rate} - ${mean}) / clamp_min(${stddev}, ${MIN_STDDEV})` },
-  ];
+  const baseline = zScoreBaseline(rate, timing.window(a.baseline),
+    { mean: NAMES.resourceReadBaselineMean, stddev: NAMES.resourceReadBaselineStddev, zScore: NAMES.resourceReadZScore });
   const guards = `z-score above ${a.zScore}, read rate above ${a.minRate}/s, at least ${warmUp} of history`;
   const def: AlertDef = {
     name: 'McpResourceAccessAnomaly',
