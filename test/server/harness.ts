@@ -68,16 +68,21 @@ export async function stdioClient(args: string[] = [], env: Record<string, strin
     command: NODE_TSX[0], args: [...NODE_TSX.slice(1), SERVER_ENTRY, '--transport', 'stdio', '--metrics-port', '0', ...args],
     cwd: REPO, env: { ...process.env as Record<string, string>, ...env }, stderr: 'pipe',
   });
-  let stderr = '';
-  const port = new Promise<number>((resolve) => {
-    transport.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const started = /"message":"sample server started".*?"port":(\d+)/.exec(stderr);
+  const port = announcedPort(transport.stderr!);
+  await client.connect(transport);
+  return { client, metricsBase: `http://127.0.0.1:${await port}` };
+}
+
+/** The metrics/admin port a stdio reference server announces in its start-up log line on stderr. */
+export function announcedPort(stderr: NodeJS.EventEmitter): Promise<number> {
+  let text = '';
+  return new Promise<number>((resolve) => {
+    stderr.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const started = /"message":"sample server started".*?"port":(\d+)/.exec(text);
       if (started) resolve(Number(started[1]));
     });
   });
-  await client.connect(transport);
-  return { client, metricsBase: `http://127.0.0.1:${await port}` };
 }
 
 export async function callTool(client: Client, name: string, args: Record<string, unknown>): Promise<CallToolResult> {

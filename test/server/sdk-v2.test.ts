@@ -10,7 +10,7 @@ import type { ProfileName } from '@mcp-observability/catalog';
 import { parseSimulatorOptions } from '../../src/simulator/options.js';
 import { eraOf, simulate } from '../../src/simulator/run.js';
 import type { SimulationStats } from '../../src/simulator/stats.js';
-import { NODE_TSX, REPO, SERVER_ENTRY, scrape, startServer, sumOf, type RunningServer } from './harness.js';
+import { announcedPort, NODE_TSX, REPO, SERVER_ENTRY, scrape, startServer, sumOf, type RunningServer } from './harness.js';
 
 const MODERN = '2026-07-28';
 const LEGACY = '2025-11-25';
@@ -88,14 +88,7 @@ describe('reference server on SDK 2.x over stdio, a 2026-07-28 client', () => {
       args: [...NODE_TSX.slice(1), SERVER_ENTRY, '--transport', 'stdio', '--sdk', '2', '--profile', 'otel', '--metrics-port', '0'],
       cwd: REPO, stderr: 'pipe',
     });
-    let stderr = '';
-    const port = new Promise<number>((resolve) => {
-      transport.stderr!.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const started = /"message":"sample server started".*?"port":(\d+)/.exec(stderr);
-        if (started) resolve(Number(started[1]));
-      });
-    });
+    const port = announcedPort(transport.stderr!);
     const client = new Client({ name: 'modern-stdio-client', version: '1.0.0' }, { versionNegotiation: { mode: { pin: MODERN } } });
     await client.connect(transport);
     try {
