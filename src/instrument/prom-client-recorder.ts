@@ -33,6 +33,19 @@ function messageIndex(direction: 'in' | 'out', type: MessageType): number {
   return direction === 'in' ? t : 4 + t;
 }
 
+/** `bind` run once per label value, its series kept for every later write with that value. */
+function boundOnce<S>(bind: (label: string) => S): (label: string) => S {
+  const bound = new Map<string, S>();
+  return (label) => {
+    let s = bound.get(label);
+    if (s === undefined) {
+      s = bind(label);
+      bound.set(label, s);
+    }
+    return s;
+  };
+}
+
 export function promClientRecorder(m: CatalogMetrics): Recorder {
   const c = (name: string) => m.maybe<Counter<string>>(name)!;
   const g = (name: string) => m.maybe<Gauge<string>>(name)!;
@@ -80,52 +93,29 @@ export function promClientRecorder(m: CatalogMetrics): Recorder {
   const resourceSize = new HistogramSeries(h('mcp_resource_response_size_bytes'));
   const promptGets = new CounterSeries(c('mcp_prompt_gets_total'));
 
-  // Method labels are bounded (labels.ts), tool labels too: these maps stay small.
-  const methodsOn = { http: new Map<string, MethodSeries>(), stdio: new Map<string, MethodSeries>() };
-  const methodSeries = (method: string, transport: TransportKind): MethodSeries => {
-    const byMethod = transport === 'http' ? methodsOn.http : methodsOn.stdio;
-    let s = byMethod.get(method);
-    if (s === undefined) {
-      s = { ok: requests.bind({ method, transport, outcome: 'ok' }), error: requests.bind({ method, transport, outcome: 'error' }) };
-      byMethod.set(method, s);
-    }
-    return s;
+  // Method, tool, resource and prompt labels are bounded (registered names, or _OTHER): these
+  // caches stay small.
+  const methodsOn = {
+    http: boundOnce((method): MethodSeries => ({
+      ok: requests.bind({ method, transport: 'http', outcome: 'ok' }), error: requests.bind({ method, transport: 'http', outcome: 'error' }) })),
+    stdio: boundOnce((method): MethodSeries => ({
+      ok: requests.bind({ method, transport: 'stdio', outcome: 'ok' }), error: requests.bind({ method, transport: 'stdio', outcome: 'error' }) })),
   };
-  const tools = new Map<string, ToolSeries>();
-  const toolSeries = (tool: string): ToolSeries => {
-    let s = tools.get(tool);
-    if (s === undefined) {
-      s = {
-        inFlight: inFlight.bind({ method: 'tools/call', tool }),
-        corrections: selfCorrections.bind({ tool }),
-        ok: invocations.bind({ tool, status: 'ok' }), error: invocations.bind({ tool, status: 'error' }),
-        duration: toolDuration.bind({ tool }), responseSize: responseSize.bind({ tool }), truncated: truncated.bind({ tool }),
-      };
-      tools.set(tool, s);
-    }
-    return s;
-  };
-  // Resource and prompt labels are bounded (registered names, or _OTHER): these maps stay small.
-  const resources = new Map<string, ResourceSeries>();
-  const resourceSeries = (resource: string): ResourceSeries => {
-    let s = resources.get(resource);
-    if (s === undefined) {
-      const read = (status: string) => resourceReads.bind({ resource, status });
-      s = { ok: read('ok'), not_found: read('not_found'), error: read('error'), size: resourceSize.bind({ resource }) };
-      resources.set(resource, s);
-    }
-    return s;
-  };
-  const prompts = new Map<string, PromptSeries>();
-  const promptSeries = (prompt: string): PromptSeries => {
-    let s = prompts.get(prompt);
-    if (s === undefined) {
-      s = { ok: promptGets.bind({ prompt, status: 'ok' }), error: promptGets.bind({ prompt, status: 'error' }) };
-      prompts.set(prompt, s);
-    }
-    return s;
-  };
-  const methodsInFlight = new Map<string, BoundGauge>();
+  const methodSeries = (method: string, transport: TransportKind): MethodSeries =>
+    (transport === 'http' ? methodsOn.http : methodsOn.stdio)(method);
+  const toolSeries = boundOnce((tool): ToolSeries => ({
+    inFlight: inFlight.bind({ method: 'tools/call', tool }),
+    corrections: selfCorrections.bind({ tool }),
+    ok: invocations.bind({ tool, status: 'ok' }), error: invocations.bind({ tool, status: 'error' }),
+    duration: toolDuration.bind({ tool }), responseSize: responseSize.bind({ tool }), truncated: truncated.bind({ tool }),
+  }));
+  const resourceSeries = boundOnce((resource): ResourceSeries => {
+    const read = (status: string) => resourceReads.bind({ resource, status });
+    return { ok: read('ok'), not_found: read('not_found'), error: read('error'), size: resourceSize.bind({ resource }) };
+  });
+  const promptSeries = boundOnce((prompt): PromptSeries =>
+    ({ ok: promptGets.bind({ prompt, status: 'ok' }), error: promptGets.bind({ prompt, status: 'error' }) }));
+  const methodInFlight = boundOnce((method) => inFlight.bind({ method }));
   const messageSizes: (BoundHistogram | undefined)[] = new Array(8).fill(undefined);
 
   return {
@@ -182,9 +172,7 @@ export function promClientRecorder(m: CatalogMetrics): Recorder {
         toolSeries(tool).inFlight.add(delta);
         return;
       }
-      let s = methodsInFlight.get(method);
-      if (s === undefined) methodsInFlight.set(method, (s = inFlight.bind({ method })));
-      s.add(delta);
+      methodInFlight(method).add(delta);
     },
     idleSessions(transport, count) {
       idle.set({ transport }, count);
