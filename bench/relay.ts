@@ -4,18 +4,25 @@
 // Added latency per message = (relayed − direct round trip) / 2 (a call is a request and a
 // response); relay CPU per message from /proc/<pid>/stat of the relay process.
 // Server: the Go SDK's everything server (`npm run peers`), fast and steady, so the relay dominates.
+// `--floors` adds relays that observe nothing, measured the same way: what any relay of that
+// kind costs on this machine before it does any of wrap's or proxy's work (bench/relay-floors/).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
 import { createInterface } from 'node:readline';
 import { LineSplitter } from '../src/cli/relay/line-splitter.js';
 import { readPeers, requirePeerBin } from '../src/stack-runtime/peers-manifest.js';
 import { freePort } from '../test/peers/support/process.js';
+import { BENCH_DIR, OUT_DIR } from './harness.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 6);
 const CALLS = Number(process.env.CALLS ?? 400);
 const WARMUP = 200;
 const server = requirePeerBin(readPeers(), 'go-sdk-everything');
 const CLI = [process.execPath, '--conditions=@mcp-observability/source', '--import', 'tsx', 'src/cli/bin.ts'];
+const FLOORS = process.argv.includes('--floors');
+const FLOOR_DIR = join(BENCH_DIR, 'relay-floors');
 const CALL = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'greet', arguments: { name: 'bench' } } });
 const INIT = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } };
 
@@ -93,36 +100,59 @@ function report(name: string, direct: Variant, relayed: Variant, target: number)
     `| **${added(0.5).toFixed(1)}** / ${added(0.99).toFixed(1)} | ${cpuPerMessage.toFixed(1)} | ≤ ${target} | ${added(0.5) <= target ? 'MET' : 'MISSED'} |`;
 }
 
+/** The C floor, compiled with the system's cc into bench/out; undefined (and said) without one. */
+async function cRelay(): Promise<string | undefined> {
+  const bin = join(OUT_DIR, 'c-relay');
+  mkdirSync(OUT_DIR, { recursive: true });
+  const built = await execa('cc', ['-O2', '-pthread', '-o', bin, join(FLOOR_DIR, 'c-relay.c')], { reject: false });
+  if (built.failed) console.error(`[relay] no C floor: cc failed (${built.shortMessage})`);
+  return built.failed ? undefined : bin;
+}
+
+interface Relayed { name: string; argv: string[]; into: Variant }
+
 async function main(): Promise<void> {
+  const stdioRelays: Relayed[] = [{ name: 'wrap (stdio)', argv: [...CLI, 'wrap', '--log-file', '/dev/null', '--'], into: variant() }];
+  if (FLOORS) {
+    const c = await cRelay();
+    if (c) stdioRelays.push({ name: 'floor: C relay, two threads in blocking read/write', argv: [c], into: variant() });
+    stdioRelays.push(
+      { name: 'floor: Node, worker threads in blocking readSync/writeSync', argv: [process.execPath, join(FLOOR_DIR, 'node-thread-relay.mjs')], into: variant() },
+      { name: 'floor: Node, streams piped', argv: [process.execPath, join(FLOOR_DIR, 'node-stream-relay.mjs')], into: variant() },
+    );
+  }
   const stdioDirect = variant();
-  const stdioWrapped = variant();
   for (let round = 0; round < ROUNDS; round++) {
     await stdioRound([server], false, stdioDirect);
-    await stdioRound([...CLI, 'wrap', '--log-file', '/dev/null', '--', server], true, stdioWrapped);
+    for (const relay of stdioRelays) await stdioRound([...relay.argv, server], true, relay.into);
     console.error(`[relay] stdio round ${round + 1}/${ROUNDS}`);
   }
 
   const port = await freePort();
+  const upstreamUrl = `http://127.0.0.1:${port}/`;
   const upstream = spawn(server, ['-http', `127.0.0.1:${port}`], { stdio: 'ignore' });
-  const proxy = spawn(CLI[0]!, [...CLI.slice(1), 'proxy', '--upstream', `http://127.0.0.1:${port}/`, '--listen', '127.0.0.1:0', '--log-file', '/dev/null'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const listening = await new Promise<string>((resolve) => createInterface({ input: proxy.stderr! }).on('line', (l) => { if (l.includes('listening on')) resolve(l); }));
-  const proxyUrl = `${/listening on (http:\/\/\S+)/.exec(listening)![1]}/`;
+  const httpRelays = [{ name: 'proxy (Streamable HTTP)', argv: [...CLI, 'proxy', '--upstream', upstreamUrl, '--listen', '127.0.0.1:0', '--log-file', '/dev/null'] }];
+  if (FLOORS) httpRelays.push({ name: 'floor: Node http proxy, keep-alive, bodies piped', argv: [process.execPath, join(FLOOR_DIR, 'node-http-proxy.mjs'), upstreamUrl] });
+  const proxies = await Promise.all(httpRelays.map(async (relay) => {
+    const child = spawn(relay.argv[0]!, relay.argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+    const listening = await new Promise<string>((resolve) => createInterface({ input: child.stderr! }).on('line', (l) => { if (l.includes('listening on')) resolve(l); }));
+    return { ...relay, child, url: `${/listening on (http:\/\/[^\s/]+)/.exec(listening)![1]}/`, into: variant() };
+  }));
   const httpDirect = variant();
-  const httpProxied = variant();
   for (let round = 0; round < ROUNDS; round++) {
-    await httpRound(`http://127.0.0.1:${port}/`, undefined, httpDirect);
-    await httpRound(proxyUrl, proxy.pid, httpProxied);
+    await httpRound(upstreamUrl, undefined, httpDirect);
+    for (const proxy of proxies) await httpRound(proxy.url, proxy.child.pid, proxy.into);
     console.error(`[relay] http round ${round + 1}/${ROUNDS}`);
   }
-  await stop(proxy);
+  for (const proxy of proxies) await stop(proxy.child);
   await stop(upstream);
 
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
   console.log(`\n${ROUNDS} rounds × ${CALLS} calls per variant (after ${WARMUP} warm-up calls each), one call in flight, 1-min load ${load}, Node ${process.version}, server: Go SDK everything 1.8.0 (greet)\n`);
   console.log('| relay | calls | direct round trip p50 / p99 µs | relayed round trip p50 / p99 µs | added per message p50 / p99 µs | relay CPU µs per message | target p50 | |');
   console.log('|---|---|---|---|---|---|---|---|');
-  console.log(report('wrap (stdio)', stdioDirect, stdioWrapped, 50));
-  console.log(report('proxy (Streamable HTTP)', httpDirect, httpProxied, 200));
+  for (const relay of stdioRelays) console.log(report(relay.name, stdioDirect, relay.into, 50));
+  for (const proxy of proxies) console.log(report(proxy.name, httpDirect, proxy.into, 200));
 }
 
 await main();
