@@ -166,8 +166,12 @@ describe("a Node server instrumented by @shinzolabs/instrumentation-mcp, through
     rmSync(work, { recursive: true, force: true });
   });
 
-  it("serves a 2025-era client; a 2026-07-28 client falls back to 2025-11-25 (an SDK 1.x server)", () => {
+  it("serves a 2025-era client; a 2026-07-28 client's server/discover probe is refused, so it falls back to 2025-11-25", async () => {
     expect(eras).toEqual(["2025-11-25", "2025-11-25"]);
+    const probe = await fetch(url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 0, method: "server/discover", params: { _meta: { "io.modelcontextprotocol/protocolVersion": "2026-07-28" } } }) });
+    expect(probe.status).toBe(400);
+    expect(await probe.json()).toMatchObject({ error: { code: -32000, message: "Bad Request: Server not initialized" } });
   });
 
   it("prints the per-server table: only tools/call is exported, in milliseconds under mcp.tool.name, which no rule reads", async () => {
