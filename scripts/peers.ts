@@ -60,7 +60,23 @@ interface PipVenvPeer {
   executable: string;
 }
 
-type PeerPlan = BuiltPeer | PipVenvPeer | UnavailablePeer;
+/**
+ * A Node library from npm, installed with `npm install --prefix` into a directory of its own. Its
+ * manifest `bin` is the first package's entry file: a test loads it (and the packages beside it,
+ * through createRequire) from there.
+ */
+interface NpmPrefixPeer {
+  kind: "npm-prefix";
+  name: PeerName;
+  /** Exact versions; the first package is the one the peer is named for. */
+  packages: readonly { name: string; version: string }[];
+  /** The first package's entry file, relative to its package directory. */
+  entry: string;
+}
+
+type PackagePeer = PipVenvPeer | NpmPrefixPeer;
+
+type PeerPlan = BuiltPeer | PackagePeer | UnavailablePeer;
 
 // Prometheus 3.x is published on the Go module proxy as v0.3XX.Y (3.16.0 -> v0.316.0),
 // because the repository's go.mod has no /v3 suffix. v0.316.0 declares `go 1.26.7`, so it
@@ -198,6 +214,18 @@ const PEER_PLANS: readonly PeerPlan[] = [
     pkg: "cmd/mcp-grafana",
     ldflags: ["-s", "-w"],
   },
+  // A third-party Node instrumentation that exports the OpenTelemetry MCP metrics (over OTLP only),
+  // MIT, with the MCP SDK 1.x it wraps (its peer dependency) and the zod 3 its README's server uses.
+  {
+    kind: "npm-prefix",
+    name: "shinzo-instrumentation-mcp",
+    packages: [
+      { name: "@shinzolabs/instrumentation-mcp", version: "1.1.0" },
+      { name: "@modelcontextprotocol/sdk", version: "1.32.2" },
+      { name: "zod", version: "3.25.76" },
+    ],
+    entry: "dist/index.js",
+  },
   {
     kind: "go-build-module",
     name: "cortex",
@@ -251,27 +279,38 @@ function peerDir(plan: BuiltPeer): string {
   return join(peersCacheRoot(), `${plan.name}-${plan.version}`);
 }
 
-const pipVersion = (plan: PipVenvPeer): string => plan.packages[0]!.version;
+/** Where a package peer's executable (pip) or entry file (npm) lands inside its directory. */
+function packagePeerBin(plan: PackagePeer, dir: string): string {
+  return plan.kind === "pip-venv" ? join(dir, "venv", "bin", plan.executable) : join(dir, "node_modules", plan.packages[0]!.name, plan.entry);
+}
 
-/** A venv per peer and version; `pip install` of pinned versions, the stamp written last. */
-async function installPipPeer(plan: PipVenvPeer): Promise<PeerResult> {
-  const version = pipVersion(plan);
+async function installPackages(plan: PackagePeer, dir: string, wanted: readonly string[]): Promise<void> {
+  if (plan.kind === "npm-prefix") {
+    await execa("npm", ["install", "--prefix", dir, "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error", ...wanted], { stdin: "ignore" });
+    return;
+  }
+  await execa("python3", ["-m", "venv", join(dir, "venv")], { stdin: "ignore" });
+  await execa(join(dir, "venv", "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", ...wanted], { stdin: "ignore" });
+}
+
+/** A directory per peer and version (a venv, or an npm prefix) with pinned versions, the stamp written last. */
+async function installPackagePeer(plan: PackagePeer): Promise<PeerResult> {
+  const version = plan.packages[0]!.version;
   const dir = join(peersCacheRoot(), `${plan.name}-${version}`);
-  const bin = join(dir, "venv", "bin", plan.executable);
+  const bin = packagePeerBin(plan, dir);
   const base = { name: plan.name, version };
-  const wanted = plan.packages.map((p) => `${p.name}==${p.version}`);
+  const wanted = plan.packages.map((p) => (plan.kind === "pip-venv" ? `${p.name}==${p.version}` : `${p.name}@${p.version}`));
   const stamp = join(dir, "install.json");
   if (existsSync(bin) && existsSync(stamp) && readFileSync(stamp, "utf8").includes(JSON.stringify(wanted))) {
     log(plan.name, `cache hit ${bin}`);
     return { ...base, status: "cached", bin };
   }
-  log(plan.name, `installing ${wanted.join(" ")} into a venv ...`);
+  log(plan.name, `installing ${wanted.join(" ")} ${plan.kind === "pip-venv" ? "into a venv" : "with npm --prefix"} ...`);
   const start = Date.now();
   try {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    await execa("python3", ["-m", "venv", join(dir, "venv")], { stdin: "ignore" });
-    await execa(join(dir, "venv", "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", ...wanted], { stdin: "ignore" });
+    await installPackages(plan, dir, wanted);
     const installSeconds = secondsSince(start);
     writeFileSync(stamp, `${JSON.stringify({ packages: wanted, installSeconds })}\n`);
     log(plan.name, `installed in ${installSeconds.toFixed(1)}s -> ${bin}`);
@@ -474,7 +513,7 @@ async function main(): Promise<void> {
   for (const plan of selectedPlans(process.argv.slice(2))) {
     // Sequential on purpose: the machine has 2 cores and `go build` already uses both.
     if (plan.kind === "unavailable") results.push(reportUnavailable(plan));
-    else if (plan.kind === "pip-venv") results.push(await installPipPeer(plan));
+    else if (plan.kind === "pip-venv" || plan.kind === "npm-prefix") results.push(await installPackagePeer(plan));
     else results.push(await buildGoPeer(plan));
   }
   printTable(results);

@@ -10,6 +10,8 @@ export const PEER_NAMES = [
   "go-sdk-everything", "mcp-server-time", "mcp-proxy",
   // A third-party server exporting the OpenTelemetry MCP metrics, for the otel profile (issue #18).
   "mcp-grafana",
+  // ... and a third-party Node instrumentation of MCP SDK 1.x servers exporting them over OTLP (issue #18).
+  "shinzo-instrumentation-mcp",
   // A second rule engine for the same rules and promtool tests (issue #20).
   "victoria-metrics", "vmalert", "vmalert-tool",
 ] as const;

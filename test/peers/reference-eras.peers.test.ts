@@ -21,7 +21,7 @@ const ROUND_SECONDS = 8;
 async function measure(profile: ProfileName, era: ProtocolEra): Promise<{ coverage: Coverage; alerts: string[]; handshakes: number }> {
   const work = mkdtempSync(join(tmpdir(), `mcp-obs-reference-${era}-`));
   const server = await startServer(["--sdk", "2", "--profile", profile]);
-  const prometheus = await startPrometheus(work, profile, "mcp-reference", `127.0.0.1:${server.port}`).catch(async (err) => {
+  const prometheus = await startPrometheus(work, profile, { job: "mcp-reference", target: `127.0.0.1:${server.port}` }).catch(async (err) => {
     await server.stop();
     throw err;
   });

@@ -3,11 +3,15 @@
 // server, recording rules with data, alerts with all their inputs and dashboard panels with data.
 // Go: grafana/mcp-grafana (otel-go semconv mcpconv, Go Prometheus exporter), its Grafana API
 // answered by a stub here (empty search results), so its tools run for real.
+// Node: @shinzolabs/instrumentation-mcp 1.1.0 (OTLP only, pushed to Prometheus's OTLP receiver) on a
+// server written as its README says (test/peers/fixtures/shinzo/readme-server.mjs): what it exports,
+// and what of the otel profile that reaches, as it is today.
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NORMALISED } from "../../src/catalog/index.js";
@@ -30,10 +34,10 @@ function grafanaStub(): HttpServer {
 
 /**
  * Client sessions, one after another until `until`: each connects (initialize, or server/discover
- * for 2026-07-28), lists tools, makes healthy calls and one to a tool that does not exist (a
+ * for 2026-07-28), lists tools, makes the server's calls and one to a tool that does not exist (a
  * caller error, not the server's). Returns the protocol version negotiated.
  */
-async function drive(url: string, era: "legacy" | "auto", until: number): Promise<string | undefined> {
+async function drive(url: string, era: "legacy" | "auto", until: number, calls: (client: Client) => Promise<unknown>): Promise<string | undefined> {
   let version: string | undefined;
   while (Date.now() < until) {
     const client = new Client({ name: `${era}-client`, version: "1.0.0" }, { versionNegotiation: { mode: era } });
@@ -41,8 +45,7 @@ async function drive(url: string, era: "legacy" | "auto", until: number): Promis
     version = client.getNegotiatedProtocolVersion();
     await client.listTools();
     for (let round = 0; round < 4; round++) {
-      await client.callTool({ name: "search_dashboards", arguments: { query: "x" } });
-      await client.callTool({ name: "list_datasources", arguments: {} });
+      await calls(client);
       await client.callTool({ name: "nope", arguments: {} }).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -50,6 +53,11 @@ async function drive(url: string, era: "legacy" | "auto", until: number): Promis
   }
   return version;
 }
+
+const grafanaCalls = async (client: Client) => {
+  await client.callTool({ name: "search_dashboards", arguments: { query: "x" } });
+  await client.callTool({ name: "list_datasources", arguments: {} });
+};
 
 describe("third-party servers through the otel profile's rules and dashboards", () => {
   const work = mkdtempSync(join(tmpdir(), "mcp-obs-third-party-"));
@@ -65,10 +73,10 @@ describe("third-party servers through the otel profile's rules and dashboards", 
     server = startPeer(peerBin("mcp-grafana"), ["-t", "streamable-http", "-address", `127.0.0.1:${mcpPort}`, "--metrics"],
       { GRAFANA_URL: `http://127.0.0.1:${(stub.address() as AddressInfo).port}` });
     await waitForHttp(server, `http://127.0.0.1:${mcpPort}/metrics`, { timeoutMs: 30_000 });
-    ({ peer: prometheus, base: prom } = await startPrometheus(work, "otel", JOB, `127.0.0.1:${mcpPort}`));
+    ({ peer: prometheus, base: prom } = await startPrometheus(work, "otel", { job: JOB, target: `127.0.0.1:${mcpPort}` }));
     const url = `http://127.0.0.1:${mcpPort}/mcp`;
     const until = Date.now() + TRAFFIC_MS;
-    eras = await Promise.all([drive(url, "legacy", until), drive(url, "auto", until)]);
+    eras = await Promise.all([drive(url, "legacy", until, grafanaCalls), drive(url, "auto", until, grafanaCalls)]);
     await new Promise((r) => setTimeout(r, 3_000)); // a last scrape and rule evaluation
   }, 120_000);
 
@@ -121,5 +129,86 @@ describe("third-party servers through the otel profile's rules and dashboards", 
     const r = (await query(prom, `sum(rate(${NORMALISED.operations.name}_count{mcp_method_name="server/discover"}[5m]))`)) as { value: [number, string] }[];
     expect(Number(r[0]?.value[1])).toBeGreaterThan(0);
     expect((await query(prom, "job_transport:mcp_handshakes:rate5m > 0")).length).toBeGreaterThan(0);
+  });
+});
+
+/** The README server's calls: two healthy tools, one that throws and one that answers isError. */
+const readmeCalls = async (client: Client) => {
+  await client.callTool({ name: "echo", arguments: { text: "x" } });
+  await client.callTool({ name: "add", arguments: { a: 1, b: 2 } });
+  await client.callTool({ name: "fail", arguments: {} }).catch(() => undefined);
+  await client.callTool({ name: "refuse", arguments: {} });
+};
+
+describe("a Node server instrumented by @shinzolabs/instrumentation-mcp, through the otel profile", () => {
+  const work = mkdtempSync(join(tmpdir(), "mcp-obs-shinzo-"));
+  const fixture = fileURLToPath(new URL("fixtures/shinzo/readme-server.mjs", import.meta.url));
+  let server: RunningPeer | undefined;
+  let prometheus: RunningPeer | undefined;
+  let prom = "";
+  let url = "";
+  let eras: (string | undefined)[] = [];
+
+  beforeAll(async () => {
+    ({ peer: prometheus, base: prom } = await startPrometheus(work, "otel", "otlp"));
+    const mcpPort = await freePort();
+    server = startPeer(process.execPath, [fixture, peerBin("shinzo-instrumentation-mcp"), String(mcpPort), `${prom}/api/v1/otlp/v1`]);
+    await waitForHttp(server, `http://127.0.0.1:${mcpPort}/`, { timeoutMs: 30_000, ready: (response) => response.status === 404 });
+    url = `http://127.0.0.1:${mcpPort}/mcp`;
+    const until = Date.now() + TRAFFIC_MS;
+    eras = await Promise.all([drive(url, "legacy", until, readmeCalls), drive(url, "auto", until, readmeCalls)]);
+    await new Promise((r) => setTimeout(r, 4_000)); // a last export (every second) and rule evaluation
+  }, 120_000);
+
+  afterAll(async () => {
+    if (server) await stopPeer(server);
+    if (prometheus) await stopPeer(prometheus);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("serves a 2025-era client; a 2026-07-28 client's server/discover probe is refused, so it falls back to 2025-11-25", async () => {
+    expect(eras).toEqual(["2025-11-25", "2025-11-25"]);
+    const probe = await fetch(url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 0, method: "server/discover", params: { _meta: { "io.modelcontextprotocol/protocolVersion": "2026-07-28" } } }) });
+    expect(probe.status).toBe(400);
+    expect(await probe.json()).toMatchObject({ error: { code: -32000, message: "Bad Request: Server not initialized" } });
+  });
+
+  it("prints the per-server table: only tools/call is exported, in milliseconds under mcp.tool.name, which no rule reads", async () => {
+    const measured = await coverage(prom, "otel");
+    console.log(`${COVERAGE_HEADER}\n${coverageRow("shinzo instrumentation-mcp 1.1.0, Node, SDK 1.x, OTLP to Prometheus 3", measured)}`);
+    console.log(`with data: ${[...measured.withData].join(", ")}`);
+    const names = ((await query(prom, 'group by (__name__) ({__name__=~".+", __name__!~"ALERTS.*|slo:.*|otel:.*"})')) as { metric: { __name__: string } }[])
+      .map((s) => s.metric.__name__).sort();
+    // One counter per tool name, and the semconv histogram with the unit "ms" (the conventions say "s").
+    expect(names).toEqual(["mcp_server_operation_duration_milliseconds_bucket", "mcp_server_operation_duration_milliseconds_count",
+      "mcp_server_operation_duration_milliseconds_sum", "target_info", "tools_call_add_calls_total", "tools_call_echo_calls_total",
+      "tools_call_fail_calls_total", "tools_call_refuse_calls_total"]);
+    const ops = (await query(prom, "mcp_server_operation_duration_milliseconds_count")) as { metric: Record<string, string> }[];
+    expect(new Set(ops.map((s) => s.metric.mcp_method_name))).toEqual(new Set(["tools/call"]));
+    expect(new Set(ops.map((s) => s.metric.mcp_tool_name))).toEqual(new Set(["echo", "add", "fail", "refuse"]));
+    // No gen_ai.tool.name, error.type or rpc.response.status_code; an mcp.session.id per McpServer instance.
+    for (const label of ["gen_ai_tool_name", "error_type", "rpc_response_status_code"]) expect(ops.filter((s) => label in s.metric), label).toEqual([]);
+    expect(ops.every((s) => s.metric.mcp_session_id)).toBe(true);
+    // So only the profile's constant SLO objectives (and the presence of target_info) have data.
+    expect([...measured.withData].filter((n) => !n.startsWith("slo:") && n !== NORMALISED.presence.name)).toEqual([]);
+  }, 120_000);
+
+  it("leaves no alert pending on a healthy run", async () => {
+    expect(await activeAlerts(prom)).toEqual([]);
+  });
+
+  it("records a thrown tool error and an isError result without error.type, and no unknown tool at all", async () => {
+    // The wrapper catches the error into a shadowed binding and returns undefined: the client gets -32602.
+    const client = new Client({ name: "probe", version: "1.0.0" }, { versionNegotiation: { mode: "legacy" } });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    await expect(client.callTool({ name: "fail", arguments: {} })).rejects.toThrow(/-32602: Invalid tools\/call result/);
+    await client.close();
+    for (const tool of ["fail", "refuse"]) {
+      const series = (await query(prom, `mcp_server_operation_duration_milliseconds_count{mcp_tool_name="${tool}"}`)) as { metric: Record<string, string> }[];
+      expect(series.length, tool).toBeGreaterThan(0);
+      expect(series.filter((s) => s.metric.error_type), tool).toEqual([]);
+    }
+    expect(await query(prom, 'mcp_server_operation_duration_milliseconds_count{mcp_tool_name="nope"}')).toEqual([]);
   });
 });

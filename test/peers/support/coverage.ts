@@ -17,12 +17,16 @@ export async function query(base: string, expr: string): Promise<unknown[]> {
   return body.data.resultType === "scalar" ? [body.data.result] : (body.data.result as unknown[]);
 }
 
+/** Where the server's metrics come from: a scrape of `host:port` as `job`, or pushed to Prometheus's OTLP receiver. */
+export type MetricsSource = { job: string; target: string } | "otlp";
+
 /**
- * Starts Prometheus (1 s scrape and evaluation) on `target` with the profile's rule files as
- * generated (not the drill or Mimir copies); resolves once the target is known, so traffic that
- * starts then is counted (a series' first sample is not an increase).
+ * Starts Prometheus (1 s scrape and evaluation) with the profile's rule files as generated (not the
+ * drill or Mimir copies), scraping the target or receiving OTLP (`/api/v1/otlp/v1/metrics`, job and
+ * instance from service.name and service.instance.id); a scrape resolves once the target is known, so
+ * traffic that starts then is counted (a series' first sample is not an increase).
  */
-export async function startPrometheus(work: string, profile: ProfileName, job: string, target: string): Promise<{ peer: RunningPeer; base: string }> {
+export async function startPrometheus(work: string, profile: ProfileName, source: MetricsSource): Promise<{ peer: RunningPeer; base: string }> {
   const ruleFiles = findFiles(join(repoRoot, "alerts", profile), (p) => new RegExp(`^alerts/${profile}/[^/]+\\.rules\\.yaml$`).test(p));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -30,11 +34,12 @@ export async function startPrometheus(work: string, profile: ProfileName, job: s
   writeFileSync(config, JSON.stringify({
     global: { scrape_interval: "1s", evaluation_interval: "1s" },
     rule_files: ruleFiles,
-    scrape_configs: [{ job_name: job, static_configs: [{ targets: [target] }] }],
+    ...(source === "otlp" ? {} : { scrape_configs: [{ job_name: source.job, static_configs: [{ targets: [source.target] }] }] }),
   }));
   const peer = startPeer(peerBin("prometheus"), [`--config.file=${config}`, `--storage.tsdb.path=${join(work, "data")}`,
-    `--web.listen-address=127.0.0.1:${port}`]);
+    `--web.listen-address=127.0.0.1:${port}`, ...(source === "otlp" ? ["--web.enable-otlp-receiver"] : [])]);
   await waitForHttp(peer, `${base}/-/ready`, { timeoutMs: 30_000 });
+  if (source === "otlp") return { peer, base };
   await waitForHttp(peer, `${base}/api/v1/query?query=up`, { timeoutMs: 30_000, intervalMs: 250,
     ready: async (response) => ((await response.json()) as { data: { result: unknown[] } }).data.result.length > 0 });
   return { peer, base };
