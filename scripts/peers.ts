@@ -226,6 +226,15 @@ const PEER_PLANS: readonly PeerPlan[] = [
     ],
     entry: "dist/index.js",
   },
+  // A published Node MCP server (MIT) on @modelcontextprotocol/server 2.0.0, serving both protocol eras
+  // statelessly over HTTP, with its own semconv instrumentation and the OTel JS Prometheus exporter;
+  // its entry file is the `context7-mcp` executable, run with node.
+  {
+    kind: "npm-prefix",
+    name: "context7-mcp",
+    packages: [{ name: "@upstash/context7-mcp", version: "4.1.1" }],
+    entry: "dist/index.js",
+  },
   {
     kind: "go-build-module",
     name: "cortex",

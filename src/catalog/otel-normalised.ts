@@ -1,7 +1,7 @@
 // The otel profile's one normalisation step. Exporters spell the same OpenTelemetry metric
 // differently: the OTel JS Prometheus exporter writes no unit suffix (mcp_server_operation_duration),
 // the Go exporter and the Collector do (…_seconds), each adds its scope labels; Node runtime metrics
-// changed between instrumentation-runtime-node releases; Go and Python processes export
+// changed between instrumentation-runtime-node releases (0.34 renamed v8js.memory.heap.limit v8js.memory.heap.space.size); Go and Python processes export
 // process_cpu_seconds_total where Node host metrics export process.cpu.time. First-level recording
 // rules write one canonical family per signal (prefix `otel:`) from every spelling, and every other
 // rule and panel of the profile reads only those.
@@ -65,8 +65,8 @@ export const NORMALISED = {
   },
   heapLimit: {
     name: n('v8js_memory_heap_limit_bytes'), type: 'gauge', unit: 'bytes', layer: 'resource', runtime: true,
-    help: 'v8js.memory.heap.limit by space, where exported: instrumentation-runtime-node 0.34 and later have none (heap.space.size is the committed size, not a limit).',
-    labelNames: ['v8js_heap_space_name'], exported: 'v8js_memory_heap_limit(_bytes)?', combine: 'sum', drop: OTEL_SCOPE_LABELS,
+    help: 'The heap size by space: v8js.memory.heap.limit, or v8js.memory.heap.space.size, its replacement (instrumentation-runtime-node 0.34 and later) with the same value (space_size).',
+    labelNames: ['v8js_heap_space_name'], exported: 'v8js_memory_heap_limit(_bytes)?|v8js_memory_heap_space_size(_bytes)?', combine: 'sum', drop: OTEL_SCOPE_LABELS,
   },
   eventLoopLag: {
     name: n('nodejs_eventloop_delay_p99_seconds'), type: 'gauge', unit: 'seconds', layer: 'resource', runtime: true,

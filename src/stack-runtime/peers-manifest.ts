@@ -12,6 +12,8 @@ export const PEER_NAMES = [
   "mcp-grafana",
   // ... and a third-party Node instrumentation of MCP SDK 1.x servers exporting them over OTLP (issue #18).
   "shinzo-instrumentation-mcp",
+  // ... and a published Node MCP server (SDK 2.x, both eras) with its own semconv metrics and the OTel JS Prometheus exporter (issue #18).
+  "context7-mcp",
   // A second rule engine for the same rules and promtool tests (issue #20).
   "victoria-metrics", "vmalert", "vmalert-tool",
 ] as const;

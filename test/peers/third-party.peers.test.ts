@@ -3,6 +3,8 @@
 // server, recording rules with data, alerts with all their inputs and dashboard panels with data.
 // Go: grafana/mcp-grafana (otel-go semconv mcpconv, Go Prometheus exporter), its Grafana API
 // answered by a stub here (empty search results), so its tools run for real.
+// Node: @upstash/context7-mcp 4.1.1 (SDK 2.x, its own semconv instrumentation, OTel JS Prometheus
+// exporter and runtime-node 0.34 metrics), its Context7 API answered by a stub here.
 // Node: @shinzolabs/instrumentation-mcp 1.1.0 (OTLP only, pushed to Prometheus's OTLP receiver) on a
 // server written as its README says (test/peers/fixtures/shinzo/readme-server.mjs): what it exports,
 // and what of the otel profile that reaches, as it is today.
@@ -14,7 +16,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NORMALISED } from "../../src/catalog/index.js";
+import { NORMALISED, UNKNOWN_TOOL_ERROR_TYPE } from "../../src/catalog/index.js";
 import { activeAlerts, coverage, COVERAGE_HEADER, coverageRow, query, startPrometheus } from "./support/coverage.js";
 import { peerBin } from "./support/peers.js";
 import { freePort, type RunningPeer, startPeer, stopPeer, waitForHttp } from "./support/process.js";
@@ -211,4 +213,152 @@ describe("a Node server instrumented by @shinzolabs/instrumentation-mcp, through
     }
     expect(await query(prom, 'mcp_server_operation_duration_milliseconds_count{mcp_tool_name="nope"}')).toEqual([]);
   });
+});
+
+/**
+ * The Context7 API endpoints @upstash/context7-mcp's two tools call (dist/lib/api.js): a library
+ * search answered with one library, and documentation as text, except for /broken/lib, answered 500
+ * (the server then returns the API's message and records error.type tool_error).
+ */
+function context7Stub(): HttpServer {
+  return createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://stub");
+    if (url.pathname === "/v2/libs/search") {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ results: [{ id: "/vercel/next.js", title: "Next.js", description: "The React framework",
+        totalSnippets: 3000, trustScore: 9, benchmarkScore: 90, versions: ["v14.3.0"] }] }));
+    } else if (url.pathname === "/v2/context" && url.searchParams.get("libraryId") === BROKEN_LIBRARY) {
+      res.statusCode = 500;
+      res.setHeader("content-type", "application/json");
+      res.end('{"message":"upstream failed"}');
+    } else if (url.pathname === "/v2/context") {
+      res.setHeader("content-type", "text/plain");
+      res.end("### useEffect cleanup\n```js\nuseEffect(() => () => clearInterval(id), []);\n```\n");
+    } else { res.statusCode = 404; res.end("{}"); }
+  });
+}
+
+const BROKEN_LIBRARY = "/broken/lib";
+
+const context7Calls = async (client: Client) => {
+  await client.callTool({ name: "resolve-library-id", arguments: { query: "routing", libraryName: "Next.js" } });
+  await client.callTool({ name: "query-docs", arguments: { libraryId: "/vercel/next.js", query: "useEffect cleanup" } });
+};
+
+/** A call the Context7 API fails (500) and one with invalid arguments: both answered as isError results by the server. */
+const context7Failures = async (client: Client) => {
+  const failed = await client.callTool({ name: "query-docs", arguments: { libraryId: BROKEN_LIBRARY, query: "x" } });
+  const invalid = await client.callTool({ name: "query-docs", arguments: { libraryId: 5 } });
+  return { failed: failed.isError, invalid: invalid.isError };
+};
+
+async function withClient<T>(url: string, era: "legacy" | "auto", use: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ name: `${era}-client`, version: "1.0.0" }, { versionNegotiation: { mode: era } });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  try {
+    return await use(client);
+  } finally {
+    await client.close();
+  }
+}
+
+describe("@upstash/context7-mcp (Node, SDK 2.x, OTel JS Prometheus exporter) through the otel profile's rules and dashboards", () => {
+  const work = mkdtempSync(join(tmpdir(), "mcp-obs-context7-"));
+  const loopback = fileURLToPath(new URL("fixtures/context7/loopback.mjs", import.meta.url));
+  const stub = context7Stub();
+  const ops = `${NORMALISED.operations.name}_count`;
+  let server: RunningPeer | undefined;
+  let prometheus: RunningPeer | undefined;
+  let prom = "";
+  let url = "";
+  let eras: (string | undefined)[] = [];
+
+  beforeAll(async () => {
+    await new Promise<void>((r) => stub.listen(0, "127.0.0.1", r));
+    const [mcpPort, metricsPort] = [await freePort(), await freePort()];
+    server = startPeer(process.execPath, ["--import", loopback, peerBin("context7-mcp"), "--transport", "http", "--port", String(mcpPort)], {
+      CONTEXT7_API_URL: `http://127.0.0.1:${(stub.address() as AddressInfo).port}`,
+      OTEL_METRICS_EXPORTER: "prometheus", OTEL_EXPORTER_PROMETHEUS_HOST: "127.0.0.1", OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
+    });
+    await waitForHttp(server, `http://127.0.0.1:${mcpPort}/ping`, { timeoutMs: 30_000 });
+    await waitForHttp(server, `http://127.0.0.1:${metricsPort}/metrics`, { timeoutMs: 30_000 });
+    ({ peer: prometheus, base: prom } = await startPrometheus(work, "otel", { job: "mcp-context7", target: `127.0.0.1:${metricsPort}` }));
+    url = `http://127.0.0.1:${mcpPort}/mcp`;
+    // One failure of each kind per era before the healthy traffic: their series then exist (a series'
+    // first sample is not an increase), flat during the healthy run, so the failures made later count.
+    for (const era of ["legacy", "auto"] as const) await withClient(url, era, context7Failures);
+    const until = Date.now() + TRAFFIC_MS;
+    eras = await Promise.all([drive(url, "legacy", until, context7Calls), drive(url, "auto", until, context7Calls)]);
+    await new Promise((r) => setTimeout(r, 3_000)); // a last scrape and rule evaluation
+  }, 120_000);
+
+  afterAll(async () => {
+    if (prometheus) await stopPeer(prometheus);
+    if (server) await stopPeer(server);
+    await new Promise((r) => stub.close(r));
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("serves a 2025-era and a 2026-07-28 client", () => {
+    expect(eras).toEqual(["2025-11-25", "2026-07-28"]);
+  });
+
+  it("prints the per-server table; every rule its signals can feed has data", async () => {
+    const measured = await coverage(prom, "otel");
+    const { recording, withData } = measured;
+    console.log(`${COVERAGE_HEADER}\n${coverageRow("@upstash/context7-mcp 4.1.1, Node, SDK 2.x, OTel JS Prometheus exporter", measured)}`);
+    // What it exports: operations (no unit suffix), target_info, and runtime-node 0.34's heap used and
+    // space size (the heap limit's new name), event loop delay and GC.
+    const histogram = (f: { name: string }) => ["bucket", "count", "sum"].map((p) => `${f.name}_${p}`);
+    const fed = [...histogram(NORMALISED.operations), ...histogram(NORMALISED.gcDuration),
+      NORMALISED.presence.name, NORMALISED.heapUsed.name, NORMALISED.heapLimit.name, NORMALISED.eventLoopLag.name];
+    expect(fed.filter((n) => !withData.has(n))).toEqual([]);
+    // Everything left without data reads what it does not export: sessions (it serves statelessly),
+    // process CPU and resident memory (it installs no host metrics).
+    const absent = [NORMALISED.sessions, NORMALISED.cpuSeconds, NORMALISED.residentMemory].map((f) => f.name);
+    const empty = recording.filter((r) => !withData.has(r.name));
+    console.log(`without data: ${empty.map((r) => r.name).join(", ")}\nalerts missing inputs: ${measured.alertsUnfed.join(", ")}`
+      + `\npanels without data: ${measured.unfedPanels.join("; ")}`);
+    for (const r of empty) expect(absent.some((n) => r.name.startsWith(n) || r.query.includes(n)), `${r.name}: ${r.query}`).toBe(true);
+  }, 120_000);
+
+  it("leaves no alert pending on a healthy run", async () => {
+    expect(await activeAlerts(prom)).toEqual([]);
+  });
+
+  it("misclassifies no unknown tool: \"unknown\" with only -32602 becomes _OTHER/unknown_tool, never a server or validation error", async () => {
+    expect(await query(prom, `mcp_server_operation_duration_count{gen_ai_tool_name="unknown", rpc_response_status_code="-32602", error_type=""}`)).not.toEqual([]);
+    expect(await query(prom, `${ops}{gen_ai_tool_name="unknown"}`)).toEqual([]);
+    expect(await query(prom, `${ops}{gen_ai_tool_name="_OTHER", error_type="${UNKNOWN_TOOL_ERROR_TYPE}"}`)).not.toEqual([]);
+    // No caller fault is left without error.type (it would count as a success).
+    expect(await query(prom, `${ops}{rpc_response_status_code!="", error_type=""}`)).toEqual([]);
+    for (const ratio of ["job_tool:mcp_tool_server_errors:ratio_rate5m", "job_tool:mcp_tool_validation_errors:ratio_rate5m"]) {
+      const r = (await query(prom, `${ratio}{gen_ai_tool_name="_OTHER"}`)) as { value: [number, string] }[];
+      expect(r.map((s) => Number(s.value[1])), ratio).toEqual([0]);
+    }
+  });
+
+  it("shows the 2026-07-28 client's server/discover as a handshake", async () => {
+    const r = (await query(prom, `sum(rate(${ops}{mcp_method_name="server/discover"}[5m]))`)) as { value: [number, string] }[];
+    expect(Number(r[0]?.value[1])).toBeGreaterThan(0);
+    expect((await query(prom, "job_transport:mcp_handshakes:rate5m > 0")).length).toBeGreaterThan(0);
+  });
+
+  it("counts a tool_error as a server error, never a success (invalid arguments included: the server answers them as tool_error too)", async () => {
+    const results = await Promise.all((["legacy", "auto"] as const).map((era) => withClient(url, era, async (client) => {
+      const answered = [];
+      for (let i = 0; i < 5; i++) answered.push(await context7Failures(client));
+      return answered;
+    })));
+    // The API failure comes back as text without isError (the tool records tool_error itself); the
+    // SDK answers invalid arguments with an isError result, as the 2025-11-25 specification asks.
+    for (const answered of results.flat()) expect(answered).toEqual({ failed: undefined, invalid: true });
+    await new Promise((r) => setTimeout(r, 3_000)); // a scrape and rule evaluation
+    const raw = (await query(prom, `mcp_server_operation_duration_count{gen_ai_tool_name="query-docs", error_type="tool_error"}`)) as { metric: Record<string, string> }[];
+    expect(raw.map((s) => s.metric.context7_mcp_tool_outcome)).toEqual(raw.map(() => "error"));
+    const errors = (await query(prom, `job_tool:mcp_tool_server_errors:ratio_rate5m{gen_ai_tool_name="query-docs"}`)) as { value: [number, string] }[];
+    expect(errors.map((s) => Number(s.value[1]) > 0)).toEqual([true]);
+    const validation = (await query(prom, `job_tool:mcp_tool_validation_errors:ratio_rate5m{gen_ai_tool_name="query-docs"}`)) as { value: [number, string] }[];
+    expect(validation.map((s) => Number(s.value[1]))).toEqual([0]);
+  }, 60_000);
 });

@@ -86,3 +86,47 @@ it('normalises real exporter spellings: tool rates from both, unknown tools neve
   expect(r.all).toContain('SUCCESS');
   expect(r.exitCode).toBe(0);
 }, 60_000);
+
+it('reads the V8 heap limit as instrumentation-runtime-node 0.34 spells it: v8js.memory.heap.space.size, the same value as the deprecated v8js.memory.heap.limit', async () => {
+  // @upstash/context7-mcp 4.1.1's runtime-node 0.34.0 (labels as its /metrics page showed) and an older release.
+  const runtime = 'otel_scope_name="@opentelemetry/instrumentation-runtime-node", otel_scope_version="0.34.0"';
+  const current = (labels: string) => `{job="mcp-context7", instance="127.0.0.1:9464", ${labels}, ${runtime}}`;
+  const older = (labels: string) => `{job="mcp-node", instance="127.0.0.1:9465", ${labels}, otel_scope_name="@opentelemetry/instrumentation-runtime-node", otel_scope_version="0.12.0"}`;
+  const test = {
+    rule_files: ['../normalise.rules.yaml', '../resources.rules.yaml'],
+    evaluation_interval: '1m',
+    group_eval_order: ['mcp-normalise', 'mcp-resources-alerts'],
+    tests: [{
+      interval: '1m',
+      input_series: [
+        // 0.34: old_space 95 MB used of 100 MB, new_space 1 of 2: 94 % of the heap's size.
+        { series: `v8js_memory_heap_used${current('v8js_heap_space_name="old_space"')}`, values: '95000000x40' },
+        { series: `v8js_memory_heap_used${current('v8js_heap_space_name="new_space"')}`, values: '1000000x40' },
+        { series: `v8js_memory_heap_space_size${current('v8js_heap_space_name="old_space"')}`, values: '100000000x40' },
+        { series: `v8js_memory_heap_space_size${current('v8js_heap_space_name="new_space"')}`, values: '2000000x40' },
+        // Before 0.34: 20 %.
+        { series: `v8js_memory_heap_used${older('v8js_heap_space_name="old_space"')}`, values: '20000000x40' },
+        { series: `v8js_memory_heap_limit${older('v8js_heap_space_name="old_space"')}`, values: '100000000x40' },
+      ],
+      promql_expr_test: [
+        { expr: 'sum by (job) (otel:v8js_memory_heap_limit_bytes)', eval_time: '30m', exp_samples: [
+          { labels: '{job="mcp-context7"}', value: 102000000 },
+          { labels: '{job="mcp-node"}', value: 100000000 },
+        ] },
+      ],
+      alert_rule_test: [
+        { eval_time: '30m', alertname: 'McpHeapNearLimit', exp_alerts: [{ exp_labels: { severity: 'critical', job: 'mcp-context7', instance: '127.0.0.1:9464' },
+          exp_annotations: {
+            summary: "An MCP server's V8 heap is close to its limit.",
+            description: 'Heap used on 127.0.0.1:9464 (job mcp-context7) is 94.12% of the V8 heap limit (threshold 85%).',
+            runbook_url: 'https://github.com/mcp-observability/mcp-observability/blob/main/alerts/runbook.md#mcpheapnearlimit',
+          } }] },
+      ],
+    }],
+  };
+  const file = join(base, 'tests', 'exporters-heap.test.yaml');
+  writeFileSync(file, yaml.dump(test, { lineWidth: -1 }));
+  const r = await promtool(['test', 'rules', file]);
+  expect(r.all).toContain('SUCCESS');
+  expect(r.exitCode).toBe(0);
+}, 60_000);

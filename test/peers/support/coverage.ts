@@ -51,10 +51,14 @@ export interface Coverage {
   withData: Set<string>;
   alerts: number;
   alertsFed: number;
+  /** Names of the alerts missing at least one input. */
+  alertsUnfed: string[];
   panels: number;
   panelsFed: number;
   /** "dashboard / panel" titles of the panels with data. */
   fedPanels: Set<string>;
+  /** ... and of those without. */
+  unfedPanels: string[];
 }
 
 export async function coverage(prom: string, profile: ProfileName): Promise<Coverage> {
@@ -66,10 +70,12 @@ export async function coverage(prom: string, profile: ProfileName): Promise<Cove
   const withData = new Set<string>();
   for (const r of recording) if ((await query(prom, `count(${r.name})`)).length) withData.add(r.name);
   let alertsFed = 0;
+  const alertsUnfed: string[] = [];
   for (const a of alerting) {
     const inputs = parsePromQL(a.query).metrics;
     const fed = await Promise.all(inputs.map(async (m) => (await query(prom, `count(${m})`)).length > 0));
     if (fed.every(Boolean)) alertsFed++;
+    else alertsUnfed.push(a.name);
   }
   const dashboards = findFiles(join(repoRoot, "dashboards", profile), (p) => p.endsWith(".json"))
     .map((f) => JSON.parse(readFileSync(f, "utf8")) as Parameters<typeof panelsOf>[0] & { title?: string });
@@ -78,15 +84,16 @@ export async function coverage(prom: string, profile: ProfileName): Promise<Cove
     exprs: targetsOf({ panels: [panel] }).map((t) => t.target.expr!),
   }))).filter((p) => p.exprs.length > 0);
   const fedPanels = new Set<string>();
+  const unfedPanels: string[] = [];
   let panelsFed = 0;
   for (const { title, exprs } of panels) {
     const results = await Promise.all(exprs.map((e) => query(prom, substituteGrafanaVariables(e))));
     if (results.some((r) => r.length > 0)) {
       panelsFed++;
       fedPanels.add(title);
-    }
+    } else unfedPanels.push(title);
   }
-  return { recording, withData, alerts: alerting.length, alertsFed, panels: panels.length, panelsFed, fedPanels };
+  return { recording, withData, alerts: alerting.length, alertsFed, alertsUnfed, panels: panels.length, panelsFed, fedPanels, unfedPanels };
 }
 
 /** Recording rules count by the series they record: the normalisation step records some names from several spellings. */
