@@ -176,6 +176,10 @@ const FLEET_INPUT: Record<ProfileName, () => Record<string, string>> = {
     'mcp_unknown_requests_total{job="mcp", instance="a", client_name="scanner", kind="method"}': perMinute(6),
     'mcp_unknown_requests_total{job="mcp", instance="b", client_name="scanner", kind="tool"}': perMinute(30),
     'mcp_unknown_requests_total{job="mcp", instance="a", client_name="honest", kind="tool"}': perMinute(3),
+    // tools/call refused by a rate limit per minute: scanner on a (12, client bucket) and b (6, tool bucket), honest on a (3, client bucket)
+    'mcp_throttled_requests_total{job="mcp", instance="a", client_name="scanner", tool="search", limit="client"}': perMinute(12),
+    'mcp_throttled_requests_total{job="mcp", instance="b", client_name="scanner", tool="search", limit="tool"}': perMinute(6),
+    'mcp_throttled_requests_total{job="mcp", instance="a", client_name="honest", tool="search", limit="client"}': perMinute(3),
   }, ...FLEET.map(([tool, instance, c]) => {
     const l = `job="mcp", instance="${instance}", tool="${tool}"`;
     // search only, per instance: 600 input tokens, $6, 3 truncated responses a minute
@@ -279,6 +283,13 @@ function promClientOnlyCases(): { path: string; panel: string; ref?: number; sam
       { labels: '{client_name="scanner", instance="a"}', value: 12 / 60 },
       { labels: '{client_name="scanner", instance="b"}', value: 30 / 60 }] },
     { path: security, panel: 'Unknown methods per client', samples: [{ labels: '{client_name="scanner", instance="a"}', value: 6 / 60 }] },
+    { path: security, panel: 'Throttled tool calls by client', samples: [
+      { labels: '{client_name="honest", instance="a"}', value: 3 / 60 },
+      { labels: '{client_name="scanner", instance="a"}', value: 12 / 60 },
+      { labels: '{client_name="scanner", instance="b"}', value: 6 / 60 }] },
+    { path: security, panel: 'Throttled tool calls by tool and limit', samples: [
+      { labels: '{limit="client", tool="search"}', value: 15 / 60 },
+      { labels: '{limit="tool", tool="search"}', value: 6 / 60 }] },
   ];
 }
 

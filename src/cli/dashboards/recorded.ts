@@ -22,7 +22,7 @@ type BucketSeries = Extract<NamedSeries, `${string}Buckets`>;
 /** Recorded series aggregated per job without a tool label. */
 type JobSeries = 'messageSizeBuckets' | 'gcDurationBuckets' | 'agentTurnsBuckets' | 'hallucinationRate' | 'requestRate' | 'jsonrpcErrorRate';
 /** Recorded series aggregated per process (job and instance): they keep the instance filter. */
-type InstanceSeries = 'unknownRequestRate';
+type InstanceSeries = 'unknownRequestRate' | 'throttledClientRate';
 /** Recorded series aggregated per job and tool. */
 type ToolSeries = Exclude<NamedSeries, JobSeries | InstanceSeries>;
 

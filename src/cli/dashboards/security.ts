@@ -9,10 +9,10 @@ import { RANGE, RATE_INTERVAL, sumIncrease } from './expressions.js';
 import type { LintExclusion } from './lint.js';
 import { legend, stat, table, tableColumns, timeseries, timeseriesWithLimit, upperLimit } from './panels.js';
 import { RECORDED_EXCLUSION_REASON } from './recorded.js';
-import { CLIENT_FILTER, TOOL_FILTER } from './variables.js';
 
 const RESPONSE_SIZE_TITLE = 'Tool response size P95 by tool';
 const TRUNCATED_TITLE = 'Truncated responses by tool';
+const THROTTLED_BY_TOOL_TITLE = 'Throttled tool calls by tool and limit';
 
 /** JSON-RPC "method not found": a client trying methods the server does not offer. */
 const METHOD_NOT_FOUND = '-32601';
@@ -180,26 +180,29 @@ function responses({ q, recorded: r }: DashboardContext): RowSpec {
   };
 }
 
-function rateLimiting({ q, perInstance, config }: DashboardContext): RowSpec {
+function rateLimiting({ q, perInstance, recorded: r, config }: DashboardContext): RowSpec {
   const has = q.has('throttledRequests');
+  // Recorded over 5m: raw, these panels read every instance × client × tool × limit.
+  const client = has ? perInstance.label('throttledRequests', 'clientName') : '';
+  const limit = has ? q.label('throttledRequests', 'kind') : '';
+  const tool = r.toolLabel;
   return {
     title: 'Rate limiting',
     panels: [
       has && timeseriesWithLimit({
         title: 'Throttled tool calls by client',
-        description: 'tools/call requests refused by a rate limit per second, by instance and client (the selected clients). ' +
+        description: 'tools/call requests refused by a rate limit per second over 5 minutes, by instance and client (the selected clients). ' +
           'The dashed line is the rate-limited-client alert threshold (it fires when a client stays above it).',
         unit: units.OpsPerSecond,
-        queries: [{ expr: perInstance.rate('throttledRequests', RATE_INTERVAL, { by: ['clientName'], where: CLIENT_FILTER }),
-          legend: legend('instance', perInstance.label('throttledRequests', 'clientName')) }],
+        queries: [{ expr: sumBy(['instance', client], r.perInstance('throttledClientRate', [{ label: client, op: '=~', value: '$client' }])),
+          legend: legend('instance', client) }],
       }, upperLimit(config.rateLimited.perSecond)),
       has && timeseries({
-        title: 'Throttled tool calls by tool and limit',
-        description: 'Refused tools/call requests per second by tool (the selected tools) and the limit that refused them: ' +
+        title: THROTTLED_BY_TOOL_TITLE,
+        description: 'Refused tools/call requests per second over 5 minutes by tool (the selected tools) and the limit that refused them: ' +
           'client and tool are the library\'s token buckets, external the server\'s own limiter (reported through reportThrottle).',
         unit: units.OpsPerSecond,
-        queries: [{ expr: q.rate('throttledRequests', RATE_INTERVAL, { by: ['tool', 'kind'], where: TOOL_FILTER }),
-          legend: legend(...q.labels('throttledRequests', ['tool', 'kind'])) }],
+        queries: [{ expr: sumBy([tool, limit], r.perTool('throttledToolRate')), legend: legend(tool, limit) }],
       }),
       q.has('rateLimitedClients') && timeseries({
         title: 'Clients limited now',
@@ -219,5 +222,5 @@ export const security: DashboardSpec = {
 };
 
 /** Panels reading recorded series, which carry no instance label (dashboard-linter exclusions, with reasons). */
-export const SECURITY_LINT_EXCLUSIONS: readonly LintExclusion[] = [RESPONSE_SIZE_TITLE, TRUNCATED_TITLE]
+export const SECURITY_LINT_EXCLUSIONS: readonly LintExclusion[] = [RESPONSE_SIZE_TITLE, TRUNCATED_TITLE, THROTTLED_BY_TOOL_TITLE]
   .map((panel) => ({ rule: 'target-instance-rule', panel, reason: RECORDED_EXCLUSION_REASON }));

@@ -32,6 +32,8 @@ export const NAMES = {
   requestRate: 'job_method:mcp_requests:rate5m',
   jsonrpcErrorRate: 'job_code:mcp_jsonrpc_errors:rate5m',
   unknownRequestRate: 'job_instance_client_kind:mcp_unknown_requests:rate5m',
+  throttledClientRate: 'job_instance_client:mcp_throttled_requests:rate5m',
+  throttledToolRate: 'job_tool_limit:mcp_throttled_requests:rate5m',
   toolCallRate: 'job_tool:mcp_tool_calls:rate5m',
   toolCallShare: 'job_tool:mcp_tool_calls:share_rate5m',
   toolErrorRatio: 'job_tool:mcp_tool_errors:ratio_rate5m',
@@ -77,6 +79,10 @@ export interface RecordedSeries {
   jsonrpcErrorRate?: string;
   /** Requests naming an unknown tool or method, per process and client: the probing alert's granularity. */
   unknownRequestRate?: string;
+  /** Tool calls refused by a rate limit, per process and client (the rate-limiting panels' granularity). */
+  throttledClientRate?: string;
+  /** Tool calls refused by a rate limit, per job, tool and the limit that refused them. */
+  throttledToolRate?: string;
   toolCallRate?: string;
   toolCallShare?: string;
   toolErrorRatio?: string;
@@ -129,6 +135,8 @@ export function recordedSeries(profile: Profile): RecordedSeries {
     requestRate: when(has('requests'), NAMES.requestRate),
     jsonrpcErrorRate: when(has('jsonrpcErrors'), NAMES.jsonrpcErrorRate),
     unknownRequestRate: when(has('unknownRequests'), NAMES.unknownRequestRate),
+    throttledClientRate: when(has('throttledRequests'), NAMES.throttledClientRate),
+    throttledToolRate: when(has('throttledRequests'), NAMES.throttledToolRate),
     toolCallRate: when(calls, NAMES.toolCallRate),
     toolCallShare: when(calls, NAMES.toolCallShare),
     toolErrorRatio: when(calls, NAMES.toolErrorRatio),

@@ -53,6 +53,13 @@ export function recordingRules(ctx: RuleContext): RecordingRule[] {
   if (ctx.instance.has('unknownRequests')) {
     rules.push({ record: NAMES.unknownRequestRate, expr: ctx.instance.rate('unknownRequests', w, { by: ['clientName', 'kind'] }) });
   }
+  // The rate-limiting panels: raw, they read every instance × client × tool × limit (~2 s at 100 servers).
+  if (q.has('throttledRequests')) {
+    rules.push(
+      { record: NAMES.throttledClientRate, expr: ctx.instance.rate('throttledRequests', w, { by: ['clientName'] }) },
+      { record: NAMES.throttledToolRate, expr: q.rate('throttledRequests', w, { by: ['tool', 'kind'] }) },
+    );
+  }
   if (q.has('toolCalls')) {
     const calls = q.rate('toolCalls', w, byTool);
     rules.push(
