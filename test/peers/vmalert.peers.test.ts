@@ -28,8 +28,9 @@ describe("vmalert-tool unittest on every promtool test file", () => {
   });
 
   // The one translation: vmalert-tool names promtool's promql_expr_test metricsql_expr_test. Its
-  // -disableAlertgroupLabel drops the alertgroup label promtool tests do not carry.
-  it.each(testFiles.map(shown))("%s passes", async (file) => {
+  // -disableAlertgroupLabel drops the alertgroup label promtool tests do not carry. Two files at a
+  // time (maxConcurrency in vitest.peers.config.ts): one vmalert-tool run uses under one core.
+  it.concurrent.for(testFiles.map(shown))("%s passes", async (file, { expect }) => {
     const source = join(copy, file);
     const translated = join(copy, file.replace(/\.test\.yaml$/, ".vm.test.yaml"));
     writeFileSync(translated, readFileSync(source, "utf8").replace(/^(\s*)promql_expr_test:/gm, "$1metricsql_expr_test:"));
