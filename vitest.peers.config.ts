@@ -12,5 +12,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: running the server tests one file at a time keeps start-up times predictable.
     fileParallelism: false,
+    // Concurrent tests (vmalert-tool on each promtool test file) run two at a time, one per core.
+    maxConcurrency: 2,
   },
 });

@@ -59,6 +59,12 @@ describe("the SLO detection tests fail on rules that detect at other times", () 
     expect(r.all).toContain("outage_2h_availability");
   }, 180_000);
 
+  it("pages: the ticket's low-traffic condition under a floor of 0.01 calls/s leaves the quiet outage without its ticket at +5m", async () => {
+    const r = await mutated((t) => t.replaceAll(") < 0.05", ") < 0.01"), "slo.pages.test.yaml");
+    expect(r.exitCode).not.toBe(0);
+    expect(r.all).toContain("quiet_outage_availability");
+  }, 180_000);
+
   it("tickets: a 2d window in place of 3d tickets the 2x burn a day early", async () => {
     const r = await mutated((t) => t.replaceAll("[3d]", "[2d]"), "slo.tickets.test.yaml");
     expect(r.exitCode).not.toBe(0);

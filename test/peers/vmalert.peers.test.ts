@@ -28,8 +28,9 @@ describe("vmalert-tool unittest on every promtool test file", () => {
   });
 
   // The one translation: vmalert-tool names promtool's promql_expr_test metricsql_expr_test. Its
-  // -disableAlertgroupLabel drops the alertgroup label promtool tests do not carry.
-  it.each(testFiles.map(shown))("%s passes", async (file) => {
+  // -disableAlertgroupLabel drops the alertgroup label promtool tests do not carry. Two files at a
+  // time (maxConcurrency in vitest.peers.config.ts): one vmalert-tool run uses under one core.
+  it.concurrent.for(testFiles.map(shown))("%s passes", { timeout: 300_000 }, async (file, { expect }) => {
     const source = join(copy, file);
     const translated = join(copy, file.replace(/\.test\.yaml$/, ".vm.test.yaml"));
     writeFileSync(translated, readFileSync(source, "utf8").replace(/^(\s*)promql_expr_test:/gm, "$1metricsql_expr_test:"));
@@ -37,7 +38,7 @@ describe("vmalert-tool unittest on every promtool test file", () => {
     expect(r.output, r.output.slice(-4000)).toContain("SUCCESS");
     expect(r.output).not.toContain("FAILED");
     expect(r.exitCode).toBe(0);
-  }, 300_000);
+  });
 });
 
 interface VmRule {

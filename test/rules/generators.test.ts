@@ -67,7 +67,7 @@ describe('SLO burn rates', () => {
     expect(BURN_WINDOWS.map((w) => `${w.short}/${w.long}`)).toEqual(['5m/1h', '30m/6h', '2h/1d', '6h/3d']);
   });
 
-  it('gives one availability and one latency rule per severity: both page pairs and the low-traffic condition in one, both ticket pairs in the other, no for:', () => {
+  it('gives one availability and one latency rule per severity: both page pairs and the low-traffic condition in one, both ticket pairs and the low-traffic condition under the floor in the other, no for:', () => {
     for (const name of ['McpToolErrorBudgetBurn', 'McpToolLatencyBudgetBurn']) {
       const alerts = rulesOf().filter(isAlert).filter((r) => r.alert === name);
       expect(alerts.map((a) => a.labels.severity)).toEqual(['critical', 'warning']);
@@ -78,8 +78,11 @@ describe('SLO burn rates', () => {
         expect(w.severity === 'critical' ? page : ticket).toContain(pair);
         expect(w.severity === 'critical' ? ticket : page).not.toContain(pair);
       }
-      expect(page).toContain(`${NAMES.sloErrorRatio('1h')}{tool!="", slo="mcp-tool-${name === 'McpToolErrorBudgetBurn' ? 'availability' : 'latency'}"} >= 1`);
+      for (const expr of [page, ticket]) expect(expr).toContain(`${NAMES.sloErrorRatio('1h')}{tool!="", slo="mcp-tool-${name === 'McpToolErrorBudgetBurn' ? 'availability' : 'latency'}"} >= 1`);
       expect(page).toContain('[5m])) >= 0.05');
+      expect(page).not.toContain('< 0.05');
+      expect(ticket).toContain('[5m])) < 0.05');
+      expect(ticket).toContain('[1h])) < 0.05');
     }
   });
 

@@ -1,6 +1,7 @@
 // Per-tool SLOs (availability: server-caused errors; latency: calls slower than a bucket boundary)
 // with multi-window multi-burn-rate alerts from the SRE workbook: page on 2 % of the budget in 1 h
-// (5m/1h) or 5 % in 6 h (30m/6h), ticket on 10 % in 1 d (2h/1d) or 10 % in 3 d (6h/3d).
+// (5m/1h) or 5 % in 6 h (30m/6h), ticket on 10 % in 1 d (2h/1d) or 10 % in 3 d (6h/3d). Tools too
+// quiet for ratios page, and under the traffic floor also ticket, when every call of 5m or 1h was bad.
 // One alert rule per severity: a page pair and a ticket pair are one rule joined by `or`, so one
 // incident is one alert per severity whichever pairs see it. No `for:`: the long window already
 // holds the alert back (Sloth does the same); a `for:` would only add its length to detection.
@@ -34,7 +35,7 @@ export const BURN_WINDOWS: readonly BurnWindow[] = [
   { severity: 'warning', short: '6h', long: '3d', budgetShare: 0.1 },
 ];
 
-/** Windows of the low-traffic condition: the page pair's, so a quiet tool that fails pages as fast as the pair could. */
+/** Windows of the low-traffic condition (page, and ticket under the floor): the page pair's, so a quiet tool that fails pages as fast as the pair could. */
 export const LOW_TRAFFIC_WINDOWS: readonly SloWindow[] = ['5m', '1h'];
 
 /** Burn-rate factor: budget share × period / long window (14.4, 6, 3, 1 for 30 d). */
@@ -131,6 +132,8 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
     };
     // Every call of the window bad (the ratio is exactly 1) and at least minBadCalls of them: a quiet tool that fails outright.
     const allBad = (w: SloWindow) => `(\n  ${m.only(k, NAMES.sloErrorRatio(w))} >= 1\n  and on (${key})\n  ${badCalls(k, w)} >= ${minBad}\n)`;
+    // The ticket's low-traffic condition: the same, for tools under the floor only (above it the ticket pairs speak).
+    const quietAllBad = (w: SloWindow) => `(\n  ${m.only(k, NAMES.sloErrorRatio(w))} >= 1\n  and on (${key})\n  ${badCalls(k, w)} >= ${minBad}\n  and on (${key})\n  ${callRate(w)} < ${config.minToolRate}\n)`;
     const pairs = (s: Severity) => BURN_WINDOWS.filter((w) => w.severity === s);
     const describe = (s: Severity) => pairs(s).map((w) => `${burnFactor(w, slo.period)}x over ${w.short} and ${w.long}`).join(' or ');
     const lowTraffic = `every call over ${LOW_TRAFFIC_WINDOWS.join(' or ')} ${k === 'availability' ? 'failed' : 'was slow'} (at least ${minBad})`;
@@ -139,14 +142,16 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
       summary: `An MCP tool is spending its ${k} error budget too fast.`,
       // No $value: it is a ratio over a window that straddles the fault, which engines sample one
       // point apart (Prometheus 3 ranges are left-open), so the text would differ between them.
-      description: `Tool {{ $labels.${q.label('toolCalls', 'tool')} }} on job {{ $labels.job }} burns the error budget of its ${humanizePercentage(m.objective[k])} ${k} SLO (calls that ${what}) too fast. Critical: ${describe('critical')}, or ${lowTraffic}. Warning: ${describe('warning')}. The tool's current burn rate is recorded as ${NAMES.sloCurrentBurnRate}.`,
+      description: `Tool {{ $labels.${q.label('toolCalls', 'tool')} }} on job {{ $labels.job }} burns the error budget of its ${humanizePercentage(m.objective[k])} ${k} SLO (calls that ${what}) too fast. Critical: ${describe('critical')}, or ${lowTraffic}. Warning: ${describe('warning')}, or the same low-traffic condition for a tool under ${config.minToolRate} calls/s. The tool's current burn rate is recorded as ${NAMES.sloCurrentBurnRate}.`,
       doc: {
         meaning: `The tool's ${k} SLO (${humanizePercentage(m.objective[k])} over ${slo.period}; an error is a call that ${what}) burns its error budget too fast in both a short and a long window: `
           + BURN_WINDOWS.map((w) => `${burnFactor(w, slo.period)}x over ${w.short} and ${w.long} (${w.severity})`).join(', ')
           + `. One rule per severity joins its window pairs, so an incident raises one critical and at most one warning alert (Alertmanager inhibits the warning while the critical fires). `
           + `Ratios need traffic: a pair is ignored for tools below ${config.minToolRate} calls/s over its short window. `
           + `Quiet tools are covered by an absolute condition on the critical rule: at least ${minBad} calls and every call of the last ${LOW_TRAFFIC_WINDOWS.join(' or the last ')} ${k === 'availability' ? 'failed server-side' : 'slower than the threshold'}. `
-          + `Trade-off: a tool with fewer than ${minBad} calls in an hour is not covered at all, one with a success (or a fast call) among its failures is only seen by the ratios once it has the traffic, and ${minBad} bad calls in a row page even if they are all the tool served that hour.`,
+          + `The warning rule holds the same condition for tools under ${config.minToolRate} calls/s over that window, where its ratio pairs are off, so a quiet tool failing outright raises the ticket with the page, ${LOW_TRAFFIC_WINDOWS[0]} into a total outage. `
+          + `Trade-off: a tool with fewer than ${minBad} calls in an hour is not covered at all, one with a success (or a fast call) among its failures is only seen by the ratios once it has the traffic, and ${minBad} bad calls in a row page even if they are all the tool served that hour. `
+          + `A quiet tool's ticket resolves with its page at the first good call (no ratio keeps it open, as the ticket pairs do for busy tools), so while Alertmanager inhibits it under the page it may never notify: the page is the notification, and the ticket is the record.`,
         impact: k === 'availability' ? 'Agents get failures; at this pace the month\'s error budget runs out early (critical: within days).'
           : 'Agents wait too long for this tool; at this pace the month\'s latency budget runs out early (critical: within days).',
         diagnosis: [`SLO dashboard: error ratio per window and budget remaining for the tool (${NAMES.sloBudgetRemaining}, ${NAMES.sloCurrentBurnRate}).`, k === 'availability'
@@ -159,7 +164,7 @@ export function sloArea(ctx: RuleContext): AreaRules | undefined {
       },
       variants: [
         { expr: [...pairs('critical').map(pair), ...LOW_TRAFFIC_WINDOWS.map(allBad)].join('\nor\n'), severity: 'critical' },
-        { expr: pairs('warning').map(pair).join('\nor\n'), severity: 'warning' },
+        { expr: [...pairs('warning').map(pair), ...LOW_TRAFFIC_WINDOWS.map(quietAllBad)].join('\nor\n'), severity: 'warning' },
       ],
     };
   };
