@@ -21,3 +21,19 @@ export async function inParallel<T>(jobs: (() => Promise<T>)[], width: number): 
   if (failures.length > 0) throw failures[0];
   return results;
 }
+
+/**
+ * Runs `job` up to `attempts` times, until it succeeds; each failure but the last goes to
+ * `onFailure`. For runs whose result a transient failure would spoil (a connection reset on a
+ * machine loaded under valgrind) in a benchmark that would otherwise lose every other run.
+ */
+export async function retried<T>(attempts: number, job: () => Promise<T>, onFailure: (error: Error, attempt: number) => void): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await job();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      onFailure(error as Error, attempt);
+    }
+  }
+}

@@ -32,7 +32,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SOURCE_CONDITION } from '../vitest.shared.js';
 import { benchmark, fmt, progress, REPO_DIR, type BenchOptions, type BenchResult, type Row } from './harness.js';
-import { inParallel } from './in-parallel.js';
+import { inParallel, retried } from './in-parallel.js';
 import { startWorker } from './inprocess.js';
 import { ServerProcess } from './server-process.js';
 import { toolCallLoad } from './throughput.js';
@@ -193,7 +193,9 @@ export async function run(opts: InstructionsOptions): Promise<BenchResult> {
       const benchJs = await compileRepository(dir);
       const jobs = places.flatMap((place) => variants.flatMap((v) => calls[place]!.map((n) => async () => {
         progress(`instructions: ${v} ${place}, ${n} calls under valgrind`);
-        return { place, v, calls: n, total: await countInstructions(place, v, n, dir, benchJs) };
+        const total = await retried(2, () => countInstructions(place, v, n, dir, benchJs),
+          (error) => progress(`instructions: ${v} ${place}, ${n} calls failed (${error.message}); running it again`));
+        return { place, v, calls: n, total };
       })));
       const counts = await inParallel(jobs, 2);
       // Per call: the code the calls run (`steady`), and the compiles and collection shown apart.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inParallel } from '../../bench/in-parallel.js';
+import { inParallel, retried } from '../../bench/in-parallel.js';
 
 const after = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -26,5 +26,25 @@ describe('inParallel', () => {
     ];
     await expect(inParallel(jobs, 2)).rejects.toThrow('first job failed');
     expect(ended).toEqual(['slow']);
+  });
+});
+
+describe('retried', () => {
+  it('runs a job again after a failure, reporting it, and returns the later result', async () => {
+    const reported: string[] = [];
+    let attempt = 0;
+    const job = async () => {
+      if (++attempt === 1) throw new Error('11991 of 12000 tool calls succeeded');
+      return 'counts';
+    };
+    expect(await retried(2, job, (error, n) => reported.push(`${n}: ${error.message}`))).toBe('counts');
+    expect(reported).toEqual(['1: 11991 of 12000 tool calls succeeded']);
+  });
+
+  it('throws the last failure once every attempt failed', async () => {
+    let attempt = 0;
+    const job = async (): Promise<string> => { throw new Error(`attempt ${++attempt}`); };
+    await expect(retried(2, job, () => {})).rejects.toThrow('attempt 2');
+    expect(attempt).toBe(2);
   });
 });
