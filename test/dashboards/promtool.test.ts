@@ -180,6 +180,12 @@ const FLEET_INPUT: Record<ProfileName, () => Record<string, string>> = {
     'mcp_throttled_requests_total{job="mcp", instance="a", client_name="scanner", tool="search", limit="client"}': perMinute(12),
     'mcp_throttled_requests_total{job="mcp", instance="b", client_name="scanner", tool="search", limit="tool"}': perMinute(6),
     'mcp_throttled_requests_total{job="mcp", instance="a", client_name="honest", tool="search", limit="client"}': perMinute(3),
+    // requests in flight now: 3 tools/call of search on a, 2 on b, 1 resources/read on a
+    'mcp_requests_in_flight{job="mcp", instance="a", method="tools/call", tool="search"}': '3+0x20',
+    'mcp_requests_in_flight{job="mcp", instance="b", method="tools/call", tool="search"}': '2+0x20',
+    'mcp_requests_in_flight{job="mcp", instance="a", method="resources/read"}': '1+0x20',
+    // 3 of search's 6 failed calls a minute (3 per instance) corrected
+    'mcp_tool_self_corrections_total{job="mcp", instance="a", tool="search"}': perMinute(3),
   }, ...FLEET.map(([tool, instance, c]) => {
     const l = `job="mcp", instance="${instance}", tool="${tool}"`;
     // search only, per instance: 600 input tokens, $6, 3 truncated responses a minute
@@ -283,6 +289,11 @@ function promClientOnlyCases(): { path: string; panel: string; ref?: number; sam
       { labels: '{client_name="scanner", instance="a"}', value: 12 / 60 },
       { labels: '{client_name="scanner", instance="b"}', value: 30 / 60 }] },
     { path: security, panel: 'Unknown methods per client', samples: [{ labels: '{client_name="scanner", instance="a"}', value: 6 / 60 }] },
+    { path: performance, panel: 'In-flight requests by method', samples: [
+      { labels: '{method="resources/read"}', value: 1 }, { labels: '{method="tools/call"}', value: 5 }] },
+    { path: performance, panel: 'In-flight tool calls by tool', samples: [{ labels: '{tool="search"}', value: 5 }] },
+    { path: quality, panel: 'Self-correction ratio', samples: [{ labels: '{}', value: 0.5 }] },
+    { path: quality, panel: 'Self-corrections by tool', samples: search(3 / 60) },
     { path: security, panel: 'Throttled tool calls by client', samples: [
       { labels: '{client_name="honest", instance="a"}', value: 3 / 60 },
       { labels: '{client_name="scanner", instance="a"}', value: 12 / 60 },

@@ -25,6 +25,9 @@ const QUANTILES = [
   { q: 0.99, name: 'P99', span: 8 },
 ] as const;
 
+const IN_FLIGHT_BY_METHOD_TITLE = 'In-flight requests by method';
+const IN_FLIGHT_BY_TOOL_TITLE = 'In-flight tool calls by tool';
+
 function traffic({ q, recorded: r }: DashboardContext): RowSpec {
   return {
     title: 'Traffic',
@@ -48,18 +51,18 @@ function traffic({ q, recorded: r }: DashboardContext): RowSpec {
         queries: [{ expr: q.rate('requestProtocolVersions', RATE_INTERVAL, { by: ['protocolVersion'] }),
           legend: legend(q.label('requestProtocolVersions', 'protocolVersion')) }],
       }),
+      // Recorded per job: raw, these read every instance × method × tool.
       q.has('requestsInFlight') && timeseries({
-        title: 'In-flight requests by method',
+        title: IN_FLIGHT_BY_METHOD_TITLE,
         description: 'JSON-RPC requests received and not yet answered, per MCP method: a queue building up shows here before latency does.',
         unit: units.Short,
-        queries: [{ expr: q.gauge('requestsInFlight', 'sum', { by: ['method'] }), legend: legend(q.label('requestsInFlight', 'method')) }],
+        queries: [{ expr: sumBy(q.labels('requestsInFlight', ['method']), r.perJob('requestsInFlight')), legend: legend(q.label('requestsInFlight', 'method')) }],
       }),
       q.has('requestsInFlight') && timeseries({
-        title: 'In-flight tool calls by tool',
+        title: IN_FLIGHT_BY_TOOL_TITLE,
         description: 'tools/call requests running now, per tool (the selected tools).',
         unit: units.Short,
-        queries: [{ expr: q.gauge('requestsInFlight', 'sum', { by: ['tool'], where: { method: 'tools/call', ...TOOL_FILTER } }),
-          legend: legend(q.label('requestsInFlight', 'tool')) }],
+        queries: [{ expr: sumBy([r.toolLabel], r.perTool('toolCallsInFlight')), legend: legend(r.toolLabel) }],
       }),
     ],
   };
@@ -168,6 +171,6 @@ export const performance: DashboardSpec = {
 
 /** Panels reading recorded series, which carry no instance label (dashboard-linter exclusions, with reasons). */
 export const PERFORMANCE_LINT_EXCLUSIONS: readonly LintExclusion[] =
-  [TOOL_CALL_RATE_TITLE, ...QUANTILES.map((q) => latencyTitle(q.name)), EXEMPLAR_LATENCY_TITLE, SERVER_ERROR_RATIO_TITLE, CALLER_ERROR_RATIO_TITLE,
+  [TOOL_CALL_RATE_TITLE, IN_FLIGHT_BY_METHOD_TITLE, IN_FLIGHT_BY_TOOL_TITLE, ...QUANTILES.map((q) => latencyTitle(q.name)), EXEMPLAR_LATENCY_TITLE, SERVER_ERROR_RATIO_TITLE, CALLER_ERROR_RATIO_TITLE,
     REQUEST_RATE_TITLE, JSONRPC_ERROR_RATE_TITLE, MESSAGE_SIZE_TITLE, MESSAGE_RATE_TITLE]
     .map((panel) => ({ rule: 'target-instance-rule', panel, reason: RECORDED_EXCLUSION_REASON }));

@@ -24,6 +24,9 @@ const COST_PER_CALL_TITLE = 'Cost per call by tool';
 /** The Pareto check: what share of calls the busiest fifth of tools serves. */
 const TOP_TOOL_SHARE = 0.2;
 
+const SELF_CORRECTION_RATIO_TITLE = 'Self-correction ratio';
+const SELF_CORRECTIONS_BY_TOOL_TITLE = 'Self-corrections by tool';
+
 function usage({ q, recorded: r }: DashboardContext): RowSpec {
   const has = q.has('toolCalls');
   const perTool = has ? r.increaseOverRange('toolCallRate', [r.toolLabel]) : '';
@@ -146,22 +149,23 @@ function agentic({ q, recorded: r, config }: DashboardContext): RowSpec {
         queries: [{ expr: sumBy(q.labels('hallucinations', ['kind']), r.perJob('hallucinationRate')), legend: legend(q.label('hallucinations', 'kind')) }],
       }),
       q.has('selfCorrections', 'toolCalls') && timeseriesWithLimit({
-        title: 'Self-correction ratio',
+        title: SELF_CORRECTION_RATIO_TITLE,
         description: 'Failed calls of registered tools followed by a successful call of the same tool in the same task or session (within the ' +
           'instrumentation\'s window), as a share of those failed calls, over 5-minute windows. Falling: agents give up after errors. ' +
           'The dashed line is the self-correction alert threshold (judged over its longer window).',
         unit: units.PercentUnit,
+        // Recorded per job and tool: raw, the failed calls are every instance × tool × status × error type.
         queries: [{
-          expr: ratioOrZero(q.rate('selfCorrections', RATE_INTERVAL),
-            q.rate('toolCalls', RATE_INTERVAL, { subset: 'failed', where: { tool: { op: '!=', value: OVERFLOW_VALUE } } })),
+          expr: ratioOrZero(`sum(${r.allTools('selfCorrectionRate')})`,
+            `sum(${r.allTools('toolFailedCallRate', [{ label: r.toolLabel, op: '!=', value: OVERFLOW_VALUE }])})`),
           legend: 'corrected',
         }],
       }, lowerLimit(config.selfCorrection.min)).max(1),
       q.has('selfCorrections') && timeseries({
-        title: 'Self-corrections by tool',
-        description: 'Failed calls corrected per second, by tool (the selected tools).',
+        title: SELF_CORRECTIONS_BY_TOOL_TITLE,
+        description: 'Failed calls corrected per second over 5 minutes, by tool (the selected tools).',
         unit: units.OpsPerSecond,
-        queries: [{ expr: q.rate('selfCorrections', RATE_INTERVAL, { by: ['tool'], where: TOOL_FILTER }), legend: legend(q.label('selfCorrections', 'tool')) }],
+        queries: [{ expr: sumBy([r.toolLabel], r.perTool('selfCorrectionRate')), legend: legend(r.toolLabel) }],
       }),
       q.has('toolErrors', 'toolCalls') && timeseriesWithLimit({
         title: VALIDATION_ERROR_RATIO_TITLE,
@@ -314,4 +318,5 @@ export const quality: DashboardSpec = {
 export const QUALITY_LINT_EXCLUSIONS: readonly LintExclusion[] = [
   TOP_TOOL_SHARE_TITLE, TOOLS_CALLED_TITLE, CALL_SHARE_TITLE, TURNS_TITLE, HALLUCINATED_RATIO_TITLE, HALLUCINATED_BY_KIND_TITLE,
   VALIDATION_ERROR_RATIO_TITLE, TOKEN_RATE_TITLE, TOKENS_PER_CALL_TITLE, COST_OVER_RANGE_TITLE, COST_PER_CALL_TITLE,
+  SELF_CORRECTION_RATIO_TITLE, SELF_CORRECTIONS_BY_TOOL_TITLE,
 ].map((panel) => ({ rule: 'target-instance-rule', panel, reason: RECORDED_EXCLUSION_REASON }));

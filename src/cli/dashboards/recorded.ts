@@ -14,13 +14,15 @@ export const RECORDED_EXCLUSION_REASON = 'Reads series recorded per job and tool
 export type SloKind = keyof typeof SLO_NAMES;
 const JOB_SERIES: Record<JobSeries, true> = {
   messageSizeBuckets: true, gcDurationBuckets: true, agentTurnsBuckets: true, hallucinationRate: true, requestRate: true, jsonrpcErrorRate: true,
+  requestsInFlight: true,
 };
 /** Recorded series spelled as a plain name (not per quantile or window). */
 type NamedSeries = { [K in keyof RecordedSeries]-?: NonNullable<RecordedSeries[K]> extends string ? K : never }[keyof RecordedSeries];
 /** Recorded bucket rates of histogram signals. */
 type BucketSeries = Extract<NamedSeries, `${string}Buckets`>;
 /** Recorded series aggregated per job without a tool label. */
-type JobSeries = 'messageSizeBuckets' | 'gcDurationBuckets' | 'agentTurnsBuckets' | 'hallucinationRate' | 'requestRate' | 'jsonrpcErrorRate';
+type JobSeries = 'messageSizeBuckets' | 'gcDurationBuckets' | 'agentTurnsBuckets' | 'hallucinationRate' | 'requestRate' | 'jsonrpcErrorRate'
+  | 'requestsInFlight';
 /** Recorded series aggregated per process (job and instance): they keep the instance filter. */
 type InstanceSeries = 'unknownRequestRate' | 'throttledClientRate';
 /** Recorded series aggregated per job and tool. */
@@ -60,9 +62,9 @@ export class RecordedQueries {
     return this.select(this.defined(key, this.series[key]), slo);
   }
 
-  /** A per-job, per-tool recorded series for the selected jobs and every tool (the tool filter left out). */
-  allTools(key: ToolSeries): string {
-    return selector(this.defined(key, this.series[key]), [SCOPE[0]]);
+  /** A per-job, per-tool recorded series for the selected jobs and every tool (the tool filter left out), or those `extra` keeps. */
+  allTools(key: ToolSeries, extra: readonly MatcherLike[] = []): string {
+    return selector(this.defined(key, this.series[key]), [SCOPE[0], ...extra]);
   }
 
   /** A series recorded per job (no tool label), for the selected jobs. */

@@ -34,6 +34,10 @@ export const NAMES = {
   unknownRequestRate: 'job_instance_client_kind:mcp_unknown_requests:rate5m',
   throttledClientRate: 'job_instance_client:mcp_throttled_requests:rate5m',
   throttledToolRate: 'job_tool_limit:mcp_throttled_requests:rate5m',
+  requestsInFlight: 'job_method:mcp_requests_in_flight:sum',
+  toolCallsInFlight: 'job_tool:mcp_tool_calls_in_flight:sum',
+  selfCorrectionRate: 'job_tool:mcp_tool_self_corrections:rate5m',
+  toolFailedCallRate: 'job_tool:mcp_tool_failed_calls:rate5m',
   toolCallRate: 'job_tool:mcp_tool_calls:rate5m',
   toolCallShare: 'job_tool:mcp_tool_calls:share_rate5m',
   toolErrorRatio: 'job_tool:mcp_tool_errors:ratio_rate5m',
@@ -83,6 +87,14 @@ export interface RecordedSeries {
   throttledClientRate?: string;
   /** Tool calls refused by a rate limit, per job, tool and the limit that refused them. */
   throttledToolRate?: string;
+  /** Requests received and not yet answered, per job and method (a gauge summed over the instances). */
+  requestsInFlight?: string;
+  /** tools/call requests running now, per job and tool. */
+  toolCallsInFlight?: string;
+  /** Failed calls followed by a successful one of the same tool, per second. */
+  selfCorrectionRate?: string;
+  /** Failed tool calls per second (any cause), per job and tool. */
+  toolFailedCallRate?: string;
   toolCallRate?: string;
   toolCallShare?: string;
   toolErrorRatio?: string;
@@ -137,6 +149,10 @@ export function recordedSeries(profile: Profile): RecordedSeries {
     unknownRequestRate: when(has('unknownRequests'), NAMES.unknownRequestRate),
     throttledClientRate: when(has('throttledRequests'), NAMES.throttledClientRate),
     throttledToolRate: when(has('throttledRequests'), NAMES.throttledToolRate),
+    requestsInFlight: when(has('requestsInFlight'), NAMES.requestsInFlight),
+    toolCallsInFlight: when(has('requestsInFlight'), NAMES.toolCallsInFlight),
+    selfCorrectionRate: when(has('selfCorrections'), NAMES.selfCorrectionRate),
+    toolFailedCallRate: when(has('selfCorrections', 'toolCalls'), NAMES.toolFailedCallRate),
     toolCallRate: when(calls, NAMES.toolCallRate),
     toolCallShare: when(calls, NAMES.toolCallShare),
     toolErrorRatio: when(calls, NAMES.toolErrorRatio),

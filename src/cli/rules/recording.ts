@@ -60,6 +60,15 @@ export function recordingRules(ctx: RuleContext): RecordingRule[] {
       { record: NAMES.throttledToolRate, expr: q.rate('throttledRequests', w, { by: ['tool', 'kind'] }) },
     );
   }
+  // The in-flight and self-correction panels: raw, they read every instance × method × tool (~3 s at 1,000 servers).
+  if (q.has('requestsInFlight')) {
+    rules.push(
+      { record: NAMES.requestsInFlight, expr: q.gauge('requestsInFlight', 'sum', { by: ['method'] }) },
+      { record: NAMES.toolCallsInFlight, expr: q.gauge('requestsInFlight', 'sum', { by: ['tool'], where: { method: 'tools/call' } }) },
+    );
+  }
+  if (q.has('selfCorrections')) rules.push({ record: NAMES.selfCorrectionRate, expr: q.rate('selfCorrections', w, byTool) });
+  if (q.has('selfCorrections', 'toolCalls')) rules.push({ record: NAMES.toolFailedCallRate, expr: q.rate('toolCalls', w, { ...byTool, subset: 'failed' }) });
   if (q.has('toolCalls')) {
     const calls = q.rate('toolCalls', w, byTool);
     rules.push(
