@@ -16,6 +16,7 @@ import { benchmark, BENCH_DIR, fmt, OUT_DIR, progress, REPO_DIR, spread, type Be
 import { writeFleetOpenMetrics, type FleetShape } from './fleet-data.js';
 import { selectedLabelValues, throughRecordingRules } from './fleet-selected.js';
 import { readPeers } from '../src/stack-runtime/peers-manifest.js';
+import { retried } from './in-parallel.js';
 
 export interface FleetOptions extends BenchOptions {
   /** Fleet sizes (servers); default 10, 100, 1000. */
@@ -273,13 +274,17 @@ Promise<{ dir: string; seconds: number; cached: boolean }> {
     const file = join(work, `level-${i}.rules.yaml`);
     writeFileSync(file, yaml.dump({ groups }, { lineWidth: -1 }));
     const out = join(work, `level-${i}.blocks`);
-    const prom = await startPrometheus(await servingDir(raw.dir, work), BACKFILL_MAX_SAMPLES);
-    try {
-      await execa(promtool, ['tsdb', 'create-blocks-from', 'rules', '--quiet', `--url=${prom.url}`, `--start=${raw.shape.start}`,
-        `--end=${raw.shape.end}`, `--eval-interval=${INTERVAL_S}s`, `--output-dir=${out}`, file], { stdio: ['ignore', 'ignore', 'pipe'] }); // its log is one line per rule; a failure shows it
-    } finally {
-      await prom.stop();
-    }
+    // A query Prometheus refuses under load (503) fails promtool's whole import: the level runs again once, from scratch.
+    await retried(2, async () => {
+      rmSync(out, { recursive: true, force: true });
+      const prom = await startPrometheus(await servingDir(raw.dir, work), BACKFILL_MAX_SAMPLES);
+      try {
+        await execa(promtool, ['tsdb', 'create-blocks-from', 'rules', '--quiet', `--url=${prom.url}`, `--start=${raw.shape.start}`,
+          `--end=${raw.shape.end}`, `--eval-interval=${INTERVAL_S}s`, `--output-dir=${out}`, file], { stdio: ['ignore', 'ignore', 'pipe'] }); // its log is one line per rule; a failure shows it
+      } finally {
+        await prom.stop();
+      }
+    }, (error) => progress(`fleet: ${label}: recorded level ${i} failed (${error.message.trim().split('\n').at(-2) ?? error.message}); running it again`));
     for (const block of blocksIn(out)) renameSync(join(out, block), join(work, block));
     rmSync(out, { recursive: true, force: true });
     progress(`fleet: ${label}: recorded level ${i} (${rules} rules) backfilled in ${fmt((performance.now() - levelT0) / 1000, 1)} s`);
