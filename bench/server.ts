@@ -51,6 +51,10 @@ async function serveHttp(instr: Instrumentation, port: number): Promise<number> 
       if (!res.headersSent) res.writeHead(500).end(String(err));
     }
   });
+  // Under valgrind on a busy machine the load generator can stall past Node's 5 s keep-alive
+  // timeout between a response and its next request: the server closes the socket as the request
+  // arrives and the call fails (ECONNRESET). Connections here end with the run.
+  http.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
   const address = http.address();
   if (address === null || typeof address === 'string') throw new Error('HTTP server has no port');
