@@ -24,6 +24,16 @@ import { freePort, type RunningPeer, startPeer, stopPeer, waitForHttp } from "./
 const JOB = "mcp-grafana";
 const TRAFFIC_MS = 20_000;
 
+/** The bucket, count and sum series of a normalised histogram. */
+const histogramSeries = (f: { name: string }) => ["bucket", "count", "sum"].map((p) => `${f.name}_${p}`);
+
+/** Stops what a block started (in order; any of it missing when its beforeAll failed early), then its stub, and removes its work folder. */
+async function cleanUp(work: string, peers: (RunningPeer | undefined)[], stub?: HttpServer): Promise<void> {
+  for (const peer of peers) if (peer) await stopPeer(peer);
+  if (stub) await new Promise((r) => stub.close(r));
+  rmSync(work, { recursive: true, force: true });
+}
+
 /** The grafana/mcp-grafana endpoints its search and datasource tools call, answered empty. */
 function grafanaStub(): HttpServer {
   return createServer((req, res) => {
@@ -82,12 +92,7 @@ describe("third-party servers through the otel profile's rules and dashboards", 
     await new Promise((r) => setTimeout(r, 3_000)); // a last scrape and rule evaluation
   }, 120_000);
 
-  afterAll(async () => {
-    if (prometheus) await stopPeer(prometheus);
-    if (server) await stopPeer(server);
-    await new Promise((r) => stub.close(r));
-    rmSync(work, { recursive: true, force: true });
-  });
+  afterAll(() => cleanUp(work, [prometheus, server], stub));
 
   it("serves a 2025-era and a 2026-07-28 client", () => {
     expect(eras).toEqual(["2025-11-25", "2026-07-28"]);
@@ -98,7 +103,7 @@ describe("third-party servers through the otel profile's rules and dashboards", 
     const { recording, withData } = measured;
     console.log(`${COVERAGE_HEADER}\n${coverageRow("mcp-grafana 1.6.3, Go, otel-go Prometheus exporter", measured)}`);
     // What a Go process exports: operations, sessions, target_info, process CPU and memory.
-    const fedByGo = [NORMALISED.operations, NORMALISED.sessions].flatMap((f) => ["bucket", "count", "sum"].map((p) => `${f.name}_${p}`))
+    const fedByGo = [NORMALISED.operations, NORMALISED.sessions].flatMap(histogramSeries)
       .concat([NORMALISED.presence.name, NORMALISED.cpuSeconds.name, NORMALISED.residentMemory.name]);
     expect(fedByGo.filter((n) => !withData.has(n))).toEqual([]);
     // Everything left without data reads what this exporter does not write: a V8 runtime metric (heap, GC,
@@ -162,11 +167,7 @@ describe("a Node server instrumented by @shinzolabs/instrumentation-mcp, through
     await new Promise((r) => setTimeout(r, 4_000)); // a last export (every second) and rule evaluation
   }, 120_000);
 
-  afterAll(async () => {
-    if (server) await stopPeer(server);
-    if (prometheus) await stopPeer(prometheus);
-    rmSync(work, { recursive: true, force: true });
-  });
+  afterAll(() => cleanUp(work, [server, prometheus]));
 
   it("serves a 2025-era client; a 2026-07-28 client's server/discover probe is refused, so it falls back to 2025-11-25", async () => {
     expect(eras).toEqual(["2025-11-25", "2025-11-25"]);
@@ -292,12 +293,7 @@ describe("@upstash/context7-mcp (Node, SDK 2.x, OTel JS Prometheus exporter) thr
     await new Promise((r) => setTimeout(r, 3_000)); // a last scrape and rule evaluation
   }, 120_000);
 
-  afterAll(async () => {
-    if (prometheus) await stopPeer(prometheus);
-    if (server) await stopPeer(server);
-    await new Promise((r) => stub.close(r));
-    rmSync(work, { recursive: true, force: true });
-  });
+  afterAll(() => cleanUp(work, [prometheus, server], stub));
 
   it("serves a 2025-era and a 2026-07-28 client", () => {
     expect(eras).toEqual(["2025-11-25", "2026-07-28"]);
@@ -309,8 +305,7 @@ describe("@upstash/context7-mcp (Node, SDK 2.x, OTel JS Prometheus exporter) thr
     console.log(`${COVERAGE_HEADER}\n${coverageRow("@upstash/context7-mcp 4.1.1, Node, SDK 2.x, OTel JS Prometheus exporter", measured)}`);
     // What it exports: operations (no unit suffix), target_info, and runtime-node 0.34's heap used and
     // space size (the heap limit's new name), event loop delay and GC.
-    const histogram = (f: { name: string }) => ["bucket", "count", "sum"].map((p) => `${f.name}_${p}`);
-    const fed = [...histogram(NORMALISED.operations), ...histogram(NORMALISED.gcDuration),
+    const fed = [...histogramSeries(NORMALISED.operations), ...histogramSeries(NORMALISED.gcDuration),
       NORMALISED.presence.name, NORMALISED.heapUsed.name, NORMALISED.heapLimit.name, NORMALISED.eventLoopLag.name];
     expect(fed.filter((n) => !withData.has(n))).toEqual([]);
     // Everything left without data reads what it does not export: sessions (it serves statelessly),
