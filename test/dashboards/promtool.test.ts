@@ -161,6 +161,13 @@ function histogram(name: string, labels: string, le: [number, number, number], v
 /** Cumulative per-minute counts of the other histograms (le 0.5, 1, 2): P50 0.5, P95 1.5, P99 1.9. */
 const SPREAD: [number, number, number] = [15, 27, 30];
 
+/**
+ * Handshakes over HTTP per minute: job mcp 57 succeeded and 3 failed on a, 30 succeeded on b; job
+ * mcp-edge 10 and 10 on c. Fleet success ratio (57 + 30 + 10) / 110, not the mean of the per-job ratios.
+ */
+const HANDSHAKES: [job: string, instance: string, outcome: 'ok' | 'failed', perMinute: number][] = [
+  ['mcp', 'a', 'ok', 57], ['mcp', 'a', 'failed', 3], ['mcp', 'b', 'ok', 30], ['mcp-edge', 'c', 'ok', 10], ['mcp-edge', 'c', 'failed', 10]];
+
 const FLEET_INPUT: Record<ProfileName, () => Record<string, string>> = {
   'prom-client': () => Object.assign({
     // instance a only: messages, GC pauses, agent tasks, hallucinated calls (3 a minute)
@@ -186,6 +193,8 @@ const FLEET_INPUT: Record<ProfileName, () => Record<string, string>> = {
     'mcp_requests_in_flight{job="mcp", instance="a", method="resources/read"}': '1+0x20',
     // 3 of search's 6 failed calls a minute (3 per instance) corrected
     'mcp_tool_self_corrections_total{job="mcp", instance="a", tool="search"}': perMinute(3),
+    ...Object.fromEntries(HANDSHAKES.map(([job, instance, outcome, n]) => [
+      `mcp_handshakes_total{job="${job}", instance="${instance}", transport="http", outcome="${outcome === 'ok' ? 'success' : 'failure'}"}`, perMinute(n)])),
   }, ...FLEET.map(([tool, instance, c]) => {
     const l = `job="mcp", instance="${instance}", tool="${tool}"`;
     // search only, per instance: 600 input tokens, $6, 3 truncated responses a minute
@@ -209,6 +218,9 @@ const FLEET_INPUT: Record<ProfileName, () => Record<string, string>> = {
     ...histogram('v8js_gc_duration_seconds', 'job="mcp", instance="a", v8js_gc_type="major"', SPREAD),
     // 6 unknown-method (-32601) responses a minute on instance a
     'mcp_server_operation_duration_seconds_count{job="mcp", instance="a", mcp_method_name="_OTHER", error_type="-32601", rpc_response_status_code="-32601"}': perMinute(6),
+    ...Object.fromEntries(HANDSHAKES.map(([job, instance, outcome, n]) => [
+      `mcp_server_operation_duration_seconds_count{job="${job}", instance="${instance}", mcp_method_name="initialize", network_transport="tcp"${
+        outcome === 'ok' ? '' : ', error_type="-32602", rpc_response_status_code="-32602"'}}`, perMinute(n)])),
   }, ...FLEET.map(([tool, instance, c]) => {
     const l = `job="mcp", instance="${instance}", mcp_method_name="tools/call", gen_ai_tool_name="${tool}"`;
     const h = (extra: string, le: [number, number, number]) => histogram('mcp_server_operation_duration_seconds', `${l}${extra}`, le);
@@ -250,6 +262,8 @@ function recordedCases(profile: ProfileName): { path: string; panel: string; ref
     { path: quality, panel: 'Share of calls served by the busiest 20% of tools', samples: fleet(0.5) },
     { path: quality, panel: 'Tools called', samples: fleet(2) },
     { path: quality, panel: 'Share of calls by tool', samples: per(false, { search: 0.5, list: 0.5 }) },
+    { path: performance, panel: 'Handshake success ratio by transport',
+      samples: [{ labels: `{${profile === 'otel' ? 'network_transport="tcp"' : 'transport="http"'}}`, value: 97 / 110 }] },
     { path: `dashboards/${profile}/resources.json`, panel: 'GC pause P99 by kind',
       samples: [{ labels: `{job="mcp", ${profile === 'otel' ? 'v8js_gc_type' : 'kind'}="major"}`, value: 1.9 }] },
     ...(profile === 'prom-client' ? [
@@ -257,10 +271,11 @@ function recordedCases(profile: ProfileName): { path: string; panel: string; ref
       { path: performance, panel: 'JSON-RPC errors by code', samples: [{ labels: '{code="-32602"}', value: 0.1 }] },
       ...promClientOnlyCases(),
     ] : [
-      // every tools/call of the fleet (120 a minute) and the unknown-method responses
-      { path: performance, panel: 'JSON-RPC requests by method',
-        samples: [{ labels: '{mcp_method_name="_OTHER"}', value: 0.1 }, { labels: '{mcp_method_name="tools/call"}', value: 2 }] },
-      { path: performance, panel: 'JSON-RPC errors by code', samples: [{ labels: '{rpc_response_status_code="-32601"}', value: 0.1 }] },
+      // every tools/call of the fleet (120 a minute), the unknown-method responses and the handshakes (110 a minute, 13 failed)
+      { path: performance, panel: 'JSON-RPC requests by method', samples: [{ labels: '{mcp_method_name="_OTHER"}', value: 0.1 },
+        { labels: '{mcp_method_name="initialize"}', value: 110 / 60 }, { labels: '{mcp_method_name="tools/call"}', value: 2 }] },
+      { path: performance, panel: 'JSON-RPC errors by code',
+        samples: [{ labels: '{rpc_response_status_code="-32601"}', value: 0.1 }, { labels: '{rpc_response_status_code="-32602"}', value: 13 / 60 }] },
     ]),
   ];
 }

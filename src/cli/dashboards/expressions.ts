@@ -1,6 +1,6 @@
 // PromQL shapes several dashboards share, composed from SignalQueries so no metric or label is spelled here.
 import type { SignalId } from '@mcp-observability/catalog';
-import { grouping, increase, ratioOrZero, sumBy, type AggregateOptions, type SignalQueries } from '../promql/index.js';
+import { grouping, increase, sumBy, type AggregateOptions, type SignalQueries } from '../promql/index.js';
 
 /** Grafana's rate window: at least four scrape intervals, so rates never go blank (dashboard-linter's target-rate-interval-rule). */
 export const RATE_INTERVAL = '$__rate_interval';
@@ -13,9 +13,6 @@ export const RANGE_SECONDS = '$__range_s';
 export function sumIncrease(q: SignalQueries, id: SignalId, window: string, opts: AggregateOptions = {}): string {
   return sumBy(grouping(q.keep, q.labels(id, opts.by)), increase(q.select(id, opts), window));
 }
-
-/** One minus a failure ratio (`ratioOrZero`: a group with calls but no failure series reads 0 failures): success ratios. */
-export const successRatio = (failures: string, calls: string): string => `1 - ${ratioOrZero(failures, calls)}`;
 
 /**
  * A target that draws nothing and reads nothing but whose exemplars are those of `raw`: Prometheus's

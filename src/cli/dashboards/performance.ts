@@ -3,7 +3,7 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { sumBy } from '../promql/index.js';
 import type { DashboardContext, DashboardSpec, RowSpec } from './dashboard.js';
-import { exemplarsOf, RATE_INTERVAL, successRatio } from './expressions.js';
+import { exemplarsOf, RATE_INTERVAL } from './expressions.js';
 import type { LintExclusion } from './lint.js';
 import { legend, timeseries, timeseriesWithLimit, upperLimit, lowerLimit } from './panels.js';
 import { RECORDED_EXCLUSION_REASON } from './recorded.js';
@@ -15,6 +15,7 @@ const SERVER_ERROR_RATIO_TITLE = 'Server-caused tool error ratio by tool';
 const CALLER_ERROR_RATIO_TITLE = 'Caller-caused tool error ratio by tool';
 const REQUEST_RATE_TITLE = 'JSON-RPC requests by method';
 const JSONRPC_ERROR_RATE_TITLE = 'JSON-RPC errors by code';
+const HANDSHAKE_SUCCESS_TITLE = 'Handshake success ratio by transport';
 const MESSAGE_SIZE_TITLE = 'Message size P95 by direction and type';
 const MESSAGE_RATE_TITLE = 'Messages per second by direction and type';
 export const EXEMPLAR_LATENCY_TITLE = 'Slow tool calls: P99 with trace exemplars';
@@ -124,16 +125,11 @@ function errors({ q, recorded: r, config }: DashboardContext): RowSpec {
         queries: [{ expr: sumBy(q.labels('jsonrpcErrors', ['code']), r.perJob('jsonrpcErrorRate')), legend: legend(q.label('jsonrpcErrors', 'code')) }],
       }),
       q.has('handshakes') && timeseriesWithLimit({
-        title: 'Handshake success ratio by transport',
-        description: 'Share of initialize handshakes that succeeded, per transport. ' +
-          'The dashed line is the lower of the stdio and HTTP objectives.',
+        title: HANDSHAKE_SUCCESS_TITLE,
+        description: 'Share of initialize (or server/discover) handshakes that succeeded over 5-minute windows, per transport, ' +
+          'across the selected jobs (recorded per job and transport, weighted by handshakes). The dashed line is the lower of the stdio and HTTP objectives.',
         unit: units.PercentUnit,
-        queries: [{
-          expr: successRatio(
-            q.rate('handshakes', RATE_INTERVAL, { by: ['transport'], subset: 'failed' }),
-            q.rate('handshakes', RATE_INTERVAL, { by: ['transport'] })),
-          legend: legend(q.label('handshakes', 'transport')),
-        }],
+        queries: [{ expr: r.handshakeSuccess(q.label('handshakes', 'transport')), legend: legend(q.label('handshakes', 'transport')) }],
       }, lowerLimit(Math.min(config.handshake.stdio, config.handshake.http))),
     ],
   };
@@ -172,5 +168,5 @@ export const performance: DashboardSpec = {
 /** Panels reading recorded series, which carry no instance label (dashboard-linter exclusions, with reasons). */
 export const PERFORMANCE_LINT_EXCLUSIONS: readonly LintExclusion[] =
   [TOOL_CALL_RATE_TITLE, IN_FLIGHT_BY_METHOD_TITLE, IN_FLIGHT_BY_TOOL_TITLE, ...QUANTILES.map((q) => latencyTitle(q.name)), EXEMPLAR_LATENCY_TITLE, SERVER_ERROR_RATIO_TITLE, CALLER_ERROR_RATIO_TITLE,
-    REQUEST_RATE_TITLE, JSONRPC_ERROR_RATE_TITLE, MESSAGE_SIZE_TITLE, MESSAGE_RATE_TITLE]
+    REQUEST_RATE_TITLE, JSONRPC_ERROR_RATE_TITLE, HANDSHAKE_SUCCESS_TITLE, MESSAGE_SIZE_TITLE, MESSAGE_RATE_TITLE]
     .map((panel) => ({ rule: 'target-instance-rule', panel, reason: RECORDED_EXCLUSION_REASON }));

@@ -14,7 +14,7 @@ export const RECORDED_EXCLUSION_REASON = 'Reads series recorded per job and tool
 export type SloKind = keyof typeof SLO_NAMES;
 const JOB_SERIES: Record<JobSeries, true> = {
   messageSizeBuckets: true, gcDurationBuckets: true, agentTurnsBuckets: true, hallucinationRate: true, requestRate: true, jsonrpcErrorRate: true,
-  requestsInFlight: true,
+  requestsInFlight: true, handshakeRate: true, handshakeSuccessRatio: true,
 };
 /** Recorded series spelled as a plain name (not per quantile or window). */
 type NamedSeries = { [K in keyof RecordedSeries]-?: NonNullable<RecordedSeries[K]> extends string ? K : never }[keyof RecordedSeries];
@@ -22,7 +22,7 @@ type NamedSeries = { [K in keyof RecordedSeries]-?: NonNullable<RecordedSeries[K
 type BucketSeries = Extract<NamedSeries, `${string}Buckets`>;
 /** Recorded series aggregated per job without a tool label. */
 type JobSeries = 'messageSizeBuckets' | 'gcDurationBuckets' | 'agentTurnsBuckets' | 'hallucinationRate' | 'requestRate' | 'jsonrpcErrorRate'
-  | 'requestsInFlight';
+  | 'requestsInFlight' | 'handshakeRate' | 'handshakeSuccessRatio';
 /** Recorded series aggregated per process (job and instance): they keep the instance filter. */
 type InstanceSeries = 'unknownRequestRate' | 'throttledClientRate';
 /** Recorded series aggregated per job and tool. */
@@ -103,6 +103,15 @@ export class RecordedQueries {
   /** An SLO's error ratio over one window, per job and tool. */
   sloErrorRatio(window: SloWindow, slo: SloKind): string {
     return this.select(this.defined('sloErrorRatio', this.series.sloErrorRatio)(window), slo);
+  }
+
+  /**
+   * The handshake success ratio recorded per job and transport, recombined over the selected jobs per
+   * transport, weighted by each job's handshake rate (the group's successes / handshakes).
+   */
+  handshakeSuccess(transportLabel: string): string {
+    const handshakes = this.perJob('handshakeRate');
+    return ratio(sumBy([transportLabel], `${this.perJob('handshakeSuccessRatio')} * ${handshakes}`), sumBy([transportLabel], handshakes));
   }
 
   /**
