@@ -23,8 +23,12 @@ export interface OperationEvent {
   code?: string;
   /** Set for failed tools/call. */
   toolError?: ToolErrorType;
-  traceId: string;
-  spanId: string;
+  /**
+   * The request's trace and span ids, for the duration histogram's exemplar; undefined when they
+   * lead nowhere (no span, no caller's trace, no log or audit line written for the call).
+   */
+  traceId: string | undefined;
+  spanId: string | undefined;
 }
 
 export type MessageType = 'request' | 'response' | 'notification' | 'error';

@@ -28,7 +28,7 @@ export function otelRecorder(m: CatalogMetrics): Recorder {
         mcp_method_name: e.method, gen_ai_tool_name: e.tool, gen_ai_prompt_name: e.prompt,
         error_type: errorType, rpc_response_status_code: e.code, network_transport: nt(e.transport),
         mcp_protocol_version: e.protocolVersion || undefined,
-      }, e.seconds, { trace_id: e.traceId, span_id: e.spanId });
+      }, e.seconds, e.traceId === undefined ? undefined : { trace_id: e.traceId, span_id: e.spanId! });
     },
     sessionClosed(transport, seconds, protocolVersion, reason) {
       const labels: Record<string, string> = { network_transport: nt(transport) };

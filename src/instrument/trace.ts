@@ -50,12 +50,35 @@ export function parseTraceparent(value: unknown): Omit<TraceContext, 'spanId'> &
   return { traceId, parentSpanId, sampled: (parseInt(v.slice(53), 16) & 1) === 1 };
 }
 
+/**
+ * The server span of one request. Its ids are made on first read: a call whose ids nobody reads
+ * (no span, no log or audit line, no trace to continue: metrics only) costs no random bytes.
+ */
+class RequestSpan implements TraceContext {
+  #traceId: string | undefined;
+  #spanId: string | undefined;
+
+  constructor(traceId: string | undefined, readonly parentSpanId: string | undefined, readonly sampled: boolean) {
+    this.#traceId = traceId;
+  }
+
+  get traceId(): string {
+    return (this.#traceId ??= randomHex(16));
+  }
+
+  get spanId(): string {
+    return (this.#spanId ??= randomHex(8));
+  }
+
+  toJSON(): TraceContext {
+    return { traceId: this.traceId, spanId: this.spanId, parentSpanId: this.parentSpanId, sampled: this.sampled };
+  }
+}
+
 /** The server span for one request: a child of `_meta.traceparent` when valid, else a new root. */
 export function serverSpan(meta: unknown): TraceContext {
   const parent = parseTraceparent((meta as Record<string, unknown> | undefined)?.traceparent);
-  return parent
-    ? { traceId: parent.traceId, spanId: randomHex(8), parentSpanId: parent.parentSpanId, sampled: parent.sampled }
-    : { traceId: randomHex(16), spanId: randomHex(8), sampled: true };
+  return parent ? new RequestSpan(parent.traceId, parent.parentSpanId, parent.sampled) : new RequestSpan(undefined, undefined, true);
 }
 
 export function formatTraceparent(t: TraceContext): string {

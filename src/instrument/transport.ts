@@ -137,6 +137,9 @@ function classifyToolFailure(msg: AnyMessage, toolKnown: boolean): ToolErrorType
   return 'tool_error';
 }
 
+/** The request has a span, or continues its caller's trace: its ids can be looked up without our log lines. */
+const traced = (p: Pending): boolean => p.span !== undefined || p.trace.parentSpanId !== undefined;
+
 let transportCount = 0;
 
 export function wrapTransport<T extends Transport>(transport: T, kind: TransportKind, deps: WrapperDeps): T {
@@ -247,8 +250,9 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
   // One event object per transport, refilled for every operation: the recorder reads it at once and keeps nothing.
   const event: OperationEvent = { transport: kind, method: '', tool: undefined, prompt: undefined, protocolVersion: '', seconds: 0,
     isRequest: false, code: undefined, toolError: undefined, traceId: '', spanId: '' };
-  const operation = (method: string, version: string, isRequest: boolean, seconds: number, trace: TraceContext, tool: string | undefined,
-    prompt: string | undefined, code: string | undefined, toolError: ToolErrorType | undefined) => {
+  /** `linked`: the ids lead somewhere (a span, the caller's trace, a log or audit line), so they go on the exemplar. */
+  const operation = (method: string, version: string, isRequest: boolean, seconds: number, trace: TraceContext, linked: boolean,
+    tool: string | undefined, prompt: string | undefined, code: string | undefined, toolError: ToolErrorType | undefined) => {
     event.method = method;
     event.tool = tool;
     event.prompt = prompt;
@@ -257,8 +261,8 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     event.isRequest = isRequest;
     event.code = code;
     event.toolError = toolError;
-    event.traceId = trace.traceId;
-    event.spanId = trace.spanId;
+    event.traceId = linked ? trace.traceId : undefined;
+    event.spanId = linked ? trace.spanId : undefined;
     recorder.operation(event);
   };
 
@@ -275,14 +279,17 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     } else if (method === TASK_NOTIFICATION_METHOD) {
       deps.tasks.finish(params, transport.sessionId);
     }
-    operation(label, version, false, 0, trace, undefined, undefined, undefined, undefined);
+    operation(label, version, false, 0, trace, trace.parentSpanId !== undefined, undefined, undefined, undefined, undefined);
   };
 
   /** Returns, with a durable audit trail, when the call's record is on disk (the response waits for it). */
   const finishToolCall = (p: Pending, toolError: ToolErrorType | undefined, code: string | undefined, msg?: AnyMessage): Promise<void> | undefined => {
     const seconds = (performance.now() - p.start) / 1000;
     if (p.span) deps.spans!.end(p.span, { error: msg?.error, toolError, message: toolError ? firstText(msg?.result) : undefined, protocolVersion: p.protocolVersion });
-    operation(p.method, p.protocolVersion, true, seconds, p.trace, p.tool, undefined, code, toolError);
+    const failed = toolError !== undefined;
+    const level = failed ? 'warning' : 'info';
+    const logged = logger.enabled(level);
+    operation(p.method, p.protocolVersion, true, seconds, p.trace, logged || deps.audit !== undefined || traced(p), p.tool, undefined, code, toolError);
     if (toolError === 'unknown_tool' || toolError === 'invalid_params') recorder.hallucination(p.tool!, toolError);
     if (toolError === 'unknown_tool') recorder.unknownRequest(clientName, 'tool');
     if (p.tokens) recorder.tokens(p.tool!, p.tokens.input, p.tokens.output, p.tokens.costUsd);
@@ -296,10 +303,8 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       if (corrected > 0) recorder.selfCorrection(p.tool!, corrected);
     }
     const durationMs = seconds * 1000;
-    const failed = toolError !== undefined;
-    const level = failed ? 'warning' : 'info';
     // The fields object is built only when the line will be written (logs above info are common in production).
-    if (logger.enabled(level)) logger.request(level, 'tools/call', {
+    if (logged) logger.request(level, 'tools/call', {
       trace_id: p.trace.traceId, span_id: p.trace.spanId, parent_span_id: p.trace.parentSpanId,
       session_id: transport.sessionId, request_id: p.requestId, method: p.method, tool: p.tool,
       duration_ms: round3(durationMs), status: failed ? 'error' : 'ok', error_type: toolError, error_code: code, error: undefined,
@@ -342,9 +347,10 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     // initialize's own version is the one it negotiated.
     const version = p.rawMethod === INITIALIZE_METHOD ? protocolVersion : p.protocolVersion;
     if (p.span) deps.spans!.end(p.span, { error: msg.error, protocolVersion: version });
-    operation(p.method, version, true, seconds, p.trace, undefined, p.prompt, code, undefined);
     const level = code ? 'warning' : 'info';
-    if (logger.enabled(level)) logger.request(level, p.rawMethod, {
+    const logged = logger.enabled(level);
+    operation(p.method, version, true, seconds, p.trace, logged || traced(p), undefined, p.prompt, code, undefined);
+    if (logged) logger.request(level, p.rawMethod, {
       trace_id: p.trace.traceId, span_id: p.trace.spanId, parent_span_id: p.trace.parentSpanId,
       session_id: transport.sessionId, request_id: p.requestId, method: p.method, tool: undefined,
       duration_ms: round3(seconds * 1000), status: code ? 'error' : 'ok', error_type: undefined, error_code: code, error: msg.error?.message,

@@ -1,6 +1,10 @@
 // The shortcuts the request path takes must not change what lines say, what is counted or which
 // trace is continued.
+import { Writable } from 'node:stream';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { createInstrumentation, type InstrumentationOptions } from '../../src/instrument/index.js';
 import { isoTime } from '../../src/instrument/iso-time.js';
 import { Redactor } from '../../src/instrument/redact.js';
 import { parseTraceparent, serverSpan } from '../../src/instrument/trace.js';
@@ -75,5 +79,47 @@ describe('serverSpan ids', () => {
       ids.add(root.traceId).add(root.spanId).add(child.spanId);
     }
     expect(ids.size).toBe(3000);
+  });
+});
+
+describe('exemplars on the tool duration histogram', () => {
+  const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+  /** One successful tools/call through a stub transport; the OpenMetrics exemplar's trace id and the log lines. */
+  async function oneCall(options: Partial<InstrumentationOptions>, meta?: Record<string, unknown>): Promise<{ exemplar: string | undefined; lines: string[] }> {
+    const lines: string[] = [];
+    const stream = new Writable({ write: (chunk: Buffer, _enc, done) => { lines.push(...chunk.toString().split('\n').filter(Boolean)); done(); } });
+    const instr = createInstrumentation({ tools: ['echo'], log: { stream }, ...options });
+    const stub: Transport = { start: async () => {}, send: async () => {}, close: async () => {} };
+    stub.onmessage = () => {};
+    instr.instrumentTransport(stub, { kind: 'stdio' });
+    await stub.start();
+    stub.onmessage!({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: {}, ...(meta ? { _meta: meta } : {}) } });
+    await stub.send({ jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text: 'ok' }] } });
+    instr.registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+    const text = await instr.registry.metrics();
+    await instr.close();
+    const exemplar = /mcp_tool_duration_seconds_bucket\{[^}]*\} \d+ # \{trace_id="([0-9a-f]{32})"/.exec(text)?.[1];
+    expect(text).toContain('mcp_tool_duration_seconds_count{tool="echo"} 1');
+    return { exemplar, lines };
+  }
+  const traceIdOf = (lines: string[]) => lines.map((l) => JSON.parse(l) as { msg?: string; trace_id?: string })
+    .find((l) => l.trace_id !== undefined)?.trace_id;
+
+  it('carry the trace id of the call\'s log line when the line is written', async () => {
+    const { exemplar, lines } = await oneCall({ logLevel: 'info' });
+    expect(exemplar).toMatch(/^[0-9a-f]{32}$/);
+    expect(exemplar).toBe(traceIdOf(lines));
+  });
+
+  it('carry the caller\'s trace id when the call continues a trace, with nothing logged', async () => {
+    const { exemplar, lines } = await oneCall({ logLevel: 'warning' }, { traceparent: `00-${TRACE}-00f067aa0ba902b7-01` });
+    expect(exemplar).toBe(TRACE);
+    expect(traceIdOf(lines)).toBeUndefined();
+  });
+
+  it('are not written when the trace id leads nowhere (no span, no caller\'s trace, no line written)', async () => {
+    const { exemplar, lines } = await oneCall({ logLevel: 'warning' });
+    expect(traceIdOf(lines)).toBeUndefined();
+    expect(exemplar).toBeUndefined();
   });
 });
