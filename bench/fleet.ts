@@ -123,10 +123,21 @@ function promtoolBin(): string {
 function generatorHash(profile: ProfileName, written: Pick<FleetShape, 'selected' | 'alerts'>): string {
   const families = getProfile(profile).families;
   return createHash('sha256')
-    .update(JSON.stringify({ written, families, series: families.map(seriesNames), OTEL_OPERATION_FAMILY, OVERFLOW_VALUE }))
+    .update(JSON.stringify({ written: canonical(written), families, series: families.map(seriesNames), OTEL_OPERATION_FAMILY, OVERFLOW_VALUE }))
     .update(readFileSync(join(BENCH_DIR, 'fleet-data.ts')))
     .digest('hex').slice(0, 12);
 }
+
+/**
+ * Keys and lists sorted: the same label values and alerts, selected by queries listed in another
+ * order (a panel moved), make an equivalent fleet (values are seeded per server and family).
+ */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical).sort((a, b) => compare(JSON.stringify(a), JSON.stringify(b)));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => compare(a, b)).map(([k, v]) => [k, canonical(v)]));
+}
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Prometheus's default block length; the history is placed inside one block so promtool reads the file once. */
 const BLOCK_S = 7200;
