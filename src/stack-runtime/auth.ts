@@ -13,5 +13,3 @@ export function stackToken(clientId: string, ttlSeconds: number, secret = STACK_
   return signJwt(claims, key);
 }
 
-/** Signed with a key the servers do not hold: refused as `bad_signature`. */
-export const forgedStackToken = (clientId: string): string => stackToken(clientId, 600, `${STACK_JWT_SECRET}-forged`);

@@ -16,7 +16,8 @@ const variable = (d: LintDashboard, name: string) => d.templating!.list!.find((v
 /** Rules a broken copy of the security dashboard trips, with that dashboard's exclusions (its recorded-series panels). */
 const rulesHit = (d: LintDashboard): RuleName[] => [...new Set(lintDashboard(d, LINT_EXCLUSIONS.security).map((f) => f.rule))].sort();
 
-const exclusionsOf = (g: Generated): readonly LintExclusion[] => LINT_EXCLUSIONS[dashboardName(g)] ?? [];
+const exclusionsOf = (g: Generated): readonly LintExclusion[] =>
+  (LINT_EXCLUSIONS[dashboardName(g)] ?? []).filter((e) => e.profiles === undefined || e.profiles.includes(g.profile));
 /** The metric a target-instance-rule finding names (`selector name{...} lacks ...`). */
 const selectorMetric = (message: string): string => /^selector ([^{\s]+)/.exec(message)?.[1] ?? message;
 

@@ -195,6 +195,15 @@ const FLEET_INPUT: Record<ProfileName, () => Record<string, string>> = {
     'mcp_tool_self_corrections_total{job="mcp", instance="a", tool="search"}': perMinute(3),
     ...Object.fromEntries(HANDSHAKES.map(([job, instance, outcome, n]) => [
       `mcp_handshakes_total{job="${job}", instance="${instance}", transport="http", outcome="${outcome === 'ok' ? 'success' : 'failure'}"}`, perMinute(n)])),
+    // docs://index read per minute: on a 50 ok, 10 failed, 5 not found (a caller's fault); on b 60 ok (no error series)
+    'mcp_resource_reads_total{job="mcp", instance="a", resource="docs://index", status="ok"}': perMinute(50),
+    'mcp_resource_reads_total{job="mcp", instance="a", resource="docs://index", status="error"}': perMinute(10),
+    'mcp_resource_reads_total{job="mcp", instance="a", resource="docs://index", status="not_found"}': perMinute(5),
+    'mcp_resource_reads_total{job="mcp", instance="b", resource="docs://index", status="ok"}': perMinute(60),
+    ...histogram('mcp_resource_response_size_bytes', 'job="mcp", instance="a", resource="docs://index"', SPREAD),
+    // search's definition modified 3 times a minute on a and on b
+    'mcp_tool_definition_changes_total{job="mcp", instance="a", tool="search", change="modified"}': perMinute(3),
+    'mcp_tool_definition_changes_total{job="mcp", instance="b", tool="search", change="modified"}': perMinute(3),
   }, ...FLEET.map(([tool, instance, c]) => {
     const l = `job="mcp", instance="${instance}", tool="${tool}"`;
     // search only, per instance: 600 input tokens, $6, 3 truncated responses a minute
@@ -313,6 +322,11 @@ function promClientOnlyCases(): { path: string; panel: string; ref?: number; sam
       { labels: '{client_name="honest", instance="a"}', value: 3 / 60 },
       { labels: '{client_name="scanner", instance="a"}', value: 12 / 60 },
       { labels: '{client_name="scanner", instance="b"}', value: 6 / 60 }] },
+    { path: quality, panel: 'Resource read error ratio', samples: [{ labels: '{resource="docs://index"}', value: 10 / 125 }] },
+    { path: quality, panel: 'Resource response size P50 / P95', ref: 0, samples: [{ labels: '{resource="docs://index"}', value: 0.5 }] },
+    { path: quality, panel: 'Resource response size P50 / P95', ref: 1, samples: [{ labels: '{resource="docs://index"}', value: 1.5 }] },
+    // 6 a minute over the 5 minutes `$__range` stands for here
+    { path: security, panel: 'Tool definition changes at run time', samples: [{ labels: '{change="modified", tool="search"}', value: 30 }] },
     { path: security, panel: 'Throttled tool calls by tool and limit', samples: [
       { labels: '{limit="client", tool="search"}', value: 15 / 60 },
       { labels: '{limit="tool", tool="search"}', value: 6 / 60 }] },

@@ -1,5 +1,6 @@
 // Dashboard lint: grafana/dashboard-linter's rules for Prometheus dashboards, one function per rule,
 // run on the generated JSON (the Go linter ships as a prebuilt binary we cannot install here).
+import type { ProfileName } from '@mcp-observability/catalog';
 import { panelsOf } from './walk.js';
 import { parser } from '@prometheus-io/lezer-promql';
 import { parsePromQL, substituteGrafanaVariables } from '../promql/index.js';
@@ -63,6 +64,8 @@ export interface LintExclusion {
   rule: RuleName;
   panel: string;
   reason: string;
+  /** Only in these profiles' dashboards (where the panel reads recorded series); all when absent. */
+  profiles?: readonly ProfileName[];
 }
 
 type Report = (message: string, panel?: LintPanel, target?: LintTarget) => void;

@@ -4,11 +4,12 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import { ratio, ratioOrZero, sumBy } from '../promql/index.js';
 import type { DashboardContext, DashboardSpec, RowSpec } from './dashboard.js';
 import type { LintExclusion } from './lint.js';
-import { OVERFLOW_VALUE, type Role, type SignalId } from '@mcp-observability/catalog';
+import { getProfile, OVERFLOW_VALUE, PROFILE_NAMES, type Role, type SignalId } from '@mcp-observability/catalog';
 import { RANGE, RATE_INTERVAL, sumIncrease } from './expressions.js';
 import { barGauge, legend, lowerLimit, stat, timeseries, timeseriesWithLimit, upperLimit } from './panels.js';
 import { RECORDED_EXCLUSION_REASON } from './recorded.js';
-import { CLIENT_FILTER, TOOL_FILTER } from './variables.js';
+import { recordedSeries } from '../rules/recorded.js';
+import { CLIENT_FILTER } from './variables.js';
 
 const VALIDATION_ERROR_RATIO_TITLE = 'Validation error ratio by tool';
 const TOP_TOOL_SHARE_TITLE = 'Share of calls served by the busiest 20% of tools';
@@ -26,6 +27,8 @@ const TOP_TOOL_SHARE = 0.2;
 
 const SELF_CORRECTION_RATIO_TITLE = 'Self-correction ratio';
 const SELF_CORRECTIONS_BY_TOOL_TITLE = 'Self-corrections by tool';
+const RESOURCE_ERROR_RATIO_TITLE = 'Resource read error ratio';
+const RESOURCE_SIZE_TITLE = 'Resource response size P50 / P95';
 
 function usage({ q, recorded: r }: DashboardContext): RowSpec {
   const has = q.has('toolCalls');
@@ -241,11 +244,16 @@ function clients({ q }: DashboardContext): RowSpec {
   };
 }
 
-function resourceAccess({ q, config }: DashboardContext): RowSpec {
+function resourceAccess({ q, recorded: r, config }: DashboardContext): RowSpec {
   if (!q.has('resourceReads')) return { title: 'Resource access', panels: [] };
   const byResource = spelled(q, 'resourceReads', ['resource']);
   const byStatus = spelled(q, 'resourceReads', ['resource', 'outcome', 'errorType']);
   const all = q.rate('resourceReads', RATE_INTERVAL, { by: byResource });
+  const resourceLabels = q.labels('resourceReads', byResource);
+  // Per resource (prom-client), recorded per job and resource; otherwise the few per-job operation series, raw.
+  const errorRatio = r.has('resourceServerErrorRate')
+    ? ratio(sumBy(resourceLabels, r.perJob('resourceServerErrorRate')), sumBy(resourceLabels, r.perJob('resourceReadRate')))
+    : ratioOrZero(q.rate('resourceReads', RATE_INTERVAL, { by: byResource, subset: 'serverFailed' }), all);
   return {
     title: 'Resource access',
     panels: [
@@ -256,12 +264,11 @@ function resourceAccess({ q, config }: DashboardContext): RowSpec {
         queries: [{ expr: q.rate('resourceReads', RATE_INTERVAL, { by: byStatus }), legend: legend(...q.labels('resourceReads', byStatus)) || 'reads' }],
       }),
       timeseriesWithLimit({
-        title: 'Resource read error ratio',
-        description: 'Share of resource reads failing for server-side reasons (unknown URIs excluded), by resource where the profile labels it. ' +
-          'The dashed line is the resource error alert threshold.',
+        title: RESOURCE_ERROR_RATIO_TITLE,
+        description: 'Share of resource reads failing for server-side reasons (unknown URIs excluded) over 5-minute windows, by resource where the profile labels it ' +
+          '(then recorded per job and resource). The dashed line is the resource error alert threshold.',
         unit: units.PercentUnit,
-        queries: [{ expr: ratioOrZero(q.rate('resourceReads', RATE_INTERVAL, { by: byResource, subset: 'serverFailed' }), all),
-          legend: legend(...q.labels('resourceReads', byResource)) || 'error ratio' }],
+        queries: [{ expr: errorRatio, legend: legend(...resourceLabels) || 'error ratio' }],
       }, upperLimit(config.resourceErrorRatio.max)),
       byResource.length > 0 && barGauge({
         title: 'Top resources over the time range',
@@ -269,12 +276,13 @@ function resourceAccess({ q, config }: DashboardContext): RowSpec {
         unit: units.Short,
         queries: [{ expr: `sort_desc(${sumIncrease(q, 'resourceReads', RANGE, { by: byResource })})`, legend: legend(...q.labels('resourceReads', byResource)) }],
       }),
-      q.has('resourceResponseSize') && timeseries({
-        title: 'Resource response size P50 / P95',
-        description: 'Size of resources/read result contents (UTF-8 bytes of text, characters of base64 blobs), by resource.',
+      r.has('resourceResponseSizeBuckets') && timeseries({
+        title: RESOURCE_SIZE_TITLE,
+        description: 'Size of resources/read result contents (UTF-8 bytes of text, characters of base64 blobs) over 5-minute windows, by resource ' +
+          '(from the size histogram\'s bucket rates, recorded per job and resource).',
         unit: units.BytesIEC,
         queries: [0.5, 0.95].map((quantile) => ({
-          expr: q.quantile(quantile, 'resourceResponseSize', RATE_INTERVAL, { by: ['resource'] }),
+          expr: r.quantile(quantile, 'resourceResponseSizeBuckets', [q.label('resourceResponseSize', 'resource')]),
           legend: `P${quantile * 100} ${legend(q.label('resourceResponseSize', 'resource'))}`,
         })),
       }),
@@ -318,5 +326,9 @@ export const quality: DashboardSpec = {
 export const QUALITY_LINT_EXCLUSIONS: readonly LintExclusion[] = [
   TOP_TOOL_SHARE_TITLE, TOOLS_CALLED_TITLE, CALL_SHARE_TITLE, TURNS_TITLE, HALLUCINATED_RATIO_TITLE, HALLUCINATED_BY_KIND_TITLE,
   VALIDATION_ERROR_RATIO_TITLE, TOKEN_RATE_TITLE, TOKENS_PER_CALL_TITLE, COST_OVER_RANGE_TITLE, COST_PER_CALL_TITLE,
-  SELF_CORRECTION_RATIO_TITLE, SELF_CORRECTIONS_BY_TOOL_TITLE,
-].map((panel) => ({ rule: 'target-instance-rule', panel, reason: RECORDED_EXCLUSION_REASON }));
+  SELF_CORRECTION_RATIO_TITLE, SELF_CORRECTIONS_BY_TOOL_TITLE, RESOURCE_SIZE_TITLE,
+].map((panel): LintExclusion => ({ rule: 'target-instance-rule', panel, reason: RECORDED_EXCLUSION_REASON })).concat({
+  rule: 'target-instance-rule', panel: RESOURCE_ERROR_RATIO_TITLE, reason: RECORDED_EXCLUSION_REASON,
+  // Recorded where reads carry a resource label; elsewhere the panel reads the few per-job operation series.
+  profiles: PROFILE_NAMES.filter((p) => recordedSeries(getProfile(p)).resourceServerErrorRate !== undefined),
+});

@@ -14,7 +14,8 @@ export const RECORDED_EXCLUSION_REASON = 'Reads series recorded per job and tool
 export type SloKind = keyof typeof SLO_NAMES;
 const JOB_SERIES: Record<JobSeries, true> = {
   messageSizeBuckets: true, gcDurationBuckets: true, agentTurnsBuckets: true, hallucinationRate: true, requestRate: true, jsonrpcErrorRate: true,
-  requestsInFlight: true, handshakeRate: true, handshakeSuccessRatio: true,
+  requestsInFlight: true, handshakeRate: true, handshakeSuccessRatio: true, resourceReadRate: true, resourceServerErrorRate: true,
+  resourceResponseSizeBuckets: true,
 };
 /** Recorded series spelled as a plain name (not per quantile or window). */
 type NamedSeries = { [K in keyof RecordedSeries]-?: NonNullable<RecordedSeries[K]> extends string ? K : never }[keyof RecordedSeries];
@@ -22,7 +23,7 @@ type NamedSeries = { [K in keyof RecordedSeries]-?: NonNullable<RecordedSeries[K
 type BucketSeries = Extract<NamedSeries, `${string}Buckets`>;
 /** Recorded series aggregated per job without a tool label. */
 type JobSeries = 'messageSizeBuckets' | 'gcDurationBuckets' | 'agentTurnsBuckets' | 'hallucinationRate' | 'requestRate' | 'jsonrpcErrorRate'
-  | 'requestsInFlight' | 'handshakeRate' | 'handshakeSuccessRatio';
+  | 'requestsInFlight' | 'handshakeRate' | 'handshakeSuccessRatio' | 'resourceReadRate' | 'resourceServerErrorRate' | 'resourceResponseSizeBuckets';
 /** Recorded series aggregated per process (job and instance): they keep the instance filter. */
 type InstanceSeries = 'unknownRequestRate' | 'throttledClientRate';
 /** Recorded series aggregated per job and tool. */
@@ -38,6 +39,11 @@ export class RecordedQueries {
   /** The tool label of the recorded per-tool series (the profile's spelling). */
   get toolLabel(): string {
     return this.q.label('toolCalls', 'tool');
+  }
+
+  /** Whether the profile records the series (its rule is generated). */
+  has(key: keyof RecordedSeries): boolean {
+    return this.series[key] !== undefined;
   }
 
   private defined<T>(key: keyof RecordedSeries, value: T | undefined): T {
@@ -91,8 +97,8 @@ export class RecordedQueries {
    * Increase over the dashboard's time range from a recorded 5m rate: its mean over the range times
    * the range in seconds, summed per the given labels.
    */
-  increaseOverRange(key: ToolSeries, by: readonly string[]): string {
-    return sumBy(by, `avg_over_time(${this.perTool(key)}[${RANGE}]) * ${RANGE_SECONDS}`);
+  increaseOverRange(key: ToolSeries, by: readonly string[], tools: 'selected' | 'all' = 'selected'): string {
+    return sumBy(by, `avg_over_time(${tools === 'all' ? this.allTools(key) : this.perTool(key)}[${RANGE}]) * ${RANGE_SECONDS}`);
   }
 
   /** Tool latency quantile over 5m, per job and tool. */

@@ -5,7 +5,7 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import { OVERFLOW_VALUE } from '@mcp-observability/catalog';
 import { ratioOrZero, sumBy } from '../promql/index.js';
 import type { DashboardContext, DashboardSpec, MaybePanel, RowSpec } from './dashboard.js';
-import { RANGE, RATE_INTERVAL, sumIncrease } from './expressions.js';
+import { RATE_INTERVAL } from './expressions.js';
 import type { LintExclusion } from './lint.js';
 import { legend, stat, table, tableColumns, timeseries, timeseriesWithLimit, upperLimit } from './panels.js';
 import { RECORDED_EXCLUSION_REASON } from './recorded.js';
@@ -13,6 +13,7 @@ import { RECORDED_EXCLUSION_REASON } from './recorded.js';
 const RESPONSE_SIZE_TITLE = 'Tool response size P95 by tool';
 const TRUNCATED_TITLE = 'Truncated responses by tool';
 const THROTTLED_BY_TOOL_TITLE = 'Throttled tool calls by tool and limit';
+const DEFINITION_CHANGES_TITLE = 'Tool definition changes at run time';
 
 /** JSON-RPC "method not found": a client trying methods the server does not offer. */
 const METHOD_NOT_FOUND = '-32601';
@@ -121,7 +122,7 @@ function audit({ q, config }: DashboardContext): RowSpec {
   };
 }
 
-function toolDefinitions({ q, perInstance, config }: DashboardContext): RowSpec {
+function toolDefinitions({ q, recorded: r, perInstance, config }: DashboardContext): RowSpec {
   return {
     title: 'Tool definitions',
     panels: [
@@ -131,11 +132,12 @@ function toolDefinitions({ q, perInstance, config }: DashboardContext): RowSpec 
         unit: units.Short,
         queries: [{ expr: perInstance.gauge('registeredTools', 'max'), legend: legend('instance') }],
       }).thresholds(upperLimit(config.registeredTools.max + 1)).span(6),
-      q.has('toolDefinitionChanges') && timeseries({
-        title: 'Tool definition changes at run time',
-        description: 'Tool definitions modified, added or removed after the first observation, per tool, over the selected range. Anything unannounced here is tool poisoning or a rug pull (critical alert).',
+      r.has('toolDefinitionChangeRate') && timeseries({
+        title: DEFINITION_CHANGES_TITLE,
+        description: 'Tool definitions modified, added or removed after the first observation, per tool, over the selected range ' +
+          '(from the change rate recorded per job and tool). Anything unannounced here is tool poisoning or a rug pull (critical alert).',
         unit: units.Short,
-        queries: [{ expr: sumIncrease(q, 'toolDefinitionChanges', RANGE, { by: ['tool', 'change'] }),
+        queries: [{ expr: r.increaseOverRange('toolDefinitionChangeRate', q.labels('toolDefinitionChanges', ['tool', 'change']), 'all'),
           legend: legend(q.label('toolDefinitionChanges', 'tool'), q.label('toolDefinitionChanges', 'change')) }],
       }).span(18),
       q.has('toolDefinitions') && fingerprintTable(q),
@@ -222,5 +224,5 @@ export const security: DashboardSpec = {
 };
 
 /** Panels reading recorded series, which carry no instance label (dashboard-linter exclusions, with reasons). */
-export const SECURITY_LINT_EXCLUSIONS: readonly LintExclusion[] = [RESPONSE_SIZE_TITLE, TRUNCATED_TITLE, THROTTLED_BY_TOOL_TITLE]
+export const SECURITY_LINT_EXCLUSIONS: readonly LintExclusion[] = [RESPONSE_SIZE_TITLE, TRUNCATED_TITLE, THROTTLED_BY_TOOL_TITLE, DEFINITION_CHANGES_TITLE]
   .map((panel) => ({ rule: 'target-instance-rule', panel, reason: RECORDED_EXCLUSION_REASON }));

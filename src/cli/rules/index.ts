@@ -18,7 +18,7 @@ import { syntheticArea } from './alerts/synthetic.js';
 import { sloArea } from './slo.js';
 import { anomalyArea } from './anomaly.js';
 import { renderMimirFile, renderRuleFile, renderTestFile } from './render.js';
-import type { Area, AreaRules, TestCase } from './types.js';
+import type { AreaRules, TestCase } from './types.js';
 
 /** Drill variant: every window and `for` ×1/15 (1h → 4m), for a stack scraping and evaluating every 5 s. */
 export const DRILL_FACTOR = 1 / 15;

@@ -61,6 +61,9 @@ export const NAMES = {
   callRateBaselineStddev: 'job_tool:mcp_tool_calls:rate5m_baseline_stddev',
   callRateZScore: 'job_tool:mcp_tool_calls:rate5m_zscore',
   resourceReadRate: 'job_resource:mcp_resource_reads:rate5m',
+  resourceServerErrorRate: 'job_resource:mcp_resource_server_errors:rate5m',
+  resourceResponseSizeBuckets: 'job_resource_le:mcp_resource_response_size_bytes_bucket:rate5m',
+  toolDefinitionChangeRate: 'job_tool_change:mcp_tool_definition_changes:rate5m',
   resourceReadBaselineMean: 'job_resource:mcp_resource_reads:rate5m_baseline_avg',
   resourceReadBaselineStddev: 'job_resource:mcp_resource_reads:rate5m_baseline_stddev',
   resourceReadZScore: 'job_resource:mcp_resource_reads:rate5m_zscore',
@@ -118,6 +121,11 @@ export interface RecordedSeries {
   callRateBaselineStddev?: string;
   callRateZScore?: string;
   resourceReadRate?: string;
+  /** Resource reads failing for server-side reasons per second, per job and resource (0 while none failed). */
+  resourceServerErrorRate?: string;
+  resourceResponseSizeBuckets?: string;
+  /** Tool definitions modified, added or removed at run time per second, per job, tool and change. */
+  toolDefinitionChangeRate?: string;
   resourceReadBaselineMean?: string;
   resourceReadBaselineStddev?: string;
   resourceReadZScore?: string;
@@ -174,6 +182,9 @@ export function recordedSeries(profile: Profile): RecordedSeries {
     callRateBaselineStddev: when(calls, NAMES.callRateBaselineStddev),
     callRateZScore: when(calls, NAMES.callRateZScore),
     resourceReadRate: when(perResource, NAMES.resourceReadRate),
+    resourceServerErrorRate: when(perResource, NAMES.resourceServerErrorRate),
+    resourceResponseSizeBuckets: when(has('resourceResponseSize'), NAMES.resourceResponseSizeBuckets),
+    toolDefinitionChangeRate: when(has('toolDefinitionChanges'), NAMES.toolDefinitionChangeRate),
     resourceReadBaselineMean: when(perResource, NAMES.resourceReadBaselineMean),
     resourceReadBaselineStddev: when(perResource, NAMES.resourceReadBaselineStddev),
     resourceReadZScore: when(perResource, NAMES.resourceReadZScore),

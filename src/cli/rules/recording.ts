@@ -37,6 +37,7 @@ export function recordingRules(ctx: RuleContext): RecordingRule[] {
     ['messageSize', NAMES.messageSizeBuckets, ['direction', 'messageType']],
     ['gcDuration', NAMES.gcDurationBuckets, ['gcKind']],
     ['agentTurns', NAMES.agentTurnsBuckets, ['outcome']],
+    ['resourceResponseSize', NAMES.resourceResponseSizeBuckets, ['resource']],
   ] as const;
   for (const [id, record, by] of bucketRates) if (q.has(id)) rules.push({ record, expr: q.bucketRate(id, w, { by }) });
   const rates = [
@@ -46,6 +47,7 @@ export function recordingRules(ctx: RuleContext): RecordingRule[] {
     ['hallucinations', NAMES.hallucinationRate, ['kind']],
     ['requests', NAMES.requestRate, ['method']],
     ['jsonrpcErrors', NAMES.jsonrpcErrorRate, ['code']],
+    ['toolDefinitionChanges', NAMES.toolDefinitionChangeRate, ['tool', 'change']],
   ] as const;
   for (const [id, record, by] of rates) if (q.has(id)) rules.push({ record, expr: q.rate(id, w, { by }) });
   // Per process, as the probing alert and the security panels show it: raw, those panels read ~10
@@ -65,6 +67,15 @@ export function recordingRules(ctx: RuleContext): RecordingRule[] {
     rules.push(
       { record: NAMES.requestsInFlight, expr: q.gauge('requestsInFlight', 'sum', { by: ['method'] }) },
       { record: NAMES.toolCallsInFlight, expr: q.gauge('requestsInFlight', 'sum', { by: ['tool'], where: { method: 'tools/call' } }) },
+    );
+  }
+  // The resource panels (raw, they read every instance × resource × status: 2-3 s through Thanos at
+  // 1,000 servers) and the resource access anomaly's baseline read these.
+  if (q.has('resourceReads') && q.spelling('resourceReads').labels.resource !== undefined) {
+    const reads = q.rate('resourceReads', w, { by: ['resource'] });
+    rules.push(
+      { record: NAMES.resourceReadRate, expr: reads },
+      { record: NAMES.resourceServerErrorRate, expr: `${q.rate('resourceReads', w, { by: ['resource'], subset: 'serverFailed' })} or 0 * ${reads}` },
     );
   }
   if (q.has('selfCorrections')) rules.push({ record: NAMES.selfCorrectionRate, expr: q.rate('selfCorrections', w, byTool) });

@@ -6,7 +6,7 @@ import type { Config } from 'mcp-observability';
 import { SignalQueries } from 'mcp-observability';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { forgedStackToken, stackToken } from '../auth.js';
+import { stackToken } from '../auth.js';
 import { pollUntil, sleep } from 'mcp-observability/stack';
 import { runSimulator } from './simulator-run.js';
 import { getJson, sendJson } from 'mcp-observability/stack';

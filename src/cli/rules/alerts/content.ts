@@ -96,6 +96,6 @@ export function contentArea(ctx: RuleContext): AreaRules | undefined {
     groups: [...(anomaly?.groups ?? []), { name: 'mcp-content-alerts', rules: alerts.flatMap((a) => alertingRules(a, config)) }],
     alerts,
     tests: anomaly ? [...tests, anomaly.test] : tests,
-    reads: [],
+    reads: anomaly ? ['recording'] : [],
   };
 }

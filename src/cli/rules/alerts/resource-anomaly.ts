@@ -2,13 +2,13 @@
 // z-score and guards as the tool call-volume anomaly (config.anomaly): the z-score must agree with
 // a ratio to the mean and an absolute floor, the baseline must be half full, and it must hold.
 // Only where reads are labelled by resource (prom-client): per job it would be the request rate.
-import { alertingRules, firing } from '../alert.js';
+import { firing } from '../alert.js';
 import { zScoreBaseline } from '../anomaly.js';
 import { ownSeries, type RuleContext } from '../context.js';
 import { formatDuration, seconds } from '../duration.js';
-import { NAMES, RATE_WINDOW } from '../recorded.js';
+import { NAMES } from '../recorded.js';
 import { Fixtures } from '../tests/fixtures.js';
-import type { AlertDef, InputSeries, RecordingRule, RuleGroup, TestCase } from '../types.js';
+import type { AlertDef, InputSeries, RuleGroup, TestCase } from '../types.js';
 
 export function resourceAnomaly(ctx: RuleContext): { groups: RuleGroup[]; def: AlertDef; test: TestCase } | undefined {
   const q = ctx.job;
@@ -20,10 +20,7 @@ export function resourceAnomaly(ctx: RuleContext): { groups: RuleGroup[]; def: A
   const rate = own(NAMES.resourceReadRate);
   const key = [...q.keep, resource].join(', ');
   const warmUp = formatDuration(seconds(a.baseline) / 2);
-  // The rate in a group of its own, read by the baseline group after it.
-  const rates: RecordingRule[] = [
-    { record: NAMES.resourceReadRate, expr: q.rate('resourceReads', timing.window(RATE_WINDOW), { by: ['resource'] }) },
-  ];
+  // The read rate is recorded by the recording area (the resource panels read it too).
   const baseline = zScoreBaseline(rate, timing.window(a.baseline),
     { mean: NAMES.resourceReadBaselineMean, stddev: NAMES.resourceReadBaselineStddev, zScore: NAMES.resourceReadZScore });
   const guards = `z-score above ${a.zScore}, read rate above ${a.minRate}/s, at least ${warmUp} of history`;
@@ -83,7 +80,7 @@ export function resourceAnomaly(ctx: RuleContext): { groups: RuleGroup[]; def: A
     ],
   };
   return {
-    groups: [{ name: 'mcp-content-rates', rules: rates }, { name: 'mcp-content-baseline', rules: baseline }],
+    groups: [{ name: 'mcp-content-baseline', rules: baseline }],
     def, test,
   };
 }

@@ -1,6 +1,6 @@
 // Tool alerts: latency over its per-tool threshold, server-caused error ratio, validation errors.
 import { LATENCY_BUCKETS } from '@mcp-observability/catalog';
-import { selector, type MatcherLike } from '../../promql/index.js';
+import type { MatcherLike } from '../../promql/index.js';
 import { alertingRules, firing } from '../alert.js';
 import { ownToolSeries, type RuleContext } from '../context.js';
 import { formatDuration, seconds } from '../duration.js';
