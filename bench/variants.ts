@@ -5,10 +5,11 @@
 //   otel-signals  the same per-call work as full with the OpenTelemetry metrics SDK: the per-call metric
 //                 signals full records, and the same log and audit lines (this project's Logger and AuditTrail)
 //   full          this project's instrumentation (src/instrument), prom-client profile: every catalogue
-//                 signal, JSON logs at info level to a file, audit trail on
+//                 signal, JSON logs at info level to a file, audit trail on (each call's one record is its
+//                 audit line; the log repeats failed calls only, the default logAuditedCalls)
 //   full-otel     the same in the otel profile (semconv names, still prom-client underneath)
 // and ablations that locate the full instrumentation's cost (in-process benchmark):
-//   full-no-audit full without the audit trail
+//   full-no-audit full without the audit trail (each call's record is its info request line)
 //   full-metrics  full without audit and with logs at warning (no per-call log line): metrics only
 //   full-als      full with the opt-in AsyncLocalStorage call context (asyncContext: true): its
 //                 difference to full is what that context costs
@@ -26,6 +27,7 @@ import { AuditTrail } from '../src/instrument/audit.js';
 import { createInstrumentation, type LogLevel } from '../src/instrument/index.js';
 import { Logger } from '../src/instrument/logger.js';
 import { Redactor } from '../src/instrument/redact.js';
+import type { ToolCallRecord } from '../src/instrument/tool-call-record.js';
 import { applyToolResultPolicy, type ToolResultLike } from '../src/instrument/tool-results.js';
 import { serverSpan } from '../src/instrument/trace.js';
 import { carriesNoBytes } from '../src/instrument/wire-size.js';
@@ -220,13 +222,15 @@ function otelSignals(): Instrumentation {
         // Measured as full measures it (no redaction or truncation policy set, as in full).
         if ('result' in e.response) responseSize.record(applyToolResultPolicy(e.response.result as ToolResultLike, {}).bytes, { tool: e.tool });
         truncated.add(0, { tool: e.tool });
-        const durationMs = Math.round(e.seconds * 1e6) / 1000;
-        logger.log('info', 'tools/call', {
-          trace_id: trace.traceId, span_id: trace.spanId, parent_span_id: trace.parentSpanId, request_id: requestId,
-          method: e.method, tool: e.tool, duration_ms: durationMs, status: outcome, transport: kind, client, tokens,
-        });
-        audit.record({ client, tool: e.tool, arguments: params?.arguments, outcome, latency_ms: durationMs, trace_id: trace.traceId,
-          span_id: trace.spanId, input_tokens: tokens?.input, output_tokens: tokens?.output, cost_usd: tokens?.costUsd });
+        // One record per call, as full builds it: the audit line, and the log line for a failed call only (full's default with an audit file).
+        const record: ToolCallRecord = {
+          trace_id: trace.traceId, span_id: trace.spanId, parent_span_id: trace.parentSpanId, session_id: undefined,
+          request_id: requestId!, transport: kind, client, subject: undefined, client_id: undefined, tool: e.tool, tool_label: e.tool,
+          arguments: params?.arguments, outcome, error_type: e.ok ? undefined : 'tool_error', error_code: undefined,
+          latency_ms: Math.round(e.seconds * 1e6) / 1000, tokens, task_id: undefined,
+        };
+        if (!e.ok) logger.toolCall('warning', record);
+        audit.record(record);
       });
     },
     render: otel.render,

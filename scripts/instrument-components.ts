@@ -75,7 +75,9 @@ const subjects: Subject[] = [
   { name: 'messages alone', run: (i) => [request(i), response(i)] },
   await wrapper('wrapper, metrics only (logs at warning, no audit)', { log, logLevel: 'warning' }),
   await wrapper('wrapper + info logs', { log, logLevel: 'info' }),
-  await wrapper('wrapper + info logs + audit (full)', { log, logLevel: 'info', auditFile: join(dir, 'audit.jsonl') }),
+  await wrapper('wrapper + info logs + audit (full: the audit record is the call\'s one line)', { log, logLevel: 'info', auditFile: join(dir, 'audit.jsonl') }),
+  await wrapper('wrapper + info logs + audit, logAuditedCalls: \'all\' (the request line too)', { log, logLevel: 'info',
+    auditFile: join(dir, 'audit-all.jsonl'), logAuditedCalls: 'all' }),
   { name: '  of which message sizing (2 x JSON.stringify)', run: (i) => JSON.stringify(request(i)).length + JSON.stringify(response(i)).length },
 ];
 const [messages, ...rest] = cpuPerCall(subjects, 5000);

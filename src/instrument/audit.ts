@@ -1,4 +1,4 @@
-// Audit trail: one JSON line per tool call, chained by a MAC (HMAC-SHA-256 with a key, see
+// Audit trail: one JSON line per tool call (its ToolCallRecord: the call's one record), chained by a MAC (HMAC-SHA-256 with a key, see
 // audit-chain.ts), with optional signed checkpoints in a separate file. A restart on a damaged end
 // (torn line, garbage, a record that does not verify) appends a `recovery` record naming the damaged
 // bytes, the chain's algorithm and key id, and links the new segment to the last good record: the
@@ -14,26 +14,7 @@ import { readTail, type TailState } from './audit-tail.js';
 import { isoTime } from './iso-time.js';
 import { jsonNumber, jsonString, jsonValue } from './json-text.js';
 import { FLUSH_DELAY_MS } from './line-sink.js';
-
-/** What a caller records for one tool call; seq, ts, prev and hash are added by the trail. */
-export interface AuditEntry {
-  session_id?: string;
-  client?: string;
-  /** Authenticated subject (token `sub`) and OAuth client id, when the HTTP layer authenticated the caller. */
-  subject?: string;
-  client_id?: string;
-  tool: string;
-  arguments: unknown;
-  outcome: 'ok' | 'error';
-  error_type?: string;
-  latency_ms: number;
-  trace_id: string;
-  span_id: string;
-  /** LLM usage the tool reported with reportTokens(), when it did. */
-  input_tokens?: number;
-  output_tokens?: number;
-  cost_usd?: number;
-}
+import type { ToolCallRecord } from './tool-call-record.js';
 
 export interface AuditTrailOptions {
   file: string;
@@ -50,7 +31,7 @@ export interface AuditTrailOptions {
   onError?: (err: Error) => void;
 }
 
-type Pending = { ts: number; entry: AuditEntry; done?: () => void };
+type Pending = { ts: number; entry: ToolCallRecord; done?: () => void };
 
 export class AuditTrail {
   readonly file: string;
@@ -86,7 +67,7 @@ export class AuditTrail {
   }
 
   /** Queues a record; with `durable`, the promise settles once it is on disk (never rejects). */
-  record(entry: AuditEntry): Promise<void> | undefined {
+  record(entry: ToolCallRecord): Promise<void> | undefined {
     if (this.closed) return undefined;
     if (!this.options.durable) {
       this.queue.push({ ts: Date.now(), entry });
@@ -182,9 +163,10 @@ export class AuditTrail {
     return `${body},"hash":"${hash}"}`;
   }
 
-  private line(ts: number, e: AuditEntry): string {
+  private line(ts: number, e: ToolCallRecord): string {
     const r = this.options.redactString;
-    // Written field by field (what JSON.stringify of the record gave, without building the record).
+    // Written field by field: the text JSON.stringify gives of the line's object, without building that object.
+    // Fields after span_id came with issue 22 (the request line's facts); older lines lack them.
     let fields = '';
     if (e.session_id !== undefined) fields += `,"session_id":${jsonString(r(e.session_id))}`;
     if (e.client !== undefined) fields += `,"client":${jsonString(r(e.client))}`;
@@ -196,9 +178,13 @@ export class AuditTrail {
     fields += `,"outcome":"${e.outcome}"`;
     if (e.error_type !== undefined) fields += `,"error_type":${jsonString(e.error_type)}`;
     fields += `,"latency_ms":${jsonNumber(e.latency_ms)},"trace_id":${jsonString(e.trace_id)},"span_id":${jsonString(e.span_id)}`;
-    if (e.input_tokens !== undefined) fields += `,"input_tokens":${jsonNumber(e.input_tokens)}`;
-    if (e.output_tokens !== undefined) fields += `,"output_tokens":${jsonNumber(e.output_tokens)}`;
-    if (e.cost_usd !== undefined) fields += `,"cost_usd":${jsonNumber(e.cost_usd)}`;
+    const t = e.tokens;
+    if (t !== undefined) fields += `,"input_tokens":${jsonNumber(t.input)},"output_tokens":${jsonNumber(t.output)},"cost_usd":${jsonNumber(t.costUsd)}`;
+    if (e.parent_span_id !== undefined) fields += `,"parent_span_id":${jsonString(e.parent_span_id)}`;
+    fields += `,"request_id":${typeof e.request_id === 'number' ? jsonNumber(e.request_id) : jsonString(r(e.request_id))}`;
+    fields += `,"transport":${jsonString(e.transport)}`;
+    if (e.error_code !== undefined) fields += `,"error_code":${jsonString(e.error_code)}`;
+    if (e.task_id !== undefined) fields += `,"task_id":${jsonString(r(e.task_id))}`;
     const line = this.chain(fields, ts);
     this.options.onWrite(e.outcome);
     if (this.pendingCheckpoint) queueMicrotask(() => this.checkpoint());

@@ -33,10 +33,11 @@ import { ToolDefinitionTracker, type ServedDefinitions } from './tool-definition
 import { applyToolResultPolicy, type ToolResultLike } from './tool-results.js';
 import { OpenCalls, type CallRef, type Filed } from './open-calls.js';
 import { wrapTransport, type CallContext } from './transport.js';
+import { AUDITED_CALL_LOGS, type AuditedCallLog } from './tool-call-record.js';
 import { TapTransport, type MessageTap } from './tap.js';
 
 export * from './agent-convention.js';
-export type { AuditEntry } from './audit.js';
+export { AUDITED_CALL_LOGS, type AuditedCallLog, type ToolCallRecord } from './tool-call-record.js';
 export { AuditVerifier, verifyAuditText, type BadRecord, type VerifyOptions, type VerifyReport } from './audit-verify.js';
 export { AUDIT_KEY_ENV, checkpointVerifier, loadChainKey, type ChainKey } from './audit-chain.js';
 export { Redactor, REDACTION_DETECTORS } from './redact.js';
@@ -98,6 +99,13 @@ export interface InstrumentationOptions {
    * crash loses no answered call. Default false: records are written within 10 ms after the answer.
    */
   auditDurable?: boolean;
+  /**
+   * With an auditFile, which tools/call the log repeats: each call's one record is its audit line,
+   * so by default the log gets only failed calls (at warning); 'all' writes every call's request
+   * line as without an audit trail, 'none' leaves tools/call out of the log. Default 'failed'.
+   * Without an auditFile every call's request line is written (subject to logLevel).
+   */
+  logAuditedCalls?: AuditedCallLog;
   /** Also redact IPv4 addresses in logs, audit records, spans and (with redactToolResults) results. Default false. */
   redactIpAddresses?: boolean;
   /** Log destination: 'stderr' (default; never stdout), { file }, or { stream }. */
@@ -256,6 +264,9 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
     maxLinesPerSecond: options.maxLogLinesPerSecond ?? 1000,
   }, redactor);
   const audit = options.auditFile ? openAuditTrail(options.auditFile, options, inputRedactor, recorder, logger) : undefined;
+  const logAuditedCalls = options.logAuditedCalls ?? 'failed';
+  if (!AUDITED_CALL_LOGS.includes(logAuditedCalls)) throw new Error(`logAuditedCalls: expected ${AUDITED_CALL_LOGS.join(', ')}, got ${String(logAuditedCalls)}`);
+  const logToolCalls: AuditedCallLog = audit ? logAuditedCalls : 'all';
 
   const names = new RegisteredNames();
   const definitions = new ToolDefinitionTracker(recorder, logger);
@@ -340,7 +351,7 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
       const release = server ? releaseBoth(names.addServer(server), definitions.addServer(server)) : undefined;
       transports++;
       return wrapTransport(transport, kind, {
-        recorder, names, clients, logger, audit, sessions, tasks, openCalls, calls, spans, closed: release, limitCall, corrections,
+        recorder, names, clients, logger, audit, logToolCalls, sessions, tasks, openCalls, calls, spans, closed: release, limitCall, corrections,
         toolResult: (tool: string, result: ToolResultLike) => {
           const { bytes, truncated } = applyToolResultPolicy(result, toolResultPolicy);
           recorder.toolResponse(tool, bytes, truncated);
@@ -353,7 +364,7 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
       const source = {};
       transports++;
       const wrapped = wrapTransport(tap, kind, {
-        recorder, names, clients, logger, audit, sessions, tasks, openCalls, calls: undefined, spans, corrections,
+        recorder, names, clients, logger, audit, logToolCalls, sessions, tasks, openCalls, calls: undefined, spans, corrections,
         closed: () => definitions.forget(source),
         toolsListed: (tools) => definitions.observeList(source, tools),
         // A tap cannot change what was sent: results are measured, never truncated or redacted.

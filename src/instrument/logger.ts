@@ -6,6 +6,10 @@ import { isoTime } from './iso-time.js';
 import { jsonNumber, jsonString, jsonValue } from './json-text.js';
 import { LineSink, type LineDestination } from './line-sink.js';
 import type { Redactor } from './redact.js';
+import type { ToolCallRecord } from './tool-call-record.js';
+
+/** A tools/call's request line: its message and method. */
+const TOOL_CALL = 'tools/call';
 
 /** RFC 5424 severities, most severe first (index = numeric severity). */
 export const LOG_LEVELS = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'] as const;
@@ -32,9 +36,10 @@ interface FieldKey {
 }
 
 /**
- * The line every answered request writes (the hot path's line): its fields are fixed, so it is
- * written field by field instead of walked key by key (a walk over differently shaped field
- * objects makes every value read a megamorphic lookup). Same text as log() of the same object.
+ * The line every answered request but a tools/call writes (the hot path's line): its fields are
+ * fixed, so it is written field by field instead of walked key by key (a walk over differently
+ * shaped field objects makes every value read a megamorphic lookup). Same text as log() of the same
+ * object. A tools/call's line is written from its ToolCallRecord (toolCall()).
  */
 export interface RequestFields {
   trace_id: string;
@@ -43,24 +48,17 @@ export interface RequestFields {
   session_id: string | undefined;
   request_id: string | number;
   method: string;
-  tool: string | undefined;
   duration_ms: number;
   status: 'ok' | 'error';
-  error_type: string | undefined;
   error_code: string | undefined;
   /** The JSON-RPC error's message (client-influenced text: redacted). */
   error: string | undefined;
   transport: string;
-  client: string | undefined;
-  subject: string | undefined;
-  client_id: string | undefined;
-  /** Written at debug level only (redacted). */
-  arguments: unknown;
-  tokens: { input: number; output: number; costUsd: number } | undefined;
-  task_id: string | undefined;
 }
 
-type Entry = { time: number; level: LogLevel; message: string } & ({ fields: LogFields; request?: never } | { request: RequestFields; fields?: never });
+type Entry = { time: number; level: LogLevel; message: string }
+  & ({ fields: LogFields; request?: never; call?: never } | { request: RequestFields; fields?: never; call?: never }
+    | { call: ToolCallRecord; fields?: never; request?: never });
 
 export interface LoggerOptions {
   destination: LineDestination;
@@ -97,6 +95,16 @@ export class Logger {
   request(level: LogLevel, message: string, fields: RequestFields): void {
     const time = this.admit(level);
     if (time !== undefined) this.sink.push({ time, level, message, request: fields });
+  }
+
+  /**
+   * Logs a tools/call's request line from its record (the record the audit trail writes too): the
+   * same text as log() of the request line's fields (duration_ms, status, the bounded tool label,
+   * tokens; arguments at debug only).
+   */
+  toolCall(level: LogLevel, call: ToolCallRecord): void {
+    const time = this.admit(level);
+    if (time !== undefined) this.sink.push({ time, level, message: TOOL_CALL, call });
   }
 
   /** The line's time when a line of `level` is to be written now; undefined when the level or the rate limit leaves it out. */
@@ -140,6 +148,7 @@ export class Logger {
     // Messages are the library's own text but for a request line's, which is the request's method (any string a client sends).
     let line = `{"timestamp":"${isoTime(e.time)}","level":"${e.level}","message":${jsonString(this.redactor.redactString(e.message))}`;
     if (e.request) return line + this.requestText(e.request) + '}';
+    if (e.call) return line + this.toolCallText(e.call) + '}';
     for (const k in e.fields) {
       const v = e.fields[k];
       if (v === undefined) continue;
@@ -153,21 +162,34 @@ export class Logger {
 
   /** A request line's fields, in RequestFields' order; trusted and redacted as format() treats them. */
   private requestText(f: RequestFields): string {
-    let text = `,"trace_id":${jsonString(f.trace_id)},"span_id":${jsonString(f.span_id)}`;
-    if (f.parent_span_id !== undefined) text += `,"parent_span_id":${jsonString(f.parent_span_id)}`;
-    if (f.session_id !== undefined) text += `,"session_id":${jsonString(f.session_id)}`;
-    text += this.untrusted(',"request_id":', f.request_id) + `,"method":${jsonString(f.method)}`;
-    if (f.tool !== undefined) text += `,"tool":${jsonString(f.tool)}`;
+    let text = this.requestHead(f.trace_id, f.span_id, f.parent_span_id, f.session_id, f.request_id, f.method);
     text += `,"duration_ms":${jsonNumber(f.duration_ms)},"status":"${f.status}"`;
-    if (f.error_type !== undefined) text += `,"error_type":${jsonString(f.error_type)}`;
     if (f.error_code !== undefined) text += `,"error_code":${jsonString(f.error_code)}`;
-    text += this.untrusted(',"error":', f.error) + `,"transport":${jsonString(f.transport)}` + this.untrusted(',"client":', f.client);
-    if (f.subject !== undefined) text += `,"subject":${jsonString(f.subject)}`;
-    if (f.client_id !== undefined) text += `,"client_id":${jsonString(f.client_id)}`;
-    text += this.untrusted(',"arguments":', f.arguments);
-    const t = f.tokens;
+    return text + this.untrusted(',"error":', f.error) + `,"transport":${jsonString(f.transport)}`;
+  }
+
+  /** A tools/call's request line: what requestText() wrote for it before the record, in the same order. */
+  private toolCallText(r: ToolCallRecord): string {
+    let text = this.requestHead(r.trace_id, r.span_id, r.parent_span_id, r.session_id, r.request_id, TOOL_CALL);
+    text += `,"tool":${jsonString(r.tool_label)},"duration_ms":${jsonNumber(r.latency_ms)},"status":"${r.outcome}"`;
+    if (r.error_type !== undefined) text += `,"error_type":${jsonString(r.error_type)}`;
+    if (r.error_code !== undefined) text += `,"error_code":${jsonString(r.error_code)}`;
+    text += `,"transport":${jsonString(r.transport)}` + this.untrusted(',"client":', r.client);
+    if (r.subject !== undefined) text += `,"subject":${jsonString(r.subject)}`;
+    if (r.client_id !== undefined) text += `,"client_id":${jsonString(r.client_id)}`;
+    if (this.enabled('debug')) text += this.untrusted(',"arguments":', r.arguments);
+    const t = r.tokens;
     if (t !== undefined) text += `,"tokens":{"input":${jsonNumber(t.input)},"output":${jsonNumber(t.output)},"costUsd":${jsonNumber(t.costUsd)}}`;
-    return text + this.untrusted(',"task_id":', f.task_id);
+    return text + this.untrusted(',"task_id":', r.task_id);
+  }
+
+  /** trace_id to method: how every request line starts. */
+  private requestHead(traceId: string, spanId: string, parentSpanId: string | undefined, sessionId: string | undefined,
+    requestId: string | number, method: string): string {
+    let text = `,"trace_id":${jsonString(traceId)},"span_id":${jsonString(spanId)}`;
+    if (parentSpanId !== undefined) text += `,"parent_span_id":${jsonString(parentSpanId)}`;
+    if (sessionId !== undefined) text += `,"session_id":${jsonString(sessionId)}`;
+    return text + this.untrusted(',"request_id":', requestId) + `,"method":${jsonString(method)}`;
   }
 
   /** `prefix` and a client-influenced value, redacted; '' for what a line leaves out. */

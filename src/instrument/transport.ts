@@ -22,6 +22,7 @@ import { serverSpan, type TraceContext } from './trace.js';
 import { MessageSizes, type InboundRequestInfo } from './wire-size.js';
 import { RATE_LIMITED_CODE, type Refusal } from './rate-limit.js';
 import type { SelfCorrections } from './self-correction.js';
+import type { AuditedCallLog, ToolCallRecord } from './tool-call-record.js';
 import type { Span } from '@opentelemetry/api';
 
 /** One request between receipt and response: what tool handlers can see via `currentCall()`. */
@@ -63,6 +64,8 @@ export interface WrapperDeps {
   clients: ClientNames;
   logger: Logger;
   audit?: AuditTrail;
+  /** Which tools/call get a request log line: 'all' without an audit trail; with one, logAuditedCalls. */
+  logToolCalls: AuditedCallLog;
   sessions: SessionTracker;
   tasks: TaskTracker;
   /** Where tool handlers find their call from their `extra` (session id, request id). */
@@ -288,7 +291,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     if (p.span) deps.spans!.end(p.span, { error: msg?.error, toolError, message: toolError ? firstText(msg?.result) : undefined, protocolVersion: p.protocolVersion });
     const failed = toolError !== undefined;
     const level = failed ? 'warning' : 'info';
-    const logged = logger.enabled(level);
+    const logged = (deps.logToolCalls === 'all' || (failed && deps.logToolCalls === 'failed')) && logger.enabled(level);
     operation(p.method, p.protocolVersion, true, seconds, p.trace, logged || deps.audit !== undefined || traced(p), p.tool, undefined, code, toolError);
     if (toolError === 'unknown_tool' || toolError === 'invalid_params') recorder.hallucination(p.tool!, toolError);
     if (toolError === 'unknown_tool') recorder.unknownRequest(clientName, 'tool');
@@ -302,23 +305,18 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       const corrected = deps.corrections.succeeded(scope(), p.tool!, Date.now());
       if (corrected > 0) recorder.selfCorrection(p.tool!, corrected);
     }
-    const durationMs = seconds * 1000;
-    // The fields object is built only when the line will be written (logs above info are common in production).
-    if (logged) logger.request(level, 'tools/call', {
+    // One record per call, built only when a line will be written (logs above info are common in production).
+    if (!logged && deps.audit === undefined) return undefined;
+    const record: ToolCallRecord = {
       trace_id: p.trace.traceId, span_id: p.trace.spanId, parent_span_id: p.trace.parentSpanId,
-      session_id: transport.sessionId, request_id: p.requestId, method: p.method, tool: p.tool,
-      duration_ms: round3(durationMs), status: failed ? 'error' : 'ok', error_type: toolError, error_code: code, error: undefined,
-      transport: kind, client: clientRaw || undefined, subject: p.subject, client_id: p.clientId,
-      arguments: logger.enabled('debug') ? p.args : undefined,
+      session_id: transport.sessionId, request_id: p.requestId, transport: kind,
+      client: clientRaw || undefined, subject: p.subject, client_id: p.clientId,
+      tool: p.rawTool ?? '', tool_label: p.tool!, arguments: p.args,
+      outcome: failed ? 'error' : 'ok', error_type: toolError, error_code: code, latency_ms: round3(seconds * 1000),
       tokens: p.tokens, task_id: p.task?.id,
-    });
-    return deps.audit?.record({
-      session_id: transport.sessionId, client: clientRaw || undefined, subject: p.subject,
-      client_id: p.clientId, tool: p.rawTool ?? '',
-      arguments: p.args, outcome: failed ? 'error' : 'ok', error_type: toolError, latency_ms: round3(durationMs),
-      trace_id: p.trace.traceId, span_id: p.trace.spanId,
-      input_tokens: p.tokens?.input, output_tokens: p.tokens?.output, cost_usd: p.tokens?.costUsd,
-    });
+    };
+    if (logged) logger.toolCall(level, record);
+    return deps.audit?.record(record);
   };
 
   const onResponse = (msg: AnyMessage, p: Pending): Promise<void> | undefined => {
@@ -352,10 +350,8 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     operation(p.method, version, true, seconds, p.trace, logged || traced(p), undefined, p.prompt, code, undefined);
     if (logged) logger.request(level, p.rawMethod, {
       trace_id: p.trace.traceId, span_id: p.trace.spanId, parent_span_id: p.trace.parentSpanId,
-      session_id: transport.sessionId, request_id: p.requestId, method: p.method, tool: undefined,
-      duration_ms: round3(seconds * 1000), status: code ? 'error' : 'ok', error_type: undefined, error_code: code, error: msg.error?.message,
-      transport: kind, client: undefined, subject: undefined, client_id: undefined,
-      arguments: undefined, tokens: undefined, task_id: undefined,
+      session_id: transport.sessionId, request_id: p.requestId, method: p.method,
+      duration_ms: round3(seconds * 1000), status: code ? 'error' : 'ok', error_code: code, error: msg.error?.message, transport: kind,
     });
   };
 

@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { AuditTrail, type AuditEntry } from '../../src/instrument/audit.js';
+import { AuditTrail } from '../../src/instrument/audit.js';
 import { checkpointSigner, checkpointVerifier, type ChainKey } from '../../src/instrument/audit-chain.js';
 import { verifyAuditText, type VerifyReport } from '../../src/instrument/audit-verify.js';
+import type { ToolCallRecord } from '../../src/instrument/tool-call-record.js';
 
 const KEY_TEXT = 'test-audit-key-0123456789abcdef';
 const key: ChainKey = { secret: Buffer.from(KEY_TEXT) };
@@ -16,9 +17,11 @@ const pair = crypto.generateKeyPairSync('ed25519');
 const privatePem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 const publicPem = pair.publicKey.export({ type: 'spki', format: 'pem' }) as string;
 
-const entry = (i: number): AuditEntry => ({
-  session_id: 's1', client: 'c', tool: i % 2 ? 'add' : 'divide', arguments: { a: i, b: 2 }, outcome: i % 3 ? 'ok' : 'error',
-  latency_ms: i, trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16),
+const entry = (i: number): ToolCallRecord => ({
+  session_id: 's1', client: 'c', subject: undefined, client_id: undefined, tool: i % 2 ? 'add' : 'divide', tool_label: i % 2 ? 'add' : 'divide',
+  arguments: { a: i, b: 2 }, outcome: i % 3 ? 'ok' : 'error', error_type: undefined, error_code: undefined,
+  latency_ms: i, trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16), parent_span_id: undefined, request_id: i, transport: 'stdio',
+  tokens: undefined, task_id: undefined,
 });
 
 function open(file: string, withCheckpoints = true): AuditTrail {

@@ -61,7 +61,8 @@ describe('trace context and redaction through a live server', () => {
     const logStream = new PassThrough();
     logStream.on('data', (c: Buffer) => { logText += c.toString('utf8'); });
     const auditFile = join(mkdtempSync(join(tmpdir(), 'audit-')), 'audit.jsonl');
-    fx = await startHttpFixture({ log: { stream: logStream }, logLevel: 'debug', auditFile });
+    // The request line repeated beside the audit record (logAuditedCalls: 'all'), so both are checked for trace ids and redaction.
+    fx = await startHttpFixture({ log: { stream: logStream }, logLevel: 'debug', auditFile, logAuditedCalls: 'all' });
     const client = new Client({ name: 'trace-client', version: '1' });
     const transport = new StreamableHTTPClientTransport(fx.url);
     await client.connect(transport);

@@ -1,6 +1,7 @@
 // Three signals, one trace id, against the real peers on 127.0.0.1: Jaeger 2 (OTLP in, query API),
 // VictoriaLogs (JSON lines in, LogsQL out) and Prometheus 3 with exemplar storage, around the
-// reference server started with --otlp-endpoint and --log-file, its log shipped by `logs:ship`.
+// reference server started with --otlp-endpoint, --log-file and --audit-file, its log and audit trail
+// shipped by `logs:ship` (with an audit file, a successful call's one record is its audit line).
 // A slow search_docs call must be findable from its latency exemplar in Jaeger and VictoriaLogs.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,10 +40,12 @@ describe("traces and logs beside the metrics (Jaeger, VictoriaLogs, Prometheus)"
 
     const serverPort = await freePort();
     const logFile = join(workDir, "server.log");
+    const auditFile = join(workDir, "audit.jsonl");
     const server = tsx("src/sample-server/bin.ts", ["--transport", "http", "--port", String(serverPort),
-      "--log-file", logFile, "--audit-file", join(workDir, "audit.jsonl"), "--otlp-endpoint", `http://127.0.0.1:${ports.otlpHttp}`]);
+      "--log-file", logFile, "--audit-file", auditFile, "--otlp-endpoint", `http://127.0.0.1:${ports.otlpHttp}`]);
     running.push(server);
-    running.push(tsx("src/cli/bin.ts", ["logs", "ship", "--service", "mcp-sample-server", "--url", victoriaLogsUrl, "--log", logFile, "--interval-ms", "250"]));
+    running.push(tsx("src/cli/bin.ts", ["logs", "ship", "--service", "mcp-sample-server", "--url", victoriaLogsUrl, "--log", logFile,
+      "--audit", auditFile, "--interval-ms", "250"]));
 
     const promPort = await freePort();
     writeFileSync(join(workDir, "prometheus.yml"), JSON.stringify({
@@ -88,15 +91,23 @@ describe("traces and logs beside the metrics (Jaeger, VictoriaLogs, Prometheus)"
     expect(Object.values(body.data[0]!.processes).map((p) => p.serviceName)).toContain("mcp-sample-server");
   });
 
-  it("answers LogsQL trace_id:<id> with the call's log line, its span id and duration", async () => {
+  it("answers LogsQL trace_id:<id> with the call's audit record, its span id and latency", async () => {
     const url = new URL("/select/logsql/query", victoriaLogsUrl);
     url.searchParams.set("query", `trace_id:${drill.traceId}`);
     const text = await (await fetch(url)).text();
     const lines = text.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
-    const call = lines.find((l) => l._msg === "tools/call");
-    expect(call, text).toMatchObject({ trace_id: drill.traceId, tool: "search_docs", service: "mcp-sample-server", source: "log",
-      level: "info" });
-    expect(Number(call!.duration_ms)).toBeGreaterThanOrEqual(SLOW_MS);
+    const call = lines.find((l) => l.source === "audit");
+    // logs:ship makes an audit record's tool its message.
+    expect(call, text).toMatchObject({ trace_id: drill.traceId, _msg: "search_docs", service: "mcp-sample-server",
+      outcome: "ok", transport: "http" });
+    expect(Number(call!.latency_ms)).toBeGreaterThanOrEqual(SLOW_MS);
     expect(call!.span_id).toMatch(/^[0-9a-f]{16}$/);
+    expect(call!.request_id).toMatch(/^\d+$/);
+    // The successful call is not repeated in the log (logAuditedCalls 'failed', the default).
+    expect(lines.filter((l) => l.source === "log" && l._msg === "tools/call"), text).toEqual([]);
+    // docs/tracing.md's query for one tool's audit records.
+    url.searchParams.set("query", "source:audit AND _msg:search_docs");
+    const byTool = (await (await fetch(url)).text()).trim().split("\n").map((l) => JSON.parse(l) as Record<string, string>);
+    expect(byTool.map((l) => l.span_id)).toContain(call!.span_id);
   });
 });

@@ -11,6 +11,7 @@ import { scrape, value } from '../instrument/scrape.js';
 import { CLI, isRunning, METRICS_LINE, TSX } from './cli.js';
 import { countListChanges, driveFixture } from './drive-fixture.js';
 import { HashingStdioClientTransport } from './hashing-stdio-client.js';
+import { instrumentationFrom } from '../../src/cli/relay/instrumentation-options.js';
 
 const FIXTURE = 'test/relay/fixtures/plain-stdio-server.ts';
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -84,5 +85,31 @@ describe('wrap', () => {
     expect(done.timedOut).toBe(false);
     expect(done.signal).toBe('SIGTERM');
     expect(isRunning(Number(readFileSync(join(dir, 'pid'), 'utf8')))).toBe(false);
+  });
+
+  it('with --audit-file: one audit record per tools/call; the log repeats only the failed ones (--log-audited-calls failed)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-wrap-'));
+    const [audit, log] = [join(dir, 'audit.jsonl'), join(dir, 'wrap.log')];
+    const transport = new HashingStdioClientTransport(process.execPath, [...CLI, 'wrap', '--metrics-port', '0', '--audit-file', audit,
+      '--log-file', log, '--', ...TSX, FIXTURE], { env: { ...process.env }, stderrLine: METRICS_LINE });
+    const client = new Client({ name: 'wrap-audit', version: '1.0.0' });
+    const listChanges = countListChanges(client);
+    await client.connect(transport);
+    const record = await driveFixture(client, listChanges);
+    await client.close();
+    expect(await transport.exited).toEqual({ code: 0, signal: null });
+    const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = lines(audit);
+    expect(records).toHaveLength(record.ok + record.isError);
+    for (const r of records) expect(r).toMatchObject({ client: 'wrap-audit', transport: 'stdio', request_id: expect.any(Number) });
+    expect(records.filter((r) => r.outcome === 'error').map((r) => r.error_type)).toEqual(Array(record.isError).fill('tool_error'));
+    const calls = lines(log).filter((l) => l.message === 'tools/call');
+    expect(calls.map((l) => [l.tool, l.level])).toEqual(Array(record.isError).fill(['fail', 'warning']));
+    for (const call of calls) expect(records.find((r) => r.span_id === call.span_id)).toMatchObject({ request_id: call.request_id, outcome: 'error' });
+  });
+
+  it('refuses an unknown --log-audited-calls', () => {
+    const values = { 'metrics-port': '0', 'metrics-host': '127.0.0.1', profile: 'prom-client', 'log-level': 'info', 'log-audited-calls': 'some' };
+    expect(instrumentationFrom(values)).toBe('--log-audited-calls: expected failed, all, none, got "some"');
   });
 });

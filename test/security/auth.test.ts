@@ -65,12 +65,16 @@ describe('JWT bearer auth (HS256)', () => {
   it('lets a real SDK client in with a good token and passes the identity to audit and log lines', async () => {
     const { client } = await httpClient(server, 'auth-test', good);
     expect((await callTool(client, 'search_docs', { query: 'metrics' })).isError).toBeFalsy();
+    expect((await callTool(client, 'query_db', { query: '' })).isError).toBe(true); // invalid arguments
     await client.close();
     await expect(httpClient(server, 'auth-test', bad.expired)).rejects.toThrow();
     await new Promise((r) => setTimeout(r, 300)); // audit lines are written off the request path
     const audit = readFileSync(auditFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(audit.at(-1)).toMatchObject({ tool: 'search_docs', subject: 'alice@example.com', client_id: 'sample-agent', outcome: 'ok' });
-    expect(server.log()).toMatch(/"message":"tools\/call".*"subject":"alice@example.com","client_id":"sample-agent"/);
+    expect(audit.at(-2)).toMatchObject({ tool: 'search_docs', subject: 'alice@example.com', client_id: 'sample-agent', outcome: 'ok' });
+    expect(audit.at(-1)).toMatchObject({ tool: 'query_db', subject: 'alice@example.com', client_id: 'sample-agent', outcome: 'error' });
+    // With an audit file the log repeats the failed call only (logAuditedCalls 'failed'), identity included.
+    expect(server.log()).toMatch(/"level":"warning","message":"tools\/call".*"tool":"query_db".*"subject":"alice@example.com","client_id":"sample-agent"/);
+    expect(server.log()).not.toMatch(/"message":"tools\/call".*"tool":"search_docs"/);
   });
 
   it('counts each failure under its reason; only tokens whose signature verified name their client', async () => {

@@ -1,6 +1,6 @@
 // Server spans through a live Streamable HTTP server and a real SDK client: a client-supplied
 // traceparent continues into the SERVER span, name/kind/attributes/status follow the OpenTelemetry
-// MCP conventions, and the span's ids are the ones in log lines, audit lines and exemplars.
+// MCP conventions, and the span's ids are the ones in audit records, log lines and exemplars.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,22 +103,25 @@ describe('server spans (tracing on, in-memory exporter)', () => {
     expect(prompt.status.message).toMatch(/nope/);
   });
 
-  it('uses the span ids in log lines, audit lines and exemplars', () => {
+  it('uses the span ids in the audit record (the call\'s one record), log lines and exemplars', () => {
     const span = named('tools/call add');
     const { traceId, spanId } = span.spanContext();
-    const log = lines(logText).find((l) => l.message === 'tools/call' && l.tool === 'add')!;
-    expect(log).toMatchObject({ trace_id: traceId, span_id: spanId, parent_span_id: CALLER_SPAN });
     const audit = lines(auditText).find((l) => l.tool === 'add')!;
-    expect(audit).toMatchObject({ trace_id: traceId, span_id: spanId });
+    expect(audit).toMatchObject({ trace_id: traceId, span_id: spanId, parent_span_id: CALLER_SPAN, task_id: 'task-7', transport: 'http' });
+    expect(String(audit.request_id)).toBe(span.attributes['jsonrpc.request.id']);
+    // With an audit file a successful call's record is its audit line only; a failed one is also logged, at warning.
+    expect(lines(logText).filter((l) => l.message === 'tools/call').map((l) => [l.tool, l.level]))
+      .toEqual([['divide', 'warning'], ['_OTHER', 'warning']]);
     const exemplar = openMetrics.split('\n').find((l) => l.startsWith('mcp_tool_duration_seconds_bucket') && l.includes('tool="add"')
       && l.includes('# {'));
     expect(exemplar).toContain(`trace_id="${traceId}"`);
     expect(exemplar).toContain(`span_id="${spanId}"`);
-    // Every log line of a request carries its span's trace id, for every span.
+    // Every request's line (its log line, or for a tools/call its audit record) carries its span's trace id, for every span.
+    const records = [...lines(logText), ...lines(auditText)];
     for (const s of spans) {
       const id = s.attributes['jsonrpc.request.id'];
-      const line = lines(logText).find((l) => l.span_id === s.spanContext().spanId);
-      expect(line, `log line of ${s.name} (request ${String(id)})`).toMatchObject({ trace_id: s.spanContext().traceId });
+      const line = records.find((l) => l.span_id === s.spanContext().spanId);
+      expect(line, `log line or audit record of ${s.name} (request ${String(id)})`).toMatchObject({ trace_id: s.spanContext().traceId });
     }
   });
 });

@@ -63,7 +63,7 @@ describe('audit:export (SIEM JSON lines)', () => {
     expect(summarize).toMatchObject({
       schema_version: 'mcp-observability.siem/v1', outcome: 'success', severity: 'info', client_name: 'siem-client',
       trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId, input_tokens: 11, output_tokens: 7, cost_usd: 0.002,
-      audit_seq: 1, source: 'audit',
+      audit_seq: 1, source: 'audit', transport: 'http', request_id: expect.any(Number),
     });
     expect(summarize.audit_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(byTool.get('divide')).toMatchObject({ outcome: 'failure', severity: 'warning', error_type: 'tool_error', audit_seq: 2 });

@@ -17,9 +17,14 @@ export interface SiemEvent {
   outcome: 'success' | 'failure';
   trace_id?: string;
   span_id?: string;
+  parent_span_id?: string;
   session_id?: string;
+  request_id?: string | number;
+  transport?: string;
+  task_id?: string;
   tool?: string;
   error_type?: string;
+  error_code?: string;
   http_status?: number;
   latency_ms?: number;
   input_tokens?: number;
@@ -63,8 +68,10 @@ export function fromAuditLine(line: Line): SiemEvent | undefined {
   return compact({
     schema_version: SIEM_SCHEMA_VERSION, time, event_type: 'tool_call', severity: failed ? 'warning' : 'info',
     outcome: failed ? 'failure' : 'success',
-    trace_id: str(line.trace_id), span_id: str(line.span_id), session_id: str(line.session_id), tool,
-    error_type: str(line.error_type), latency_ms: num(line.latency_ms),
+    trace_id: str(line.trace_id), span_id: str(line.span_id), parent_span_id: str(line.parent_span_id), session_id: str(line.session_id),
+    // Trails written before issue 22 have no request_id, transport, error_code, parent_span_id or task_id: left out.
+    request_id: str(line.request_id) ?? num(line.request_id), transport: str(line.transport), task_id: str(line.task_id), tool,
+    error_type: str(line.error_type), error_code: str(line.error_code), latency_ms: num(line.latency_ms),
     input_tokens: num(line.input_tokens), output_tokens: num(line.output_tokens), cost_usd: num(line.cost_usd),
     user_subject: str(line.subject), client_id: str(line.client_id), client_name: str(line.client),
     audit_seq: line.seq, audit_hash: line.hash, source: 'audit',

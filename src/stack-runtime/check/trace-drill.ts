@@ -1,7 +1,8 @@
 // The traces-and-logs drill: make one slow search_docs call on a reference server running with
 // OTLP export and log shipping, then follow it the way docs/tracing.md tells a person to:
 // Prometheus exemplar on the latency histogram → its trace_id in Jaeger (/api/traces/<id>) →
-// the call's log lines in VictoriaLogs (LogsQL `trace_id:<id>`).
+// the call's lines in VictoriaLogs (LogsQL `trace_id:<id>`): its audit record (the call's one record when
+// the server has an audit file) or its request log line.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { getProfile, type ProfileName } from '@mcp-observability/catalog';
@@ -97,7 +98,8 @@ async function logLines(t: TraceDrillTarget, traceId: string): Promise<Record<st
     const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
     if (!res.ok) return undefined;
     const lines = (await res.text()).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-    return lines.some((l) => l.tool === TOOL) ? lines : undefined;
+    // A log line names the tool in `tool`; logs:ship makes an audit record's `tool` its message (_msg).
+    return lines.some((l) => l.tool === TOOL || (l.source === 'audit' && l._msg === TOOL)) ? lines : undefined;
   } catch {
     return undefined;
   }
@@ -126,6 +128,6 @@ export async function traceDrill(t: TraceDrillTarget, o: TraceDrillOptions): Pro
 
   const lines = await pollUntil(() => logLines(t, traceId), poll);
   row('victorialogs lines', lines !== undefined,
-    lines ? `${lines.length} line(s) for trace_id:${traceId}` : `no ${TOOL} log line for trace_id:${traceId} (is logs:ship running?)`);
+    lines ? `${lines.length} line(s) for trace_id:${traceId}` : `no ${TOOL} audit record or log line for trace_id:${traceId} (is logs:ship running, with --audit for a server with an audit file?)`);
   return { rows, traceId };
 }
