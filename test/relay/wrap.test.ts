@@ -1,14 +1,16 @@
 // `wrap` around a server that knows nothing of us, driven by a real SDK client: the exported
 // counts equal the client's own record, the bytes are identical on both sides, exits propagate.
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { scrape, value } from '../instrument/scrape.js';
-import { CLI, isRunning, METRICS_LINE, TSX } from './cli.js';
+import { CLI, isRunning, METRICS_LINE, TSX, wrapPids } from './cli.js';
 import { countListChanges, driveFixture } from './drive-fixture.js';
 import { HashingStdioClientTransport } from './hashing-stdio-client.js';
 
@@ -16,10 +18,10 @@ const FIXTURE = 'test/relay/fixtures/plain-stdio-server.ts';
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 /** `wrap` around the command, with tee on both sides of the server: what the server itself read and wrote. */
-function wrapped(dir: string, server: readonly string[]) {
+function wrapped(dir: string, server: readonly string[], env: NodeJS.ProcessEnv = {}) {
   const tee = `set -o pipefail; tee "${dir}/to-server" | "$@" | tee "${dir}/from-server"`;
   return new HashingStdioClientTransport(process.execPath, [...CLI, 'wrap', '--metrics-port', '0', '--', 'bash', '-c', tee, 'tee', ...server],
-    { env: { ...process.env, PID_FILE: join(dir, 'pid') }, stderrLine: METRICS_LINE });
+    { env: { ...process.env, PID_FILE: join(dir, 'pid'), ...env }, stderrLine: METRICS_LINE });
 }
 
 describe('wrap', () => {
@@ -53,6 +55,71 @@ describe('wrap', () => {
     expect(sha256(join(dir, 'to-server'))).toBe(transport.sent.hash.digest('hex'));
     expect(sha256(join(dir, 'from-server'))).toBe(transport.received.hash.digest('hex'));
     expect(isRunning(Number(readFileSync(join(dir, 'pid'), 'utf8')))).toBe(false);
+    // The relay the launcher started (its threads block on stdin) is gone with it.
+    const { launcher, relay } = wrapPids(transport.stderr);
+    expect(launcher).toBe(transport.child!.pid);
+    expect(isRunning(relay)).toBe(false);
+  });
+
+  it('relays a 10 MiB burst intact and observes all of it, with bounded relay memory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-wrap-'));
+    // A small young generation, so the garbage of parsing the burst does not hide what the relay holds.
+    const transport = wrapped(dir, [...TSX, FIXTURE], { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=1` });
+    const client = new Client({ name: 'wrap-burst', version: '1.0.0' });
+    await client.connect(transport);
+    const metrics = await transport.announced;
+    const { relay } = wrapPids(transport.stderr);
+    const peakRss = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${relay}/status`, 'utf8'))![1]) * 1024;
+    const before = peakRss();
+
+    // 160 echo calls of 64 KiB at once: 10 MiB each way, five times a ring's size, faster than it is observed.
+    const texts = Array.from({ length: 160 }, (_, i) => String(i % 10).repeat(64 << 10));
+    const results = await Promise.all(texts.map((text) => client.callTool({ name: 'echo', arguments: { text } })));
+    expect(results.map((r) => (r.content as { text: string }[])[0]!.text)).toEqual(texts);
+
+    const text = await scrape(metrics);
+    expect(value(text, 'mcp_tool_invocations_total', { status: 'ok' })).toBe(160);
+    expect(value(text, 'mcp_message_size_bytes_count', { direction: 'in' })).toBe(transport.sent.messages);
+    expect(value(text, 'mcp_message_size_bytes_count', { direction: 'out' })).toBe(transport.received.messages);
+    expect(value(text, 'mcp_message_size_bytes_sum', { direction: 'in' })).toBe(transport.sent.bytes - transport.sent.messages);
+    expect(value(text, 'mcp_message_size_bytes_sum', { direction: 'out' })).toBe(transport.received.bytes - transport.received.messages);
+    // Nothing queued between the threads and the observer beyond the rings (2 × 2 MiB). Measured:
+    // 18 MiB of growth as built, 35 MiB with 64 MiB rings (the whole burst queued, observed late).
+    const grown = peakRss() - before;
+    expect(grown).toBeLessThan(26 << 20);
+
+    await client.close();
+    expect(await transport.exited).toEqual({ code: 0, signal: null });
+    expect(sha256(join(dir, 'to-server'))).toBe(transport.sent.hash.digest('hex'));
+    expect(sha256(join(dir, 'from-server'))).toBe(transport.received.hash.digest('hex'));
+  });
+
+  it('reads a client stdin that turns non-blocking (EAGAIN) without losing a byte', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-wrap-'));
+    const path = join(dir, 'stdin');
+    execFileSync('mkfifo', [path]);
+    const reader = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(path, constants.O_WRONLY);
+    const child = spawn(process.execPath, [...CLI, 'wrap', '--', 'cat'], { stdio: [reader, 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
+    let stderr = '';
+    await new Promise<void>((resolve) => child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+      if (METRICS_LINE.test(stderr)) resolve();
+    }));
+    const closed = new Promise((resolve) => child.once('close', (code) => resolve(code)));
+    // Spawning set the shared open file blocking; another holder of it sets O_NONBLOCK again.
+    execFileSync('python3', ['-c', 'import os; os.set_blocking(0, False)'], { stdio: [reader, 'ignore', 'inherit'] });
+    closeSync(reader);
+    const lines = Array.from({ length: 20 }, (_, i) => `{"jsonrpc":"2.0","method":"notifications/message","params":{"n":${i}}}\n`);
+    for (const line of lines) {
+      writeSync(writer, line);
+      await delay(20);
+    }
+    await expect.poll(() => stdout, { timeout: 10_000 }).toBe(lines.join(''));
+    closeSync(writer);
+    expect(await closed).toBe(0);
   });
 
   it('exits as the server did: its exit code, its signal, 127 when it cannot start', async () => {

@@ -12,6 +12,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { INSTRUMENTATION_OPTIONS, INSTRUMENTATION_USAGE, instrumentationFrom } from '../relay/instrumentation-options.js';
+import { serveMetricsCaughtUp } from '../relay/metrics-port.js';
 import { wrapStdioServer, type ChildExit } from '../relay/stdio-wrapper.js';
 import { UsageError } from './usage-error.js';
 
@@ -73,10 +74,12 @@ export async function serveWrapped(argv: string[]): Promise<RelayReport | number
   const made = instrumentationFrom(values);
   if (typeof made === 'string') throw new UsageError(made, WRAP_USAGE);
   const { instrumentation, port } = made;
-  const metrics = await instrumentation.serveMetrics({ port, host: values['metrics-host'] });
+  let catchUp = () => {};
+  const metrics = await serveMetricsCaughtUp(instrumentation, port, values['metrics-host'], () => catchUp());
   console.error(`mcp-observability wrap: metrics on ${metrics.url}/metrics (pid ${process.ppid}, relay pid ${process.pid})`);
 
   const server = wrapStdioServer({ command, args, instrumentation });
+  catchUp = server.catchUp;
   const forward = (signal: NodeJS.Signals) => server.kill(signal);
   for (const signal of FORWARDED) process.on(signal, forward);
   const exit: ChildExit = await server.exited;

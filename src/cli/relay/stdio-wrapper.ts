@@ -29,6 +29,8 @@ export interface WrappedServer {
   /** Settles once the child has exited and its stdout has been forwarded to the end. */
   readonly exited: Promise<ChildExit>;
   kill(signal: NodeJS.Signals): void;
+  /** Observes every byte relayed so far before returning (call it before serving a scrape). */
+  catchUp(): void;
 }
 
 /**
@@ -66,9 +68,12 @@ export function wrapStdioServer(options: WrapOptions): WrappedServer {
   let outputEnded: Promise<void>;
   /** Lets go of the client's side when the server never started. */
   let abandon: () => void;
+  let catchUp = () => {};
   if (fifos) {
     const started = new Promise<ReturnType<typeof startThreadRelay>>((resolve) => child.once('spawn', () => {
-      resolve(startThreadRelay(fifos, 0, 1, (side, chunk) => splitters[side].push(chunk)));
+      const relay = startThreadRelay(fifos, 0, 1, (side, chunk) => splitters[side].push(chunk));
+      catchUp = relay.catchUp;
+      resolve(relay);
     }));
     inputEnded = started.then((relay) => relay.inputEnded);
     outputEnded = started.then((relay) => relay.outputEnded);
@@ -125,5 +130,6 @@ export function wrapStdioServer(options: WrapOptions): WrappedServer {
     kill: (signal) => {
       child.kill(signal);
     },
+    catchUp: () => catchUp(),
   };
 }

@@ -56,6 +56,8 @@ export interface ThreadRelay {
   inputEnded: Promise<void>;
   /** Settles when the server's output has ended, every byte of it written to the client and observed. */
   outputEnded: Promise<void>;
+  /** Observes what has passed so far, now (before a scrape: a client sees every message it got counted). */
+  catchUp(): void;
 }
 
 /** Relays client fd `input` → server and server → client fd `output`; `observe` gets every chunk in order. */
@@ -80,6 +82,7 @@ export function startThreadRelay(fifos: ServerFifos, input: number, output: numb
   };
 
   let running = true;
+  let observing = true;
   const drained = (async () => {
     while (running) {
       const seen = Atomics.load(bell, PUBLISHED);
@@ -112,6 +115,7 @@ export function startThreadRelay(fifos: ServerFifos, input: number, output: numb
     for (const side of ['fromServer', 'fromClient'] as const) {
       while (readers[side].nextSeq() !== undefined) observe(side, readers[side].take());
     }
+    observing = false;
   });
-  return { inputEnded: ended(inputPump), outputEnded };
+  return { inputEnded: ended(inputPump), outputEnded, catchUp: () => { if (observing) drain(); } };
 }
