@@ -2,7 +2,7 @@
 // counts equal the client's own record, the bytes are identical on both sides, exits propagate.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, constants, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, symlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -120,6 +120,16 @@ describe('wrap', () => {
     await expect.poll(() => stdout, { timeout: 10_000 }).toBe(lines.join(''));
     closeSync(writer);
     expect(await closed).toBe(0);
+  });
+
+  it('relays through Node streams where mkfifo is missing (as on Windows): the same bytes, the same exit', async () => {
+    // A PATH with the shell tools but no mkfifo.
+    const bin = mkdtempSync(join(tmpdir(), 'mcp-wrap-bin-'));
+    for (const tool of ['bash', 'cat']) symlinkSync(execFileSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim(), join(bin, tool));
+    const input = Array.from({ length: 50 }, (_, i) => `{"jsonrpc":"2.0","id":${i},"method":"ping"}\n`).join('');
+    const done = await execa(process.execPath, [...CLI, 'wrap', '--', 'bash', '-c', 'cat; exit 4'], { reject: false, input, env: { PATH: bin } });
+    expect(done.stdout).toBe(input.trimEnd());
+    expect(done.exitCode).toBe(4);
   });
 
   it('exits as the server did: its exit code, its signal, 127 when it cannot start', async () => {
