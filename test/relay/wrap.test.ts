@@ -15,6 +15,7 @@ import { countListChanges, driveFixture } from './drive-fixture.js';
 import { HashingStdioClientTransport } from './hashing-stdio-client.js';
 
 const FIXTURE = 'test/relay/fixtures/plain-stdio-server.ts';
+const ANSWER_DELAY_MS = 4;
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 /** `wrap` around the command, with tee on both sides of the server: what the server itself read and wrote. */
@@ -59,6 +60,23 @@ describe('wrap', () => {
     const { launcher, relay } = wrapPids(transport.stderr);
     expect(launcher).toBe(transport.child!.pid);
     expect(isRunning(relay)).toBe(false);
+  });
+
+  it('times each call from its request passing the relay to its answer passing it, however late it is observed', async () => {
+    // Observation runs in batches after the bytes passed: a call timed by when its messages were
+    // observed takes ~0 ms when both land in one batch, less than the server itself spent on it.
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-wrap-'));
+    const transport = new HashingStdioClientTransport(process.execPath, [...CLI, 'wrap', '--log-file', join(dir, 'log'), '--', ...TSX, 'test/relay/fixtures/slow-stdio-server.ts'],
+      { env: { ...process.env, ANSWER_DELAY_MS: String(ANSWER_DELAY_MS) }, stderrLine: METRICS_LINE });
+    const client = new Client({ name: 'wrap-timing', version: '1.0.0' });
+    await client.connect(transport);
+    for (let i = 0; i < 20; i++) await client.callTool({ name: 'echo', arguments: { text: 'x' } });
+    await client.close();
+    const calls = readFileSync(join(dir, 'log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { method?: string; duration_ms?: number })
+      .filter((l) => l.method === 'tools/call');
+    expect(calls).toHaveLength(20);
+    // Each answer left the server at least ANSWER_DELAY_MS (less 1 ms of timer rounding) after the request reached it.
+    for (const call of calls) expect(call.duration_ms).toBeGreaterThanOrEqual(ANSWER_DELAY_MS - 1);
   });
 
   it('relays a 10 MiB burst intact and observes all of it, with bounded relay memory', async () => {

@@ -2,8 +2,9 @@
 // pump copies each chunk it relayed as a record (sequence number, length, bytes), and a doorbell the
 // main thread waits on. The pump side is in pump.ts (it runs in a worker and imports nothing).
 //
-// Layout of a ring: `data` holds records at 8-byte aligned offsets ([seq int32][length int32][bytes],
-// padded to 8), so a record's header never straddles the end; its bytes may. `cursors` holds the
+// Layout of a ring: `data` holds records at 16-byte aligned offsets ([seq int32][length int32]
+// [passed at float64, ms since the epoch][bytes], padded to 16), so a record's header never
+// straddles the end; its bytes may. `cursors` holds the
 // byte counts written and read so far (int32, wrapping; the capacity is a power of two).
 // Sequence numbers are dense across both rings (one per chunk, taken before the chunk is written
 // on), so merging the rings by sequence gives the order in which the bytes passed the relay.
@@ -31,10 +32,20 @@ export function createDoorbell(): SharedArrayBuffer {
   return new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
 }
 
+/** Bytes of a record before its chunk. */
+export const RECORD_HEADER = 16;
+
+export interface RelayedChunk {
+  bytes: Buffer;
+  /** When the pump read it, on this thread's performance.now() clock. */
+  passedAt: number;
+}
+
 /** The main thread's end of a ring: records come out in the order the pump put them in. */
 export class RingReader {
   private readonly bytes: Uint8Array;
   private readonly words: Int32Array;
+  private readonly times: Float64Array;
   private readonly cursors: Int32Array;
   private readonly mask: number;
   private read = 0;
@@ -43,6 +54,7 @@ export class RingReader {
   constructor(ring: ByteRing) {
     this.bytes = new Uint8Array(ring.data);
     this.words = new Int32Array(ring.data);
+    this.times = new Float64Array(ring.data);
     this.cursors = new Int32Array(ring.cursors);
     this.mask = ring.data.byteLength - 1;
   }
@@ -53,18 +65,19 @@ export class RingReader {
     return this.words[(this.read & this.mask) >> 2];
   }
 
-  /** Copies the next record's bytes out (the ring's space is reused once released). */
-  take(): Buffer {
+  /** Copies the next record out (the ring's space is reused once released). */
+  take(): RelayedChunk {
     const at = this.read & this.mask;
     const length = this.words[(at >> 2) + 1]!;
-    const start = (at + 8) & this.mask;
+    const passedAt = this.times[(at >> 3) + 1]! - performance.timeOrigin;
+    const start = (at + RECORD_HEADER) & this.mask;
     const first = Math.min(length, this.mask + 1 - start);
-    const chunk = Buffer.allocUnsafe(length);
-    chunk.set(this.bytes.subarray(start, start + first));
-    if (first < length) chunk.set(this.bytes.subarray(0, length - first), first);
-    this.read = (this.read + 8 + ((length + 7) & ~7)) | 0;
+    const bytes = Buffer.allocUnsafe(length);
+    bytes.set(this.bytes.subarray(start, start + first));
+    if (first < length) bytes.set(this.bytes.subarray(0, length - first), first);
+    this.read = (this.read + RECORD_HEADER + ((length + 15) & ~15)) | 0;
     this.taken = true;
-    return chunk;
+    return { bytes, passedAt };
   }
 
   /** Gives the space of the records taken back to the pump, waking it if it waits for room. */

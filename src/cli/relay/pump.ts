@@ -3,7 +3,7 @@
 // its ring (byte-ring.ts) for the main thread to observe. A full ring makes the pump wait for the
 // main thread, so memory stays bounded and nothing is dropped from observation.
 import { Worker } from 'node:worker_threads';
-import { CHUNK_BYTES, NEXT_SEQ, PUBLISHED, RING_READ, RING_WRITTEN, type ByteRing } from './byte-ring.js';
+import { CHUNK_BYTES, NEXT_SEQ, PUBLISHED, RECORD_HEADER, RING_READ, RING_WRITTEN, type ByteRing } from './byte-ring.js';
 
 export interface PumpData {
   from: number;
@@ -12,7 +12,7 @@ export interface PumpData {
   closeTo: boolean;
   ring: ByteRing;
   doorbell: SharedArrayBuffer;
-  layout: { RING_WRITTEN: number; RING_READ: number; NEXT_SEQ: number; PUBLISHED: number; CHUNK_BYTES: number };
+  layout: { RING_WRITTEN: number; RING_READ: number; NEXT_SEQ: number; PUBLISHED: number; CHUNK_BYTES: number; RECORD_HEADER: number };
 }
 
 /**
@@ -24,6 +24,7 @@ function pumpBytes(data: PumpData): void {
   const { from, to, closeTo, layout } = data;
   const bytes = new Uint8Array(data.ring.data);
   const words = new Int32Array(data.ring.data);
+  const times = new Float64Array(data.ring.data);
   const cursors = new Int32Array(data.ring.cursors);
   const doorbell = new Int32Array(data.doorbell);
   const mask = bytes.length - 1;
@@ -54,9 +55,10 @@ function pumpBytes(data: PumpData): void {
       break;
     }
     if (n === 0) break;
+    const passedAt = performance.timeOrigin + performance.now();
     backoffMs = 0.05;
     // Into the ring before it is written on: a request is recorded before its answer can exist.
-    const size = 8 + ((n + 7) & ~7);
+    const size = layout.RECORD_HEADER + ((n + 15) & ~15);
     const written = cursors[layout.RING_WRITTEN]!;
     for (let read = Atomics.load(cursors, layout.RING_READ); mask + 1 - ((written - read) >>> 0) < size; read = Atomics.load(cursors, layout.RING_READ)) {
       ring();
@@ -65,7 +67,8 @@ function pumpBytes(data: PumpData): void {
     const at = written & mask;
     words[at >> 2] = Atomics.add(doorbell, layout.NEXT_SEQ, 1);
     words[(at >> 2) + 1] = n;
-    const start = (at + 8) & mask;
+    times[(at >> 3) + 1] = passedAt;
+    const start = (at + layout.RECORD_HEADER) & mask;
     const first = Math.min(n, mask + 1 - start);
     bytes.set(chunk.subarray(0, first), start);
     if (first < n) bytes.set(chunk.subarray(first, n), 0);
@@ -89,7 +92,7 @@ const PUMP_SOURCE = `const __name = (f) => f;
 (${pumpBytes.toString()})(require('node:worker_threads').workerData);`;
 
 export function startPump(from: number, to: number, closeTo: boolean, ring: ByteRing, doorbell: SharedArrayBuffer): Worker {
-  const data: PumpData = { from, to, closeTo, ring, doorbell, layout: { RING_WRITTEN, RING_READ, NEXT_SEQ, PUBLISHED, CHUNK_BYTES } };
+  const data: PumpData = { from, to, closeTo, ring, doorbell, layout: { RING_WRITTEN, RING_READ, NEXT_SEQ, PUBLISHED, CHUNK_BYTES, RECORD_HEADER } };
   // The fds were opened by the main thread: the worker closing one must not count as a leak.
   return new Worker(PUMP_SOURCE, { eval: true, workerData: data, trackUnmanagedFds: false });
 }

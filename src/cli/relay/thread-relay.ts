@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createDoorbell, createRing, PUBLISHED, RingReader } from './byte-ring.js';
 import type { Side } from './observe.js';
+import { asOfPassing } from './passing-clock.js';
 import { startPump } from './pump.js';
 
 /** How long the main thread lets records gather after a wake-up: ~100 wake-ups a second at most. */
@@ -60,7 +61,10 @@ export interface ThreadRelay {
   catchUp(): void;
 }
 
-/** Relays client fd `input` → server and server → client fd `output`; `observe` gets every chunk in order. */
+/**
+ * Relays client fd `input` → server and server → client fd `output`; `observe` gets every chunk in
+ * order, with performance.now() reading when the chunk passed.
+ */
 export function startThreadRelay(fifos: ServerFifos, input: number, output: number, observe: (side: Side, chunk: Buffer) => void): ThreadRelay {
   const doorbell = createDoorbell();
   const bell = new Int32Array(doorbell);
@@ -68,13 +72,17 @@ export function startThreadRelay(fifos: ServerFifos, input: number, output: numb
   const fromServer = createRing();
   const readers: Record<Side, RingReader> = { fromClient: new RingReader(fromClient), fromServer: new RingReader(fromServer) };
   let nextSeq = 0;
+  const observeNext = (side: Side) => {
+    const { bytes, passedAt } = readers[side].take();
+    asOfPassing(passedAt, () => observe(side, bytes));
+  };
 
   /** Observes the records published so far in sequence order; stops at a gap (a record still being put in). */
   const drain = () => {
     for (;;) {
       const side = readers.fromClient.nextSeq() === nextSeq ? 'fromClient' : readers.fromServer.nextSeq() === nextSeq ? 'fromServer' : undefined;
       if (side === undefined) break;
-      observe(side, readers[side].take());
+      observeNext(side);
       nextSeq = (nextSeq + 1) | 0;
     }
     readers.fromClient.release();
@@ -113,7 +121,7 @@ export function startThreadRelay(fifos: ServerFifos, input: number, output: numb
     drain();
     // A record of the client's still being put in cannot hold back the server's last words.
     for (const side of ['fromServer', 'fromClient'] as const) {
-      while (readers[side].nextSeq() !== undefined) observe(side, readers[side].take());
+      while (readers[side].nextSeq() !== undefined) observeNext(side);
     }
     observing = false;
   });
