@@ -22,7 +22,7 @@ export interface PumpData {
 function pumpBytes(data: PumpData): void {
   const fs = require('node:fs') as typeof import('node:fs');
   const { from, to, closeTo, layout } = data;
-  const bytes = new Uint8Array(data.ring.data);
+  const bytes = Buffer.from(data.ring.data);
   const words = new Int32Array(data.ring.data);
   const times = new Float64Array(data.ring.data);
   const cursors = new Int32Array(data.ring.cursors);
@@ -70,8 +70,9 @@ function pumpBytes(data: PumpData): void {
     times[(at >> 3) + 1] = passedAt;
     const start = (at + layout.RECORD_HEADER) & mask;
     const first = Math.min(n, mask + 1 - start);
-    bytes.set(chunk.subarray(0, first), start);
-    if (first < n) bytes.set(chunk.subarray(first, n), 0);
+    // Buffer#copy allocates nothing (subarray() would, per chunk).
+    chunk.copy(bytes, start, 0, first);
+    if (first < n) chunk.copy(bytes, 0, first, n);
     Atomics.store(cursors, layout.RING_WRITTEN, (written + size) | 0);
     // A reader that went away (EPIPE) gets nothing more; the input is still read and observed,
     // so the other side is never blocked by it.

@@ -4,8 +4,8 @@
 // published since, both rings merged in the order the bytes passed.
 /// <reference lib="es2024.sharedmemory" />
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, constants, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createDoorbell, createRing, PUBLISHED, RingReader } from './byte-ring.js';
@@ -15,6 +15,23 @@ import { startPump } from './pump.js';
 
 /** How long the main thread lets records gather after a wake-up: ~100 wake-ups a second at most. */
 const COALESCE_MS = 8;
+/** The nice value of the observing threads: on two cores, the pumps (and the client and server) come first. */
+const OBSERVER_NICE = 10;
+
+/**
+ * Lowers the priority of the threads that were there before the pumps: the main thread, which
+ * observes, and V8's helpers, which collect its garbage. Linux only: there a nice value belongs to
+ * one thread (setpriority on a thread id), elsewhere it would slow the pumps too.
+ */
+function yieldToPumps(threadsBefore: readonly string[]): void {
+  for (const tid of threadsBefore) {
+    try {
+      setPriority(Number(tid), OBSERVER_NICE);
+    } catch {
+      // Gone since it was listed: nothing to lower.
+    }
+  }
+}
 
 export interface ServerFifos {
   /** The server's ends, for spawn's stdio; close them once it has started. */
@@ -101,8 +118,10 @@ export function startThreadRelay(fifos: ServerFifos, input: number, output: numb
     }
   })();
 
+  const observers = process.platform === 'linux' ? readdirSync('/proc/self/task') : [];
   const inputPump = startPump(input, fifos.toServer, true, fromClient, doorbell);
   const outputPump = startPump(fifos.fromServer, output, false, fromServer, doorbell);
+  yieldToPumps(observers);
   // The input pump may stay blocked reading the client's stdin after all is over (see commands/wrap.ts).
   inputPump.unref();
   const ended = (worker: typeof inputPump) => new Promise<void>((resolve) => {
