@@ -11,9 +11,14 @@
 
 export const RING_WRITTEN = 0;
 export const RING_READ = 1;
-/** Indices into the doorbell: the next sequence number to hand out, and a count of records published. */
+/**
+ * Indices into the doorbell: the next sequence number to hand out, a count of records published,
+ * and whether the main thread is (about to be) waiting for one: the pumps notify only then
+ * (Atomics.notify takes a process-wide lock in V8, a load does not).
+ */
 export const NEXT_SEQ = 0;
 export const PUBLISHED = 1;
+export const OBSERVER_WAITING = 2;
 /** Bytes per ring: a bound on what observation may lag behind the relay before the pump waits. */
 export const RING_BYTES = 2 << 20;
 /** The largest chunk a pump reads at once (a record must fit in a ring). */
@@ -29,7 +34,7 @@ export function createRing(bytes = RING_BYTES): ByteRing {
 }
 
 export function createDoorbell(): SharedArrayBuffer {
-  return new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+  return new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
 }
 
 /** Bytes of a record before its chunk. */

@@ -3,7 +3,7 @@
 // its ring (byte-ring.ts) for the main thread to observe. A full ring makes the pump wait for the
 // main thread, so memory stays bounded and nothing is dropped from observation.
 import { Worker } from 'node:worker_threads';
-import { CHUNK_BYTES, NEXT_SEQ, PUBLISHED, RECORD_HEADER, RING_READ, RING_WRITTEN, type ByteRing } from './byte-ring.js';
+import { CHUNK_BYTES, NEXT_SEQ, OBSERVER_WAITING, PUBLISHED, RECORD_HEADER, RING_READ, RING_WRITTEN, type ByteRing } from './byte-ring.js';
 
 export interface PumpData {
   from: number;
@@ -12,7 +12,7 @@ export interface PumpData {
   closeTo: boolean;
   ring: ByteRing;
   doorbell: SharedArrayBuffer;
-  layout: { RING_WRITTEN: number; RING_READ: number; NEXT_SEQ: number; PUBLISHED: number; CHUNK_BYTES: number; RECORD_HEADER: number };
+  layout: { RING_WRITTEN: number; RING_READ: number; NEXT_SEQ: number; PUBLISHED: number; OBSERVER_WAITING: number; CHUNK_BYTES: number; RECORD_HEADER: number };
 }
 
 /**
@@ -43,7 +43,7 @@ function pumpBytes(data: PumpData): void {
   };
   const ring = () => {
     Atomics.add(doorbell, layout.PUBLISHED, 1);
-    Atomics.notify(doorbell, layout.PUBLISHED);
+    if (Atomics.load(doorbell, layout.OBSERVER_WAITING) !== 0) Atomics.notify(doorbell, layout.PUBLISHED);
   };
   let delivering = true;
   for (;;) {
@@ -93,7 +93,7 @@ const PUMP_SOURCE = `const __name = (f) => f;
 (${pumpBytes.toString()})(require('node:worker_threads').workerData);`;
 
 export function startPump(from: number, to: number, closeTo: boolean, ring: ByteRing, doorbell: SharedArrayBuffer): Worker {
-  const data: PumpData = { from, to, closeTo, ring, doorbell, layout: { RING_WRITTEN, RING_READ, NEXT_SEQ, PUBLISHED, CHUNK_BYTES, RECORD_HEADER } };
+  const data: PumpData = { from, to, closeTo, ring, doorbell, layout: { RING_WRITTEN, RING_READ, NEXT_SEQ, PUBLISHED, OBSERVER_WAITING, CHUNK_BYTES, RECORD_HEADER } };
   // The fds were opened by the main thread: the worker closing one must not count as a leak.
   return new Worker(PUMP_SOURCE, { eval: true, workerData: data, trackUnmanagedFds: false });
 }

@@ -8,7 +8,7 @@ import { closeSync, constants, mkdtempSync, openSync, readdirSync, rmSync } from
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createDoorbell, createRing, PUBLISHED, RingReader } from './byte-ring.js';
+import { createDoorbell, createRing, OBSERVER_WAITING, PUBLISHED, RingReader } from './byte-ring.js';
 import type { Side } from './observe.js';
 import { asOfPassing } from './passing-clock.js';
 import { startPump } from './pump.js';
@@ -110,10 +110,13 @@ export function startThreadRelay(fifos: ServerFifos, input: number, output: numb
   let observing = true;
   const drained = (async () => {
     while (running) {
+      // Said before `seen` is read: a record published after that read is always rung for.
+      Atomics.store(bell, OBSERVER_WAITING, 1);
       const seen = Atomics.load(bell, PUBLISHED);
       drain();
       const wait = Atomics.waitAsync(bell, PUBLISHED, seen);
       if (wait.async) await wait.value;
+      Atomics.store(bell, OBSERVER_WAITING, 0);
       await delay(COALESCE_MS);
     }
   })();
