@@ -2,7 +2,8 @@
 // direct connections to the same real server in the same run. A raw JSON-RPC client makes one
 // tools/call at a time; rounds alternate direct and relayed so load on the machine hits both.
 // Added latency per message = (relayed − direct round trip) / 2 (a call is a request and a
-// response); relay CPU per message from /proc/<pid>/stat of the relay process.
+// response); relay CPU per message from /proc/<pid>/stat of the relay's processes (wrap's are two:
+// the launcher the client starts and its child, the relay; the server is not counted).
 // Server: the Go SDK's everything server (`npm run peers`), fast and steady, so the relay dominates.
 // `--floors` adds relays that observe nothing, measured the same way: what any relay of that
 // kind costs on this machine before it does any of wrap's or proxy's work (bench/relay-floors/).
@@ -32,13 +33,20 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS;
 }
 
+/** The process and its children: wrap's launcher and relay. */
+function withChildren(pid: number): number[] {
+  return [pid, ...readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number)];
+}
+const alone = (pid: number) => [pid];
+const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 interface Variant { rtts: number[]; cpu: number; messages: number }
 const variant = (): Variant => ({ rtts: [], cpu: 0, messages: 0 });
 
 /** One stdio session: spawn, initialize, CALLS timed calls; returns round trips in µs and the relay's CPU. */
-async function stdioRound(argv: string[], relayed: boolean, into: Variant): Promise<void> {
+async function stdioRound(argv: string[], relayed: ((pid: number) => number[]) | undefined, into: Variant): Promise<void> {
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', relayed ? 'pipe' : 'ignore'] });
   let waiting: ((line: Buffer) => void) | undefined;
   const lines = new LineSplitter((line) => waiting?.(line), () => {});
@@ -51,13 +59,14 @@ async function stdioRound(argv: string[], relayed: boolean, into: Variant): Prom
   await call(INIT);
   child.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
   for (let i = 1; i <= WARMUP; i++) await call(CALL(i));
-  const cpu0 = relayed ? cpuSeconds(child.pid!) : 0;
+  const pids = relayed?.(child.pid!) ?? [];
+  const cpu0 = cpuOf(pids);
   for (let i = 1; i <= CALLS; i++) {
     const t0 = process.hrtime.bigint();
     await call(CALL(WARMUP + i));
     into.rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
   }
-  if (relayed) into.cpu += cpuSeconds(child.pid!) - cpu0;
+  into.cpu += cpuOf(pids) - cpu0;
   into.messages += 2 * CALLS;
   await stop(child);
 }
@@ -109,22 +118,22 @@ async function cRelay(): Promise<string | undefined> {
   return built.failed ? undefined : bin;
 }
 
-interface Relayed { name: string; argv: string[]; into: Variant }
+interface Relayed { name: string; argv: string[]; processes: (pid: number) => number[]; into: Variant }
 
 async function main(): Promise<void> {
-  const stdioRelays: Relayed[] = [{ name: 'wrap (stdio)', argv: [...CLI, 'wrap', '--log-file', '/dev/null', '--'], into: variant() }];
+  const stdioRelays: Relayed[] = [{ name: 'wrap (stdio)', argv: [...CLI, 'wrap', '--log-file', '/dev/null', '--'], processes: withChildren, into: variant() }];
   if (FLOORS) {
     const c = await cRelay();
-    if (c) stdioRelays.push({ name: 'floor: C relay, two threads in blocking read/write', argv: [c], into: variant() });
+    if (c) stdioRelays.push({ name: 'floor: C relay, two threads in blocking read/write', argv: [c], processes: alone, into: variant() });
     stdioRelays.push(
-      { name: 'floor: Node, worker threads in blocking readSync/writeSync', argv: [process.execPath, join(FLOOR_DIR, 'node-thread-relay.mjs')], into: variant() },
-      { name: 'floor: Node, streams piped', argv: [process.execPath, join(FLOOR_DIR, 'node-stream-relay.mjs')], into: variant() },
+      { name: 'floor: Node, worker threads in blocking readSync/writeSync', argv: [process.execPath, join(FLOOR_DIR, 'node-thread-relay.mjs')], processes: alone, into: variant() },
+      { name: 'floor: Node, streams piped', argv: [process.execPath, join(FLOOR_DIR, 'node-stream-relay.mjs')], processes: alone, into: variant() },
     );
   }
   const stdioDirect = variant();
   for (let round = 0; round < ROUNDS; round++) {
-    await stdioRound([server], false, stdioDirect);
-    for (const relay of stdioRelays) await stdioRound([...relay.argv, server], true, relay.into);
+    await stdioRound([server], undefined, stdioDirect);
+    for (const relay of stdioRelays) await stdioRound([...relay.argv, server], relay.processes, relay.into);
     console.error(`[relay] stdio round ${round + 1}/${ROUNDS}`);
   }
 

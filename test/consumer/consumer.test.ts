@@ -9,7 +9,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { freePort } from '../peers/support/process.js';
-import { isRunning } from '../relay/cli.js';
+import { isRunning, wrapPids } from '../relay/cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_LAYOUT } from '../../src/catalog/index.js';
 import { startFakeGrafana, type FakeGrafana } from '../publish/fake-grafana.js';
@@ -139,7 +139,7 @@ describe('a user project that installed the tarballs', () => {
     transport.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
     const client = new Client({ name: 'consumer-wrap', version: '1.0.0' });
     await client.connect(transport);
-    let wrapPid = 0;
+    let wrap = { launcher: 0, relay: 0 };
     try {
       await client.listTools();
       const result = await client.callTool({ name: 'forecast', arguments: { city: 'Quito' } });
@@ -147,13 +147,14 @@ describe('a user project that installed the tarballs', () => {
       const metrics = await (await fetch(`http://127.0.0.1:${wrapMetrics}/metrics`)).text();
       expect(metrics).toMatch(/^mcp_tool_invocations_total\{[^}]*tool="forecast"[^}]*status="ok"[^}]*\} 1$/m);
       expect(metrics).toMatch(/^mcp_handshakes_total\{[^}]*client_name="consumer-wrap"[^}]*\} 1$/m);
-      wrapPid = Number(/wrap: metrics on \S+ \(pid (\d+)\)/.exec(stderr)?.[1]);
+      wrap = wrapPids(stderr);
     } finally {
       await client.close();
     }
     // The client signals npx, which does not pass it on: the wrapper must still end, and its server with it.
-    expect(wrapPid).toBeGreaterThan(0);
-    await expect.poll(() => isRunning(wrapPid), { timeout: 20_000, interval: 250 }).toBe(false);
+    expect(wrap.launcher).toBeGreaterThan(0);
+    expect(wrap.relay).toBeGreaterThan(0);
+    await expect.poll(() => isRunning(wrap.launcher) || isRunning(wrap.relay), { timeout: 20_000, interval: 250 }).toBe(false);
   });
 
   it('runs a plain-Node Streamable HTTP server instrumented by name: a real client calls a tool, /metrics shows it', async () => {

@@ -13,7 +13,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { Client as ModernClient } from '@modelcontextprotocol/client';
 import { scrape, value } from '../instrument/scrape.js';
 import { hashingFetch, startBodyRecorder } from '../relay/body-recorder.js';
-import { CLI, isRunning, METRICS_LINE, startProxy } from '../relay/cli.js';
+import { CLI, isRunning, METRICS_LINE, startProxy, wrapPids } from '../relay/cli.js';
 import { HashingStdioClientTransport } from '../relay/hashing-stdio-client.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -98,6 +98,7 @@ describe.each([
     expect(toServer).toBe(transport.sent.hash.digest('hex'));
     expect(fromServer).toBe(transport.received.hash.digest('hex'));
     expect(isRunning(Number(readFileSync(join(dir, 'pid'), 'utf8')))).toBe(false);
+    expect(isRunning(wrapPids(transport.stderr).relay)).toBe(false);
     rows.push({ server, transport: 'stdio (wrap)', era, calls: `${record.ok} ok, ${record.failed} failed`, counts,
       hashes: `in ${toServer.slice(0, 12)} = ${toServer.slice(0, 12)}, out ${fromServer.slice(0, 12)} = ${fromServer.slice(0, 12)}` });
   });

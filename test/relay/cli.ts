@@ -31,6 +31,12 @@ export async function startProxy(upstream: URL, extra: string[] = ['--log-level'
   };
 }
 
+/** wrap's two processes as its stderr line names them: the launcher the client started, and the relay. */
+export function wrapPids(stderr: string): { launcher: number; relay: number } {
+  const [, launcher, relay] = /wrap: metrics on \S+ \(pid (\d+), relay pid (\d+)\)/.exec(stderr) ?? [];
+  return { launcher: Number(launcher), relay: Number(relay) };
+}
+
 export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -19,6 +19,8 @@ export class HashingStdioClientTransport implements Transport {
   exited!: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** The first stderr line matching `stderrLine`, when given. */
   announced!: Promise<string>;
+  /** Everything the child wrote on stderr so far. */
+  stderr = '';
 
   constructor(private readonly command: string, private readonly args: readonly string[],
     private readonly options: { env?: NodeJS.ProcessEnv; stderrLine?: RegExp } = {}) {}
@@ -29,11 +31,10 @@ export class HashingStdioClientTransport implements Transport {
       resolve({ code, signal });
       this.onclose?.();
     }));
-    let stderr = '';
     this.announced = new Promise((resolve) => {
       child.stderr!.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString('utf8');
-        const match = this.options.stderrLine?.exec(stderr);
+        this.stderr += chunk.toString('utf8');
+        const match = this.options.stderrLine?.exec(this.stderr);
         if (match) resolve(match[1] ?? match[0]);
       });
     });
