@@ -7,12 +7,21 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { WIRE_BYTES } from './wire-size.js';
 
+/**
+ * Where a transport that observes after the fact (a tap fed in batches) puts when the message
+ * passed, on performance.now()'s clock: calls and sessions are timed by it, not by when they were observed.
+ */
+export const PASSED_AT = Symbol('when the message passed on the wire');
+
 /** What the wrap and proxy commands feed: one tap per stdio connection or HTTP session. */
 export interface MessageTap {
-  /** A message the client sent, with its UTF-8 bytes on the wire (framing excluded). */
-  fromClient(message: unknown, bytes: number): void;
-  /** A message the server sent, with its UTF-8 bytes on the wire (framing excluded). */
-  fromServer(message: unknown, bytes: number): void;
+  /**
+   * A message the client sent, with its UTF-8 bytes on the wire (framing excluded) and, when it is
+   * observed later than it passed, when it passed (performance.now()'s clock).
+   */
+  fromClient(message: unknown, bytes: number, passedAt?: number): void;
+  /** A message the server sent, as fromClient. */
+  fromServer(message: unknown, bytes: number, passedAt?: number): void;
   /** The session id the server assigned (HTTP `Mcp-Session-Id`), once known. */
   sessionId: string | undefined;
   /** The connection or session ended: closes the session's signals once. */
@@ -28,6 +37,7 @@ export class TapTransport implements Transport, MessageTap {
   onerror?: (error: Error) => void;
   sessionId: string | undefined;
   [WIRE_BYTES]: number | undefined;
+  [PASSED_AT]: number | undefined;
   private closed = false;
 
   constructor(private readonly onClosed?: () => void) {}
@@ -45,23 +55,27 @@ export class TapTransport implements Transport, MessageTap {
     this.onClosed?.();
   }
 
-  fromClient(message: unknown, bytes: number): void {
+  fromClient(message: unknown, bytes: number, passedAt?: number): void {
     if (this.closed || !isMessage(message)) return;
     this[WIRE_BYTES] = bytes;
+    this[PASSED_AT] = passedAt;
     try {
       this.onmessage?.(message);
     } finally {
       this[WIRE_BYTES] = undefined;
+      this[PASSED_AT] = undefined;
     }
   }
 
-  fromServer(message: unknown, bytes: number): void {
+  fromServer(message: unknown, bytes: number, passedAt?: number): void {
     if (this.closed || !isMessage(message)) return;
     this[WIRE_BYTES] = bytes;
+    this[PASSED_AT] = passedAt;
     try {
       void this.send(message);
     } finally {
       this[WIRE_BYTES] = undefined;
+      this[PASSED_AT] = undefined;
     }
   }
 }

@@ -20,6 +20,7 @@ import type { TaskTracker } from './tasks.js';
 import type { ServerSpans } from './spans.js';
 import { serverSpan, type TraceContext } from './trace.js';
 import { MessageSizes, type InboundRequestInfo } from './wire-size.js';
+import { PASSED_AT } from './tap.js';
 import { RATE_LIMITED_CODE, type Refusal } from './rate-limit.js';
 import type { SelfCorrections } from './self-correction.js';
 import type { AuditedCallLog, ToolCallRecord } from './tool-call-record.js';
@@ -149,6 +150,9 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
   const { recorder, names, logger } = deps;
   const pending = new Map<string | number, Pending>();
   const sizes = new MessageSizes(transport, recorder);
+  const passing = PASSED_AT in transport ? transport as unknown as { [PASSED_AT]: number | undefined } : undefined;
+  /** Now, or when the message being handled passed, for a tap observing after the fact. */
+  const now = (): number => passing?.[PASSED_AT] ?? performance.now();
   let protocolVersion = '';
   let clientName = OVERFLOW_VALUE;
   let clientRaw = '';
@@ -228,7 +232,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
       requestId: msg.id, method: label, rawMethod: method, protocolVersion: requestVersion, sessionId: transport.sessionId, task, rawTool, tool, prompt, resource,
       trace: started ? started.trace : serverSpan(params?._meta),
       span: started?.span,
-      start: performance.now(),
+      start: now(),
       args: isToolCall ? params?.arguments : undefined,
       // The token's subject is read from authInfo.extra.sub (where the sample server and most verifiers put the JWT claims).
       subject: clip(extra?.authInfo?.extra?.sub),
@@ -287,7 +291,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
 
   /** Returns, with a durable audit trail, when the call's record is on disk (the response waits for it). */
   const finishToolCall = (p: Pending, toolError: ToolErrorType | undefined, code: string | undefined, msg?: AnyMessage): Promise<void> | undefined => {
-    const seconds = (performance.now() - p.start) / 1000;
+    const seconds = (now() - p.start) / 1000;
     if (p.span) deps.spans!.end(p.span, { error: msg?.error, toolError, message: toolError ? firstText(msg?.result) : undefined, protocolVersion: p.protocolVersion });
     const failed = toolError !== undefined;
     const level = failed ? 'warning' : 'info';
@@ -341,7 +345,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     if (p.rawMethod === 'resources/templates/list') learnNames(msg.result?.resourceTemplates, (n) => names.learnResources(n), 'uriTemplate');
     if (p.rawMethod === 'resources/read') recorder.resourceRead(p.resource!, resourceStatus(msg.error?.code), msg.result ? contentBytes(msg.result.contents) : undefined);
     if (p.rawMethod === 'prompts/get') recorder.promptGet(p.prompt!, msg.error === undefined);
-    const seconds = (performance.now() - p.start) / 1000;
+    const seconds = (now() - p.start) / 1000;
     // initialize's own version is the one it negotiated.
     const version = p.rawMethod === INITIALIZE_METHOD ? protocolVersion : p.protocolVersion;
     if (p.span) deps.spans!.end(p.span, { error: msg.error, protocolVersion: version });
@@ -371,7 +375,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     // A second initialize on an open session, or a new session soon after this client's last one closed.
     if (ok && sessionful && (openedAt !== 0 || deps.sessions.reconnects(kind, clientName))) recorder.reconnection(kind, clientName);
     if (ok && sessionful && openedAt === 0) {
-      openedAt = performance.now();
+      openedAt = now();
       openedAs = clientName;
       recorder.sessionOpened(kind, clientName);
       deps.sessions.add(session);
@@ -448,7 +452,7 @@ export function wrapTransport<T extends Transport>(transport: T, kind: Transport
     };
     const innerError = transport.onerror;
     transport.onerror = (error) => {
-      lastErrorAt = performance.now();
+      lastErrorAt = now();
       logger.warning(LOG_EVENTS.transportError, { session_id: transport.sessionId, transport: kind, error: error.message });
       innerError?.(error);
     };

@@ -55,9 +55,11 @@ export function wrapStdioServer(options: WrapOptions): WrappedServer {
     closeSync(fifos.serverStdout);
   }
 
+  /** When the chunk being cut into lines passed the relay (threaded relay; the streams observe as the bytes pass). */
+  let passedAt: number | undefined;
   const splitter = (side: Side, direction: 'in' | 'out') => new LineSplitter(
     (line) => {
-      if (!observeJson(tap, side, line.toString('utf8'), line.length)) unobserved.inc({ direction });
+      if (!observeJson(tap, side, line.toString('utf8'), line.length, passedAt)) unobserved.inc({ direction });
     },
     () => unobserved.inc({ direction }),
   );
@@ -71,7 +73,14 @@ export function wrapStdioServer(options: WrapOptions): WrappedServer {
   let catchUp = () => {};
   if (fifos) {
     const started = new Promise<ReturnType<typeof startThreadRelay>>((resolve) => child.once('spawn', () => {
-      const relay = startThreadRelay(fifos, 0, 1, (side, chunk) => splitters[side].push(chunk));
+      const relay = startThreadRelay(fifos, 0, 1, (side, chunk, at) => {
+        passedAt = at;
+        try {
+          splitters[side].push(chunk);
+        } finally {
+          passedAt = undefined;
+        }
+      });
       catchUp = relay.catchUp;
       resolve(relay);
     }));

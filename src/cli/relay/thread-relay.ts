@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createDoorbell, createRing, OBSERVER_WAITING, PUBLISHED, RingReader } from './byte-ring.js';
 import type { Side } from './observe.js';
-import { asOfPassing } from './passing-clock.js';
 import { startPump } from './pump.js';
 
 /** How long the main thread lets records gather after a wake-up: ~100 wake-ups a second at most. */
@@ -80,9 +79,10 @@ export interface ThreadRelay {
 
 /**
  * Relays client fd `input` → server and server → client fd `output`; `observe` gets every chunk in
- * order, with performance.now() reading when the chunk passed.
+ * order, with when it passed (performance.now()'s clock).
  */
-export function startThreadRelay(fifos: ServerFifos, input: number, output: number, observe: (side: Side, chunk: Buffer) => void): ThreadRelay {
+export function startThreadRelay(fifos: ServerFifos, input: number, output: number,
+  observe: (side: Side, chunk: Buffer, passedAt: number) => void): ThreadRelay {
   const doorbell = createDoorbell();
   const bell = new Int32Array(doorbell);
   const fromClient = createRing();
@@ -91,7 +91,7 @@ export function startThreadRelay(fifos: ServerFifos, input: number, output: numb
   let nextSeq = 0;
   const observeNext = (side: Side) => {
     const { bytes, passedAt } = readers[side].take();
-    asOfPassing(passedAt, () => observe(side, bytes));
+    observe(side, bytes, passedAt);
   };
 
   /** Observes the records published so far in sequence order; stops at a gap (a record still being put in). */
