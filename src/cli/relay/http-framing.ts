@@ -134,6 +134,11 @@ export class HttpFraming {
     this.pass(chunk, passFrom);
   }
 
+  /** Inside a message that has not ended (a connection closing now cuts it short). */
+  get partial(): boolean {
+    return this.state === 'head' ? this.heldBytes > 0 : this.state !== 'opaque' && this.state !== 'until-close';
+  }
+
   /** The connection's end: a body that runs until the close is complete; any other message was cut short. */
   close(): void {
     if (this.state === 'until-close') this.endMessage();
