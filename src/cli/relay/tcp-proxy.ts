@@ -215,6 +215,7 @@ export function createMcpProxy(upstream: URL, instrumentation: Instrumentation):
     };
 
     client.on('data', (chunk: Buffer) => {
+      if (client.writableEnded) return; // answered 502, or the upstream is gone: nothing more is relayed
       server.cork();
       requests.push(chunk);
       server.uncork();
