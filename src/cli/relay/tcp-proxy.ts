@@ -158,7 +158,12 @@ export function createMcpProxy(upstream: URL, instrumentation: Instrumentation):
     /** Requests complete since the last write, observed once their bytes are on their way. */
     const sent: Exchange[] = [];
 
-    const toServer = (bytes: Buffer) => {
+    /** What one read from the client became (heads rewritten), sent in one write: a write costs far more than a copy. */
+    const outgoing: Buffer[] = [];
+    const flush = () => {
+      if (outgoing.length === 0) return;
+      const bytes = outgoing.length === 1 ? outgoing[0]! : Buffer.concat(outgoing);
+      outgoing.length = 0;
       if (!unreachable && !server.write(bytes) && !client.isPaused()) {
         client.pause();
         server.once('drain', () => client.resume());
@@ -168,9 +173,9 @@ export function createMcpProxy(upstream: URL, instrumentation: Instrumentation):
       head: (head) => {
         sending = exchangeFor(head);
         pending.push(sending);
-        toServer(Buffer.from(head.text.replace(HOST_LINE, hostLine), 'latin1'));
+        outgoing.push(Buffer.from(head.text.replace(HOST_LINE, hostLine), 'latin1'));
       },
-      pass: toServer,
+      pass: (bytes) => outgoing.push(bytes),
       body: (data) => sending?.body?.push(data),
       end: () => {
         sending!.requestEnded = true;
@@ -201,6 +206,7 @@ export function createMcpProxy(upstream: URL, instrumentation: Instrumentation):
       opaque: () => {
         // A protocol switch (101, CONNECT) or a stream we cannot read: from here on both ways pass unread.
         requests.passThrough();
+        flush();
         forget(answering ?? pending.shift());
         answering = undefined;
         unobserved.inc({ direction: 'out' });
@@ -216,9 +222,8 @@ export function createMcpProxy(upstream: URL, instrumentation: Instrumentation):
 
     client.on('data', (chunk: Buffer) => {
       if (client.writableEnded) return; // answered 502, or the upstream is gone: nothing more is relayed
-      server.cork();
       requests.push(chunk);
-      server.uncork();
+      flush();
       for (const { tap, method, body } of sent) {
         if (!tap || method !== 'POST') continue;
         if (body) observeBody(tap, 'fromClient', body.bytes());
