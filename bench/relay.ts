@@ -141,7 +141,12 @@ async function main(): Promise<void> {
   const upstreamUrl = `http://127.0.0.1:${port}/`;
   const upstream = spawn(server, ['-http', `127.0.0.1:${port}`], { stdio: 'ignore' });
   const httpRelays = [{ name: 'proxy (Streamable HTTP)', argv: [...CLI, 'proxy', '--upstream', upstreamUrl, '--listen', '127.0.0.1:0', '--log-file', '/dev/null'] }];
-  if (FLOORS) httpRelays.push({ name: 'floor: Node http proxy, keep-alive, bodies piped', argv: [process.execPath, join(FLOOR_DIR, 'node-http-proxy.mjs'), upstreamUrl] });
+  if (FLOORS) {
+    httpRelays.push(
+      { name: 'floor: Node http proxy, keep-alive, bodies piped', argv: [process.execPath, join(FLOOR_DIR, 'node-http-proxy.mjs'), upstreamUrl] },
+      { name: 'floor: Node TCP relay, sockets piped', argv: [process.execPath, join(FLOOR_DIR, 'node-tcp-relay.mjs'), upstreamUrl] },
+    );
+  }
   const proxies = await Promise.all(httpRelays.map(async (relay) => {
     const child = spawn(relay.argv[0]!, relay.argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
     const listening = await new Promise<string>((resolve) => createInterface({ input: child.stderr! }).on('line', (l) => { if (l.includes('listening on')) resolve(l); }));

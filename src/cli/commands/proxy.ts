@@ -1,11 +1,10 @@
 // `mcp-observability proxy --upstream URL --listen HOST:PORT`: a Streamable HTTP reverse proxy
 // that observes an MCP server; clients connect to the proxy instead of the server. Runs until
 // SIGTERM or SIGINT.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { INSTRUMENTATION_OPTIONS, INSTRUMENTATION_USAGE, instrumentationFrom } from '../relay/instrumentation-options.js';
-import { createMcpProxy } from '../relay/http-proxy.js';
+import { createMcpProxy } from '../relay/tcp-proxy.js';
 import { parseListen } from '../relay/listen-address.js';
 import { UsageError } from './usage-error.js';
 
@@ -44,7 +43,8 @@ export async function proxyCommand(argv: string[]): Promise<number> {
   const { instrumentation, port } = made;
 
   const proxy = createMcpProxy(upstream, instrumentation);
-  const server = createServer(proxy.handle);
+  // Half-open: a client that finished sending still gets its answers.
+  const server = createServer({ allowHalfOpen: true }, proxy.relay);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port, listen.host, resolve);
@@ -57,7 +57,6 @@ export async function proxyCommand(argv: string[]): Promise<number> {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
-  server.closeAllConnections();
   server.close();
   proxy.close();
   await metrics.close();
