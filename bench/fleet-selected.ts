@@ -47,32 +47,54 @@ export function selectedLabelValues(exprs: readonly string[]): SelectedValues {
   return out;
 }
 
-/** The labels a rule keeps by name: those of its `by (...)` clauses (a recorded series carries no other label of its inputs). */
-function keptLabels(expr: string): Set<string> {
-  const kept = new Set<string>();
+/**
+ * Whether a rule keeps an input label by name: one of its `by (...)` labels (also of a `group by`
+ * it matches on: `_OTHER` tools reach the otel normalisation's relabelled branch by it); or, for a
+ * rule whose outermost aggregation is `without (...)` (the otel normalisation), any label but those
+ * (at any depth) and the ones its label_replace calls write. A recorded series carries no other
+ * label of its inputs as they were.
+ */
+function keptLabels(expr: string): (label: string) => boolean {
+  const by = new Set<string>();
+  const dropped = new Set<string>();
+  let outermost: 'by' | 'without' | undefined;
+  const text = (node: { from: number; to: number } | null | undefined) => (node ? expr.slice(node.from, node.to) : '');
   parser.parse(expr).iterate({
     enter(node) {
-      if (node.name !== 'GroupingLabels') return;
-      for (const label of node.node.getChildren('LabelName')) kept.add(expr.slice(label.from, label.to));
+      if (node.name === 'AggregateModifier') {
+        const isBy = node.node.getChild('By') !== null;
+        outermost ??= isBy ? 'by' : 'without';
+        for (const label of node.node.getChild('GroupingLabels')?.getChildren('LabelName') ?? []) (isBy ? by : dropped).add(text(label));
+      } else if (node.name === 'FunctionCall' && text(node.node.getChild('FunctionIdentifier')) === 'label_replace') {
+        const destination = node.node.getChild('FunctionCallBody')?.getChildren('StringLiteral')[0];
+        if (destination) dropped.add(JSON.parse(text(destination)) as string);
+      }
     },
   });
-  return kept;
+  return (label) => by.has(label) || (outermost === 'without' && !dropped.has(label));
+}
+
+/** The series a rule reads: by name, and through `{__name__=~"…"}` selectors, those of `known` the pattern matches. */
+function readSeries(expr: string, known: readonly string[]): string[] {
+  const patterns = [...expr.matchAll(/__name__=~"((?:[^"\\]|\\.)*)"/g)].map((m) => new RegExp(`^(?:${JSON.parse(`"${m[1]!}"`) as string})$`));
+  return [...new Set([...parsePromQL(expr).metrics, ...known.filter((name) => patterns.some((p) => p.test(name)))])];
 }
 
 /**
  * Values selected on recorded series, carried to the series their recording rules read (through
  * rules reading other rules' series too): a panel selecting `kind="method"` on a recorded rate
- * answers only if the raw family was written with that value. Only labels a rule keeps by name
- * are carried (an `slo` label a rule adds belongs to no input).
+ * answers only if the raw family was written with that value. Only labels a rule keeps are carried
+ * (an `slo` label a rule adds belongs to no input). `known`: the series the generator writes, which
+ * `__name__` patterns are matched against.
  */
-export function throughRecordingRules(selected: SelectedValues, rules: readonly { record: string; expr: string }[]): SelectedValues {
+export function throughRecordingRules(selected: SelectedValues, rules: readonly { record: string; expr: string }[], known: readonly string[] = []): SelectedValues {
   const out: SelectedValues = structuredClone(selected);
-  const inputs = rules.map((r) => ({ ...r, kept: keptLabels(r.expr), reads: parsePromQL(r.expr).metrics }));
+  const inputs = rules.map((r) => ({ ...r, keeps: keptLabels(r.expr), reads: readSeries(r.expr, known) }));
   for (let changed = true; changed;) {
     changed = false;
     for (const rule of inputs) {
       for (const [label, matchers] of Object.entries(out[rule.record] ?? {})) {
-        if (!rule.kept.has(label)) continue;
+        if (!rule.keeps(label)) continue;
         for (const series of rule.reads) for (const m of matchers) if (addMatcher(out, series, label, m)) changed = true;
       }
     }

@@ -143,11 +143,12 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const BLOCK_S = 7200;
 
 /** What the fleet must contain for the queries: every label value they select, and the alerts their ALERTS panels list. */
-function writtenFor(queries: readonly Query[]): Pick<FleetShape, 'selected' | 'alerts'> {
+function writtenFor(profile: ProfileName, queries: readonly Query[]): Pick<FleetShape, 'selected' | 'alerts'> {
   return {
     selected: throughRecordingRules(
       selectedLabelValues(queries.map((q) => (q.kind === 'variable' ? q.expr.slice(q.expr.indexOf('|') + 1) : q.expr))),
-      queries.filter((q) => q.kind === 'record').map((q) => ({ record: q.name, expr: q.expr }))),
+      queries.filter((q) => q.kind === 'record').map((q) => ({ record: q.name, expr: q.expr })),
+      getProfile(profile).families.flatMap(seriesNames)),
     alerts: queries.filter((q) => q.kind === 'alert').map((q) => q.name),
   };
 }
@@ -465,7 +466,7 @@ export function run(opts: FleetOptions): Promise<BenchResult> {
       const queries = [...dashboardQueries(join(artifacts, 'dashboards', profile)), ...ruleQueries(join(artifacts, 'alerts', profile))];
       if (queries.length === 0) throw new Error(`no dashboards or rules for ${profile} under ${artifacts}; run npm run build`);
       for (const servers of sizes) {
-        const { dir, shape, series } = await ensureTsdb(profile, servers, tools, writtenFor(queries));
+        const { dir, shape, series } = await ensureTsdb(profile, servers, tools, writtenFor(profile, queries));
         // --quick (the smoke test) skips the merge: its timings mean nothing, and it would wait for Prometheus's compaction tick.
         const recorded = await ensureRecorded(`${profile} × ${servers}`, { dir, shape }, join(artifacts, 'alerts', profile), !opts.quick);
         progress(`fleet: ${profile} × ${servers}: recorded series ${recorded.cached ? 'cached' : 'materialised'} (${fmt(recorded.seconds, 1)} s)`);

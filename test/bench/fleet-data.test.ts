@@ -49,6 +49,17 @@ describe('throughRecordingRules', () => {
       mcp_unknown_requests_total: { kind: [['tool'], ['method']] },
     });
   });
+
+  it('carries them through a normalisation rule: `sum without (...)` over `__name__` regex selectors, not the labels label_replace writes', () => {
+    const rules = [{ record: 'otel:ops_count',
+      expr: 'sum without (__name__, scope) (label_replace({__name__=~"(ops(_seconds)?)_count", job=~"mcp.*"}, "error_type", "unknown_tool", "tool", "_OTHER") '
+        + 'unless on (job, tool) group by (job, tool) ({__name__=~"ops_seconds_count", error_type="x"}))' }];
+    const selected = selectedLabelValues(['otel:ops_count{method="resources/read", error_type="unknown_tool", scope="x"}']);
+    expect(throughRecordingRules(selected, rules, ['ops_seconds_count', 'ops_seconds_sum', 'other_count'])).toEqual({
+      ...selected,
+      ops_seconds_count: { method: [['resources/read']] },
+    });
+  });
 });
 
 describe('writeFleetOpenMetrics', () => {
