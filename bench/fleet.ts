@@ -354,6 +354,10 @@ async function startPrometheus(tsdbDir: string, maxSamples?: number) {
   writeFileSync(config, 'global:\n  scrape_interval: 30s\n  external_labels: {cluster: fleet}\nscrape_configs: []\n');
   const child = execa('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${tsdbDir}`,
     `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=3650d', '--log.level=warn',
+    // promtool backfills a rule with one query_range over the whole history: the otel normalisation
+    // over 1,000 servers ran past the default 2 minutes (promtool: "server error: 503"). Timed
+    // queries carry their own QUERY_TIMEOUT.
+    '--query.timeout=30m',
     ...(maxSamples ? [`--query.max-samples=${maxSamples}`] : [])], { reject: false, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
