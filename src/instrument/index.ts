@@ -200,8 +200,11 @@ export interface Instrumentation {
   httpRejection(reason: string, detail?: { code?: number; method?: string }): void;
   /** Serves /metrics, /health and /ready (404 otherwise). */
   metricsHandler(req: IncomingMessage, res: ServerResponse): Promise<void>;
-  /** Serves metricsHandler on its own port, 127.0.0.1 by default (stdio servers). Port 0 picks a free one. */
-  serveMetrics(options?: { port?: number; host?: string }): Promise<MetricsServer>;
+  /**
+   * Serves metricsHandler on its own port, 127.0.0.1 by default (stdio servers). Port 0 picks a free one.
+   * `beforeEach` runs before each request is answered (a tap fed in batches observes what has passed).
+   */
+  serveMetrics(options?: { port?: number; host?: string; beforeEach?: () => void }): Promise<MetricsServer>;
   /**
    * Reports LLM tokens and cost for a tool call. Inside a tool handler pass the handler's `extra`
    * (its last argument): the tokens then also land on the call's log line and audit entry.
@@ -378,8 +381,8 @@ export function createInstrumentation(options: InstrumentationOptions = {}): Ins
       reportRejection({ reason, status: 0, code: detail.code, method: detail.method ?? '_OTHER', seconds: 0, authFailure: false });
     },
     metricsHandler,
-    serveMetrics({ port = 0, host = '127.0.0.1' } = {}) {
-      return listenMetrics(metricsHandler, port, host);
+    serveMetrics({ port = 0, host = '127.0.0.1', beforeEach } = {}) {
+      return listenMetrics(beforeEach ? (req, res) => { beforeEach(); return metricsHandler(req, res); } : metricsHandler, port, host);
     },
     reportTokens({ inputTokens = 0, outputTokens = 0, costUsd = 0, tool }, ref) {
       const call = findCall(ref);

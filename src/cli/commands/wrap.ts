@@ -12,7 +12,6 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { INSTRUMENTATION_OPTIONS, INSTRUMENTATION_USAGE, instrumentationFrom } from '../relay/instrumentation-options.js';
-import { serveMetricsCaughtUp } from '../relay/metrics-port.js';
 import { wrapStdioServer, type ChildExit } from '../relay/stdio-wrapper.js';
 import { UsageError } from './usage-error.js';
 
@@ -75,7 +74,8 @@ export async function serveWrapped(argv: string[]): Promise<RelayReport | number
   if (typeof made === 'string') throw new UsageError(made, WRAP_USAGE);
   const { instrumentation, port } = made;
   let catchUp = () => {};
-  const metrics = await serveMetricsCaughtUp(instrumentation, port, values['metrics-host'], () => catchUp());
+  // A scrape right after an answer must count it: the relay observes in batches, so it catches up first.
+  const metrics = await instrumentation.serveMetrics({ port, host: values['metrics-host'], beforeEach: () => catchUp() });
   console.error(`mcp-observability wrap: metrics on ${metrics.url}/metrics (pid ${process.ppid}, relay pid ${process.pid})`);
 
   const server = wrapStdioServer({ command, args, instrumentation });
