@@ -45,7 +45,17 @@ interface Drill {
 }
 
 const faults = (t: DrillTarget) => `${t.serverUrl}/admin/faults`;
-const clearFaults = (t: DrillTarget) => async () => { await sendJson(faults(t), 'DELETE'); };
+
+/**
+ * Injects one fault spec; its take-back posts the same target with every injected number zeroed.
+ * Lanes share the server: clearing every fault would end another lane's drill too (its alert then
+ * fired and resolved within Alertmanager's group_wait, and nothing was ever delivered).
+ */
+async function injectFault(t: DrillTarget, spec: Readonly<Record<string, string | number>>): Promise<() => Promise<void>> {
+  await sendJson(faults(t), 'POST', spec);
+  const off = Object.fromEntries(Object.entries(spec).map(([field, value]) => [field, typeof value === 'number' ? 0 : value]));
+  return async () => { await sendJson(faults(t), 'POST', off); };
+}
 
 const MiB = 1024 * 1024;
 
@@ -105,8 +115,7 @@ export const DRILLS: readonly Drill[] = [
     resolve: true,
     async inject(t) {
       const threshold = t.config.toolLatency.find((l) => l.tool === 'search_docs')?.thresholdSeconds ?? t.config.defaultToolLatency.thresholdSeconds;
-      await sendJson(faults(t), 'POST', { tool: 'search_docs', latencyMs: Math.round(threshold * 1000 * 1.5) });
-      return clearFaults(t);
+      return injectFault(t, { tool: 'search_docs', latencyMs: Math.round(threshold * 1000 * 1.5) });
     },
   },
   {
@@ -121,8 +130,7 @@ export const DRILLS: readonly Drill[] = [
       const used = await t.prometheus.scalar(q.gauge('heapUsed', 'max'));
       if (limit === undefined || used === undefined) throw new Error(`no heap metrics from ${t.job} in Prometheus`);
       const heapMb = Math.ceil(((t.config.heap.ratio + 0.03) * limit - used) / MiB);
-      await sendJson(faults(t), 'POST', { heapMb });
-      return clearFaults(t);
+      return injectFault(t, { heapMb });
     },
   },
   {
@@ -133,8 +141,7 @@ export const DRILLS: readonly Drill[] = [
     labels: { tool: 'search_docs' },
     resolve: false,
     async inject(t) {
-      await sendJson(faults(t), 'POST', { tool: 'search_docs', errorRate: 0.6 });
-      return clearFaults(t);
+      return injectFault(t, { tool: 'search_docs', errorRate: 0.6 });
     },
   },
   {
@@ -144,11 +151,11 @@ export const DRILLS: readonly Drill[] = [
     alerts: ['McpResourceErrorRatioHigh'],
     resolve: false,
     async inject(t) {
-      await sendJson(faults(t), 'POST', { resource: 'docs-page', errorRate: 0.5 });
+      const takeBack = await injectFault(t, { resource: 'docs-page', errorRate: 0.5 });
       const stopReads = await pageReads(t);
       return async () => {
         await stopReads();
-        await clearFaults(t)();
+        await takeBack();
       };
     },
   },
