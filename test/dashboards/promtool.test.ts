@@ -178,11 +178,19 @@ const FLEET_INPUT: Record<ProfileName, () => Record<string, string>> = {
     // JSON-RPC requests and errors, instance a: 60 tools/call and 6 -32602 errors a minute
     'mcp_requests_total{job="mcp", instance="a", method="tools/call", transport="http", outcome="ok"}': perMinute(60),
     'mcp_jsonrpc_errors_total{job="mcp", instance="a", method="tools/call", code="-32602"}': perMinute(6),
-    // unknown tool names and methods per minute: client scanner on instances a (12 and 6) and b (30), honest on a (3)
+    // unknown tool names and methods per minute: client scanner on instances a (12 and 6) and b (30 and 4), honest on a (3)
     'mcp_unknown_requests_total{job="mcp", instance="a", client_name="scanner", kind="tool"}': perMinute(12),
     'mcp_unknown_requests_total{job="mcp", instance="a", client_name="scanner", kind="method"}': perMinute(6),
     'mcp_unknown_requests_total{job="mcp", instance="b", client_name="scanner", kind="tool"}': perMinute(30),
+    'mcp_unknown_requests_total{job="mcp", instance="b", client_name="scanner", kind="method"}': perMinute(4),
     'mcp_unknown_requests_total{job="mcp", instance="a", client_name="honest", kind="tool"}': perMinute(3),
+    // sessions closed, on a and on b alike: P50 0.5 s, P95 1.5 s
+    ...histogram('mcp_session_duration_seconds', 'job="mcp", instance="a", transport="http"', SPREAD),
+    ...histogram('mcp_session_duration_seconds', 'job="mcp", instance="b", transport="http"', SPREAD),
+    // search's definition: one fingerprint on a and b; list's on a
+    'mcp_tool_definition_info{job="mcp", instance="a", tool="search", fingerprint="5ea2c4"}': '1+0x20',
+    'mcp_tool_definition_info{job="mcp", instance="b", tool="search", fingerprint="5ea2c4"}': '1+0x20',
+    'mcp_tool_definition_info{job="mcp", instance="a", tool="list", fingerprint="9b1d07"}': '1+0x20',
     // tools/call refused by a rate limit per minute: scanner on a (12, client bucket) and b (6, tool bucket), honest on a (3, client bucket)
     'mcp_throttled_requests_total{job="mcp", instance="a", client_name="scanner", tool="search", limit="client"}': perMinute(12),
     'mcp_throttled_requests_total{job="mcp", instance="b", client_name="scanner", tool="search", limit="tool"}': perMinute(6),
@@ -225,6 +233,8 @@ const FLEET_INPUT: Record<ProfileName, () => Record<string, string>> = {
   // one histogram per error_type: successes are fast or middling, errors the slow ones
   otel: () => Object.assign({
     ...histogram('v8js_gc_duration_seconds', 'job="mcp", instance="a", v8js_gc_type="major"', SPREAD),
+    ...histogram('mcp_server_session_duration_seconds', 'job="mcp", instance="a", network_transport="tcp"', SPREAD),
+    ...histogram('mcp_server_session_duration_seconds', 'job="mcp", instance="b", network_transport="tcp"', SPREAD),
     // 6 unknown-method (-32601) responses a minute on instance a
     'mcp_server_operation_duration_seconds_count{job="mcp", instance="a", mcp_method_name="_OTHER", error_type="-32601", rpc_response_status_code="-32601"}': perMinute(6),
     ...Object.fromEntries(HANDSHAKES.map(([job, instance, outcome, n]) => [
@@ -273,6 +283,8 @@ function recordedCases(profile: ProfileName): { path: string; panel: string; ref
     { path: quality, panel: 'Share of calls by tool', samples: per(false, { search: 0.5, list: 0.5 }) },
     { path: performance, panel: 'Handshake success ratio by transport',
       samples: [{ labels: `{${profile === 'otel' ? 'network_transport="tcp"' : 'transport="http"'}}`, value: 97 / 110 }] },
+    ...[0.5, 1.5].map((value, ref) => ({ path: quality, panel: 'Session duration P50 / P95', ref,
+      samples: [{ labels: `{${profile === 'otel' ? 'network_transport="tcp"' : 'transport="http"'}}`, value }] })),
     { path: `dashboards/${profile}/resources.json`, panel: 'GC pause P99 by kind',
       samples: [{ labels: `{job="mcp", ${profile === 'otel' ? 'v8js_gc_type' : 'kind'}="major"}`, value: 1.9 }] },
     ...(profile === 'prom-client' ? [
@@ -308,20 +320,23 @@ function promClientOnlyCases(): { path: string; panel: string; ref?: number; sam
     { path: quality, panel: 'Cost per call by tool', samples: search(12 / 60) },
     { path: security, panel: 'Tool response size P95 by tool', samples: search(1.5) },
     { path: security, panel: 'Truncated responses by tool', samples: search(6 / 60) },
+    // the instance where the client sends most (the alert's unit), not the sum over instances (42)
     { path: security, panel: 'Unknown tool names per client', samples: [
-      { labels: '{client_name="honest", instance="a"}', value: 3 / 60 },
-      { labels: '{client_name="scanner", instance="a"}', value: 12 / 60 },
-      { labels: '{client_name="scanner", instance="b"}', value: 30 / 60 }] },
-    { path: security, panel: 'Unknown methods per client', samples: [{ labels: '{client_name="scanner", instance="a"}', value: 6 / 60 }] },
+      { labels: '{client_name="honest"}', value: 3 / 60 },
+      { labels: '{client_name="scanner"}', value: 30 / 60 }] },
+    // all instances: 6 on a and 4 on b
+    { path: security, panel: 'Unknown methods per client', samples: [{ labels: '{client_name="scanner"}', value: 10 / 60 }] },
+    { path: security, panel: 'Tool definition fingerprints', samples: [
+      { labels: '{fingerprint="5ea2c4", tool="search"}', value: 2 }, { labels: '{fingerprint="9b1d07", tool="list"}', value: 1 }] },
     { path: performance, panel: 'In-flight requests by method', samples: [
       { labels: '{method="resources/read"}', value: 1 }, { labels: '{method="tools/call"}', value: 5 }] },
     { path: performance, panel: 'In-flight tool calls by tool', samples: [{ labels: '{tool="search"}', value: 5 }] },
     { path: quality, panel: 'Self-correction ratio', samples: [{ labels: '{}', value: 0.5 }] },
     { path: quality, panel: 'Self-corrections by tool', samples: search(3 / 60) },
+    // the instance refusing the client most (12 on a), not the sum over instances (18)
     { path: security, panel: 'Throttled tool calls by client', samples: [
-      { labels: '{client_name="honest", instance="a"}', value: 3 / 60 },
-      { labels: '{client_name="scanner", instance="a"}', value: 12 / 60 },
-      { labels: '{client_name="scanner", instance="b"}', value: 6 / 60 }] },
+      { labels: '{client_name="honest"}', value: 3 / 60 },
+      { labels: '{client_name="scanner"}', value: 12 / 60 }] },
     { path: quality, panel: 'Resource read error ratio', samples: [{ labels: '{resource="docs://index"}', value: 10 / 125 }] },
     { path: quality, panel: 'Resource response size P50 / P95', ref: 0, samples: [{ labels: '{resource="docs://index"}', value: 0.5 }] },
     { path: quality, panel: 'Resource response size P50 / P95', ref: 1, samples: [{ labels: '{resource="docs://index"}', value: 1.5 }] },

@@ -29,6 +29,7 @@ const SELF_CORRECTION_RATIO_TITLE = 'Self-correction ratio';
 const SELF_CORRECTIONS_BY_TOOL_TITLE = 'Self-corrections by tool';
 const RESOURCE_ERROR_RATIO_TITLE = 'Resource read error ratio';
 const RESOURCE_SIZE_TITLE = 'Resource response size P50 / P95';
+const SESSION_DURATION_TITLE = 'Session duration P50 / P95';
 
 function usage({ q, recorded: r }: DashboardContext): RowSpec {
   const has = q.has('toolCalls');
@@ -64,18 +65,18 @@ function usage({ q, recorded: r }: DashboardContext): RowSpec {
   };
 }
 
-function sessions({ q, config }: DashboardContext): RowSpec {
+function sessions({ q, recorded: r, config }: DashboardContext): RowSpec {
   const transport = (id: 'sessionDuration' | 'activeSessions' | 'idleSessions' | 'sessionsReaped'): string =>
     legend(q.label(id, 'transport'));
   return {
     title: 'Sessions',
     panels: [
-      q.has('sessionDuration') && timeseries({
-        title: 'Session duration P50 / P95',
-        description: 'Duration of closed sessions, from initialize to close, by transport.',
+      r.has('sessionDurationBuckets') && timeseries({
+        title: SESSION_DURATION_TITLE,
+        description: 'Duration of sessions closed over 5-minute windows, from initialize to close, by transport (from the duration histogram\'s bucket rates, recorded per job).',
         unit: units.Seconds,
         queries: [0.5, 0.95].map((quantile) => ({
-          expr: q.quantile(quantile, 'sessionDuration', RATE_INTERVAL, { by: ['transport'] }),
+          expr: r.quantile(quantile, 'sessionDurationBuckets', [q.label('sessionDuration', 'transport')]),
           legend: `P${quantile * 100} ${transport('sessionDuration')}`,
         })),
       }),
@@ -326,7 +327,7 @@ export const quality: DashboardSpec = {
 export const QUALITY_LINT_EXCLUSIONS: readonly LintExclusion[] = [
   TOP_TOOL_SHARE_TITLE, TOOLS_CALLED_TITLE, CALL_SHARE_TITLE, TURNS_TITLE, HALLUCINATED_RATIO_TITLE, HALLUCINATED_BY_KIND_TITLE,
   VALIDATION_ERROR_RATIO_TITLE, TOKEN_RATE_TITLE, TOKENS_PER_CALL_TITLE, COST_OVER_RANGE_TITLE, COST_PER_CALL_TITLE,
-  SELF_CORRECTION_RATIO_TITLE, SELF_CORRECTIONS_BY_TOOL_TITLE, RESOURCE_SIZE_TITLE,
+  SELF_CORRECTION_RATIO_TITLE, SELF_CORRECTIONS_BY_TOOL_TITLE, RESOURCE_SIZE_TITLE, SESSION_DURATION_TITLE,
 ].map((panel): LintExclusion => ({ rule: 'target-instance-rule', panel, reason: RECORDED_EXCLUSION_REASON })).concat({
   rule: 'target-instance-rule', panel: RESOURCE_ERROR_RATIO_TITLE, reason: RECORDED_EXCLUSION_REASON,
   // Recorded where reads carry a resource label; elsewhere the panel reads the few per-job operation series.

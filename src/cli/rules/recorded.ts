@@ -25,6 +25,8 @@ export const NAMES = {
   messageSizeBuckets: 'job_direction_type_le:mcp_message_size_bytes_bucket:rate5m',
   gcDurationBuckets: 'job_kind_le:nodejs_gc_duration_seconds_bucket:rate5m',
   agentTurnsBuckets: 'job_outcome_le:mcp_agent_task_turns_bucket:rate5m',
+  sessionDurationBuckets: 'job_transport_le:mcp_session_duration_seconds_bucket:rate5m',
+  toolDefinitionCount: 'job_tool_fingerprint:mcp_tool_definition_info:count',
   toolTokenRate: 'job_tool_token_type:mcp_tool_tokens:rate5m',
   toolCostRate: 'job_tool:mcp_tool_cost_usd:rate5m',
   toolCallerErrorRatio: 'job_tool:mcp_tool_caller_errors:ratio_rate5m',
@@ -78,6 +80,9 @@ export interface RecordedSeries {
   messageSizeBuckets?: string;
   gcDurationBuckets?: string;
   agentTurnsBuckets?: string;
+  sessionDurationBuckets?: string;
+  /** Instances serving each tool definition, per job, tool and fingerprint. */
+  toolDefinitionCount?: string;
   toolTokenRate?: string;
   toolCostRate?: string;
   toolCallerErrorRatio?: string;
@@ -148,6 +153,8 @@ export function recordedSeries(profile: Profile): RecordedSeries {
     messageSizeBuckets: when(has('messageSize'), NAMES.messageSizeBuckets),
     gcDurationBuckets: when(has('gcDuration'), NAMES.gcDurationBuckets),
     agentTurnsBuckets: when(has('agentTurns'), NAMES.agentTurnsBuckets),
+    sessionDurationBuckets: when(has('sessionDuration'), NAMES.sessionDurationBuckets),
+    toolDefinitionCount: when(has('toolDefinitions'), NAMES.toolDefinitionCount),
     toolTokenRate: when(has('toolTokens'), NAMES.toolTokenRate),
     toolCostRate: when(has('toolCost'), NAMES.toolCostRate),
     toolCallerErrorRatio: when(has('toolCalls', 'toolErrors'), NAMES.toolCallerErrorRatio),

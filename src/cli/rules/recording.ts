@@ -37,6 +37,7 @@ export function recordingRules(ctx: RuleContext): RecordingRule[] {
     ['messageSize', NAMES.messageSizeBuckets, ['direction', 'messageType']],
     ['gcDuration', NAMES.gcDurationBuckets, ['gcKind']],
     ['agentTurns', NAMES.agentTurnsBuckets, ['outcome']],
+    ['sessionDuration', NAMES.sessionDurationBuckets, ['transport']],
     ['resourceResponseSize', NAMES.resourceResponseSizeBuckets, ['resource']],
   ] as const;
   for (const [id, record, by] of bucketRates) if (q.has(id)) rules.push({ record, expr: q.bucketRate(id, w, { by }) });
@@ -61,6 +62,10 @@ export function recordingRules(ctx: RuleContext): RecordingRule[] {
       { record: NAMES.throttledClientRate, expr: ctx.instance.rate('throttledRequests', w, { by: ['clientName'] }) },
       { record: NAMES.throttledToolRate, expr: q.rate('throttledRequests', w, { by: ['tool', 'kind'] }) },
     );
+  }
+  // The fingerprint table: raw, it counts every instance × tool definition (~1 s through Thanos at 1,000 servers).
+  if (q.has('toolDefinitions')) {
+    rules.push({ record: NAMES.toolDefinitionCount, expr: q.gauge('toolDefinitions', 'count', { by: ['tool', 'fingerprint'] }) });
   }
   // The in-flight and self-correction panels: raw, they read every instance × method × tool (~3 s at 1,000 servers).
   if (q.has('requestsInFlight')) {
