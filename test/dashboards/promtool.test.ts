@@ -97,6 +97,15 @@ describe('dashboard queries evaluated by promtool', () => {
       ], 'prom-client');
   }, 30_000);
 
+  it('time spent in GC is the share of the instance losing the most, one line per kind (not summed over instances)', async () => {
+    const gc = (instance: string, kind: string) => `nodejs_gc_duration_seconds_sum{job="mcp", instance="${instance}", kind="${kind}"}`;
+    // seconds of GC per minute: major 6 on a and 3 on b, minor 1.2 on a
+    await evaluate({ [gc('a', 'major')]: '0+6x20', [gc('b', 'major')]: '0+3x20', [gc('a', 'minor')]: '0+1.2x20' }, [
+      { expr: query('dashboards/prom-client/resources.json', 'Time spent in GC by kind'),
+        samples: [{ labels: '{kind="major"}', value: 0.1 }, { labels: '{kind="minor"}', value: 0.02 }] },
+    ]);
+  }, 30_000);
+
   it('the 80/20 stat gives no sample, not a query error, before any tool was called', async () => {
     // Grafana asks for the range from before the first call; topk with k = scalar(nothing) = NaN
     // used to fail the whole query ("Scalar value NaN overflows int64").

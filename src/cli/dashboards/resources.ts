@@ -56,7 +56,7 @@ function heap({ perInstance: q, config }: DashboardContext): RowSpec {
 }
 
 function eventLoopAndGc({ perInstance: q, recorded: r, config }: DashboardContext): RowSpec {
-  const kind = q.has('gcDuration') ? legend('instance', q.label('gcDuration', 'gcKind')) : '';
+  const gcKind = q.has('gcDuration') ? q.label('gcDuration', 'gcKind') : '';
   return {
     title: 'Event loop & garbage collection',
     panels: [
@@ -68,9 +68,10 @@ function eventLoopAndGc({ perInstance: q, recorded: r, config }: DashboardContex
       }, upperLimit(config.eventLoopLag.maxSeconds)).span(8),
       q.has('gcDuration') && timeseries({
         title: 'Time spent in GC by kind',
-        description: 'Seconds of garbage collection per second, by GC kind: the share of wall time lost to GC pauses.',
+        description: 'Seconds of garbage collection per second, by GC kind: the share of wall time lost to GC pauses, on the instance of the selection ' +
+          'losing the most (one line per kind, not per instance and kind: a fleet stays readable; select an instance to see its own).',
         unit: units.PercentUnit,
-        queries: [{ expr: q.rate('gcDuration', RATE_INTERVAL, { by: ['gcKind'], part: 'sum' }), legend: kind }],
+        queries: [{ expr: `max by (${gcKind}) (${q.rate('gcDuration', RATE_INTERVAL, { by: ['gcKind'], part: 'sum' })})`, legend: legend(gcKind) }],
       }).span(8),
       // Per job, not per instance: one line per process and kind does not read on a fleet, and the
       // raw buckets of every process are the slowest query of this dashboard.
