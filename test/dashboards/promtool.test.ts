@@ -185,6 +185,9 @@ const FLEET_INPUT: Record<ProfileName, () => Record<string, string>> = {
     ...histogram('mcp_agent_task_turns', 'job="mcp", instance="a", outcome="success"', SPREAD),
     'mcp_tool_hallucinations_total{job="mcp", instance="a", tool="search", kind="unknown_tool"}': perMinute(3),
     // JSON-RPC requests and errors, instance a: 60 tools/call and 6 -32602 errors a minute
+    // requests by the protocol version they were served under: 60 a minute on a, 30 on b
+    'mcp_protocol_version_requests_total{job="mcp", instance="a", protocol_version="2025-11-25"}': perMinute(60),
+    'mcp_protocol_version_requests_total{job="mcp", instance="b", protocol_version="2025-11-25"}': perMinute(30),
     'mcp_requests_total{job="mcp", instance="a", method="tools/call", transport="http", outcome="ok"}': perMinute(60),
     'mcp_jsonrpc_errors_total{job="mcp", instance="a", method="tools/call", code="-32602"}': perMinute(6),
     // unknown tool names and methods per minute: client scanner on instances a (12 and 6) and b (30 and 4), honest on a (3)
@@ -298,6 +301,7 @@ function recordedCases(profile: ProfileName): { path: string; panel: string; ref
       samples: [{ labels: `{job="mcp", ${profile === 'otel' ? 'v8js_gc_type' : 'kind'}="major"}`, value: 1.9 }] },
     ...(profile === 'prom-client' ? [
       { path: performance, panel: 'JSON-RPC requests by method', samples: [{ labels: '{method="tools/call"}', value: 1 }] },
+      { path: performance, panel: 'Requests by protocol version', samples: [{ labels: '{protocol_version="2025-11-25"}', value: 1.5 }] },
       { path: performance, panel: 'JSON-RPC errors by code', samples: [{ labels: '{code="-32602"}', value: 0.1 }] },
       ...promClientOnlyCases(),
     ] : [
@@ -306,6 +310,8 @@ function recordedCases(profile: ProfileName): { path: string; panel: string; ref
         { labels: '{mcp_method_name="initialize"}', value: 110 / 60 }, { labels: '{mcp_method_name="tools/call"}', value: 2 }] },
       { path: performance, panel: 'JSON-RPC errors by code',
         samples: [{ labels: '{rpc_response_status_code="-32601"}', value: 0.1 }, { labels: '{rpc_response_status_code="-32602"}', value: 13 / 60 }] },
+      // every operation above, none labelled with a protocol version in this input
+      { path: performance, panel: 'Requests by protocol version', samples: [{ labels: '{}', value: 236 / 60 }] },
     ]),
   ];
 }

@@ -15,7 +15,7 @@ export type SloKind = keyof typeof SLO_NAMES;
 const JOB_SERIES: Record<JobSeries, true> = {
   messageSizeBuckets: true, gcDurationBuckets: true, agentTurnsBuckets: true, hallucinationRate: true, requestRate: true, jsonrpcErrorRate: true,
   requestsInFlight: true, handshakeRate: true, handshakeSuccessRatio: true, resourceReadRate: true, resourceServerErrorRate: true,
-  resourceResponseSizeBuckets: true, sessionDurationBuckets: true,
+  resourceResponseSizeBuckets: true, sessionDurationBuckets: true, protocolVersionRequestRate: true,
 };
 /** Recorded series spelled as a plain name (not per quantile or window). */
 type NamedSeries = { [K in keyof RecordedSeries]-?: NonNullable<RecordedSeries[K]> extends string ? K : never }[keyof RecordedSeries];
@@ -24,7 +24,7 @@ type BucketSeries = Extract<NamedSeries, `${string}Buckets`>;
 /** Recorded series aggregated per job without a tool label. */
 type JobSeries = 'messageSizeBuckets' | 'gcDurationBuckets' | 'agentTurnsBuckets' | 'hallucinationRate' | 'requestRate' | 'jsonrpcErrorRate'
   | 'requestsInFlight' | 'handshakeRate' | 'handshakeSuccessRatio' | 'resourceReadRate' | 'resourceServerErrorRate' | 'resourceResponseSizeBuckets'
-  | 'sessionDurationBuckets';
+  | 'sessionDurationBuckets' | 'protocolVersionRequestRate';
 /** Recorded series aggregated per process (job and instance): they keep the instance filter. */
 type InstanceSeries = 'unknownRequestRate' | 'throttledClientRate';
 /** Recorded series aggregated per job and tool. */

@@ -32,6 +32,7 @@ export const NAMES = {
   toolCallerErrorRatio: 'job_tool:mcp_tool_caller_errors:ratio_rate5m',
   hallucinationRate: 'job_kind:mcp_tool_hallucinations:rate5m',
   requestRate: 'job_method:mcp_requests:rate5m',
+  protocolVersionRequestRate: 'job_version:mcp_requests:rate5m',
   jsonrpcErrorRate: 'job_code:mcp_jsonrpc_errors:rate5m',
   unknownRequestRate: 'job_instance_client_kind:mcp_unknown_requests:rate5m',
   throttledClientRate: 'job_instance_client:mcp_throttled_requests:rate5m',
@@ -81,6 +82,8 @@ export interface RecordedSeries {
   gcDurationBuckets?: string;
   agentTurnsBuckets?: string;
   sessionDurationBuckets?: string;
+  /** JSON-RPC requests per second per job and the protocol version they were served under. */
+  protocolVersionRequestRate?: string;
   /** Instances serving each tool definition, per job, tool and fingerprint. */
   toolDefinitionCount?: string;
   toolTokenRate?: string;
@@ -154,6 +157,7 @@ export function recordedSeries(profile: Profile): RecordedSeries {
     gcDurationBuckets: when(has('gcDuration'), NAMES.gcDurationBuckets),
     agentTurnsBuckets: when(has('agentTurns'), NAMES.agentTurnsBuckets),
     sessionDurationBuckets: when(has('sessionDuration'), NAMES.sessionDurationBuckets),
+    protocolVersionRequestRate: when(has('requestProtocolVersions'), NAMES.protocolVersionRequestRate),
     toolDefinitionCount: when(has('toolDefinitions'), NAMES.toolDefinitionCount),
     toolTokenRate: when(has('toolTokens'), NAMES.toolTokenRate),
     toolCostRate: when(has('toolCost'), NAMES.toolCostRate),

@@ -47,6 +47,7 @@ export function recordingRules(ctx: RuleContext): RecordingRule[] {
     ['toolResponsesTruncated', NAMES.toolTruncatedRate, ['tool']],
     ['hallucinations', NAMES.hallucinationRate, ['kind']],
     ['requests', NAMES.requestRate, ['method']],
+    ['requestProtocolVersions', NAMES.protocolVersionRequestRate, ['protocolVersion']],
     ['jsonrpcErrors', NAMES.jsonrpcErrorRate, ['code']],
     ['toolDefinitionChanges', NAMES.toolDefinitionChangeRate, ['tool', 'change']],
   ] as const;
