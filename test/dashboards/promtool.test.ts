@@ -106,6 +106,17 @@ describe('dashboard queries evaluated by promtool', () => {
     ]);
   }, 30_000);
 
+  it('heap used / heap limit is the share of the instance nearest its limit, one line', async () => {
+    const heap = (job: string, instance: string, what: 'used' | 'limit') => `nodejs_heap_size_${what}_bytes{job="${job}", instance="${instance}"}`;
+    // job mcp: a at 800 of 1,000 MB, b at 300 of 500 MB; job mcp-edge: c at 100 of 1,000 MB
+    await evaluate({
+      [heap('mcp', 'a', 'used')]: '800+0x20', [heap('mcp', 'a', 'limit')]: '1000+0x20',
+      [heap('mcp', 'b', 'used')]: '300+0x20', [heap('mcp', 'b', 'limit')]: '500+0x20',
+      [heap('mcp-edge', 'c', 'used')]: '100+0x20', [heap('mcp-edge', 'c', 'limit')]: '1000+0x20',
+    }, [{ expr: query('dashboards/prom-client/resources.json', 'Heap used / heap limit'),
+      samples: [{ labels: '{}', value: 0.8 }] }]);
+  }, 30_000);
+
   it('the 80/20 stat gives no sample, not a query error, before any tool was called', async () => {
     // Grafana asks for the range from before the first call; topk with k = scalar(nothing) = NaN
     // used to fail the whole query ("Scalar value NaN overflows int64").

@@ -47,9 +47,10 @@ function heap({ perInstance: q, config }: DashboardContext): RowSpec {
       }),
       has && timeseriesWithLimit({
         title: 'Heap used / heap limit',
-        description: 'Share of the V8 heap limit in use. The dashed line is the heap alert threshold.',
+        description: 'Share of the V8 heap limit in use on the instance of the selection nearest its limit (one line, not one per instance: ' +
+          'a fleet stays readable; select an instance to see its own). The dashed line is the heap alert threshold (per instance).',
         unit: units.PercentUnit,
-        queries: [{ expr: ratio(q.gauge('heapUsed'), q.gauge('heapLimit')), legend: INSTANCE }],
+        queries: [{ expr: `max(${ratio(q.gauge('heapUsed'), q.gauge('heapLimit'))})`, legend: 'nearest its limit' }],
       }, upperLimit(config.heap.ratio)).max(1),
     ],
   };
