@@ -1,7 +1,7 @@
 // Resource efficiency, per process: CPU, resident memory, V8 heap against its limit, event-loop
 // lag and garbage collection.
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { ratio } from '../promql/index.js';
+import { aggregate, ratio } from '../promql/index.js';
 import type { DashboardContext, DashboardSpec, RowSpec } from './dashboard.js';
 import { RATE_INTERVAL } from './expressions.js';
 import type { LintExclusion } from './lint.js';
@@ -50,7 +50,7 @@ function heap({ perInstance: q, config }: DashboardContext): RowSpec {
         description: 'Share of the V8 heap limit in use on the instance of the selection nearest its limit (one line, not one per instance: ' +
           'a fleet stays readable; select an instance to see its own). The dashed line is the heap alert threshold (per instance).',
         unit: units.PercentUnit,
-        queries: [{ expr: `max(${ratio(q.gauge('heapUsed'), q.gauge('heapLimit'))})`, legend: 'nearest its limit' }],
+        queries: [{ expr: aggregate('max', [], ratio(q.gauge('heapUsed'), q.gauge('heapLimit'))), legend: 'nearest its limit' }],
       }, upperLimit(config.heap.ratio)).max(1),
     ],
   };
@@ -72,7 +72,7 @@ function eventLoopAndGc({ perInstance: q, recorded: r, config }: DashboardContex
         description: 'Seconds of garbage collection per second, by GC kind: the share of wall time lost to GC pauses, on the instance of the selection ' +
           'losing the most (one line per kind, not per instance and kind: a fleet stays readable; select an instance to see its own).',
         unit: units.PercentUnit,
-        queries: [{ expr: `max by (${gcKind}) (${q.rate('gcDuration', RATE_INTERVAL, { by: ['gcKind'], part: 'sum' })})`, legend: legend(gcKind) }],
+        queries: [{ expr: aggregate('max', [gcKind], q.rate('gcDuration', RATE_INTERVAL, { by: ['gcKind'], part: 'sum' })), legend: legend(gcKind) }],
       }).span(8),
       // Per job, not per instance: one line per process and kind does not read on a fleet, and the
       // raw buckets of every process are the slowest query of this dashboard.

@@ -3,7 +3,7 @@
 // count, response sizes and truncation, redactions by detector and location, and the audit trail.
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { OVERFLOW_VALUE } from '@mcp-observability/catalog';
-import { ratioOrZero, sumBy } from '../promql/index.js';
+import { aggregate, ratioOrZero, sumBy, type Aggregation } from '../promql/index.js';
 import type { DashboardContext, DashboardSpec, MaybePanel, RowSpec } from './dashboard.js';
 import { RATE_INTERVAL } from './expressions.js';
 import type { LintExclusion } from './lint.js';
@@ -55,8 +55,8 @@ function admission({ q, perInstance, config }: DashboardContext): RowSpec {
 function probing({ perInstance: q, recorded: r, config }: DashboardContext): RowSpec {
   // Recorded per instance and client over 5m (the probing alert's window): raw, these panels read every instance × client.
   // One line per client, not per instance and client: a thousand servers draw a thousand lines, and the result alone took ~0.8 s.
-  const unknownRequests = (kind: 'tool' | 'method', aggregation: 'max' | 'sum') => `${aggregation} by (${q.label('unknownRequests', 'clientName')}) (` +
-    `${r.perInstance('unknownRequestRate', [{ label: q.label('unknownRequests', 'kind'), op: '=', value: kind }])})`;
+  const unknownRequests = (kind: 'tool' | 'method', op: Aggregation) => aggregate(op, [q.label('unknownRequests', 'clientName')],
+    r.perInstance('unknownRequestRate', [{ label: q.label('unknownRequests', 'kind'), op: '=', value: kind }]));
   return {
     title: 'Probing',
     panels: [
@@ -200,7 +200,7 @@ function rateLimiting({ q, perInstance, recorded: r, config }: DashboardContext)
           'one line per client, not per instance and client, so a fleet stays readable. ' +
           'The dashed line is the rate-limited-client alert threshold (it fires when a client stays above it on one instance).',
         unit: units.OpsPerSecond,
-        queries: [{ expr: `max by (${client}) (${r.perInstance('throttledClientRate', [{ label: client, op: '=~', value: '$client' }])})`,
+        queries: [{ expr: aggregate('max', [client], r.perInstance('throttledClientRate', [{ label: client, op: '=~', value: '$client' }])),
           legend: legend(client) }],
       }, upperLimit(config.rateLimited.perSecond)),
       has && timeseries({

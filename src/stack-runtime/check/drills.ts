@@ -6,6 +6,7 @@ import type { Config } from 'mcp-observability';
 import { SignalQueries } from 'mcp-observability';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { FaultSpec } from '@mcp-observability/sample-server';
 import { stackToken } from '../auth.js';
 import { pollUntil, sleep } from 'mcp-observability/stack';
 import { runSimulator } from './simulator-run.js';
@@ -51,9 +52,9 @@ const faults = (t: DrillTarget) => `${t.serverUrl}/admin/faults`;
  * Lanes share the server: clearing every fault would end another lane's drill too (its alert then
  * fired and resolved within Alertmanager's group_wait, and nothing was ever delivered).
  */
-async function injectFault(t: DrillTarget, spec: Readonly<Record<string, string | number>>): Promise<() => Promise<void>> {
+async function injectFault(t: DrillTarget, spec: FaultSpec): Promise<() => Promise<void>> {
   await sendJson(faults(t), 'POST', spec);
-  const off = Object.fromEntries(Object.entries(spec).map(([field, value]) => [field, typeof value === 'number' ? 0 : value]));
+  const off: FaultSpec = Object.fromEntries(Object.entries(spec).map(([field, value]) => [field, typeof value === 'number' ? 0 : value]));
   return async () => { await sendJson(faults(t), 'POST', off); };
 }
 
