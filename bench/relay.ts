@@ -126,6 +126,7 @@ async function main(): Promise<void> {
     const c = await cRelay();
     if (c) stdioRelays.push({ name: 'floor: C relay, two threads in blocking read/write', argv: [c], processes: alone, into: variant() });
     stdioRelays.push(
+      { name: 'floor: WASI pumps, worker threads in blocking fd_read/fd_write', argv: [process.execPath, join(FLOOR_DIR, 'node-wasi-relay.mjs')], processes: alone, into: variant() },
       { name: 'floor: Node, worker threads in blocking readSync/writeSync', argv: [process.execPath, join(FLOOR_DIR, 'node-thread-relay.mjs')], processes: alone, into: variant() },
       { name: 'floor: Node, streams piped', argv: [process.execPath, join(FLOOR_DIR, 'node-stream-relay.mjs')], processes: alone, into: variant() },
     );

@@ -8,7 +8,7 @@ import { closeSync, constants, mkdtempSync, openSync, readdirSync, rmSync } from
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createDoorbell, createRing, OBSERVER_WAITING, PUBLISHED, RingReader } from './byte-ring.js';
+import { createRelayMemory, doorbellOf, OBSERVER_WAITING, PUBLISHED, RingReader } from './byte-ring.js';
 import type { Side } from './observe.js';
 import { startPump } from './pump.js';
 
@@ -83,11 +83,11 @@ export interface ThreadRelay {
  */
 export function startThreadRelay(fifos: ServerFifos, input: number, output: number,
   observe: (side: Side, chunk: Buffer, passedAt: number) => void): ThreadRelay {
-  const doorbell = createDoorbell();
-  const bell = new Int32Array(doorbell);
-  const fromClient = createRing();
-  const fromServer = createRing();
-  const readers: Record<Side, RingReader> = { fromClient: new RingReader(fromClient), fromServer: new RingReader(fromServer) };
+  const shared = createRelayMemory();
+  const bell = doorbellOf(shared.memory);
+  const readers: Record<Side, RingReader> = {
+    fromClient: new RingReader(shared.memory, shared.fromClient), fromServer: new RingReader(shared.memory, shared.fromServer),
+  };
   let nextSeq = 0;
   const observeNext = (side: Side) => {
     const { bytes, passedAt } = readers[side].take();
@@ -122,8 +122,8 @@ export function startThreadRelay(fifos: ServerFifos, input: number, output: numb
   })();
 
   const observers = process.platform === 'linux' ? readdirSync('/proc/self/task') : [];
-  const inputPump = startPump(input, fifos.toServer, true, fromClient, doorbell);
-  const outputPump = startPump(fifos.fromServer, output, false, fromServer, doorbell);
+  const inputPump = startPump(input, fifos.toServer, true, shared.memory, shared.fromClient);
+  const outputPump = startPump(fifos.fromServer, output, false, shared.memory, shared.fromServer);
   yieldToPumps(observers);
   // The input pump may stay blocked reading the client's stdin after all is over (see commands/wrap.ts).
   inputPump.unref();
