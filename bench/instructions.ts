@@ -27,11 +27,11 @@
 // SHA-256 runs without the CPU's SHA extensions under valgrind).
 import autocannon from 'autocannon';
 import { execa } from 'execa';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { SOURCE_CONDITION } from '../vitest.shared.js';
-import { benchmark, fmt, progress, REPO_DIR, type BenchOptions, type BenchResult, type Row } from './harness.js';
+import { join } from 'node:path';
+import { compileRepository } from './compiled.js';
+import { benchmark, fmt, progress, type BenchOptions, type BenchResult, type Row } from './harness.js';
 import { inParallel, retried } from './in-parallel.js';
 import { startWorker } from './inprocess.js';
 import { ServerProcess } from './server-process.js';
@@ -79,44 +79,6 @@ export function parseCachegrind(text: string): Counts {
   const summary = /^summary: (\d+)$/m.exec(text);
   if (!summary || Number(summary[1]) !== counts.total) throw new Error('cachegrind output: the cost lines do not add up to its summary');
   return counts;
-}
-
-/**
- * The repository compiled by tsc into `dir`/js, next to a link to its node_modules (so the
- * compiled files resolve their packages); returns the compiled bench directory.
- */
-async function compileRepository(dir: string): Promise<string> {
-  const out = join(dir, 'js');
-  await execa('npx', ['tsc', '-p', '.', '--noEmit', 'false', '--outDir', out], { cwd: REPO_DIR });
-  symlinkSync(join(REPO_DIR, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  linkCompiledWorkspaces(out);
-  return join(out, 'bench');
-}
-
-/**
- * Imports of the workspaces by name (`@mcp-observability/instrument`) must load the compiled
- * copies in `out`, not the repository's sources (the source condition, which vitest passes to
- * every child in NODE_OPTIONS, names .ts files) nor its dist/ (compiled whenever setup last ran).
- * Each copy gets its package.json without that condition and a `dist` link to itself, and
- * `out`/node_modules, searched before the repository's, links each name to its copy.
- */
-function linkCompiledWorkspaces(out: string): void {
-  const { workspaces } = JSON.parse(readFileSync(join(REPO_DIR, 'package.json'), 'utf8')) as { workspaces: string[] };
-  for (const workspace of workspaces) {
-    const manifest = JSON.parse(readFileSync(join(REPO_DIR, workspace, 'package.json'), 'utf8')) as { name: string; exports?: unknown };
-    const compiled = join(out, workspace);
-    writeFileSync(join(compiled, 'package.json'), JSON.stringify({ ...manifest, exports: withoutSourceCondition(manifest.exports) }));
-    symlinkSync('.', join(compiled, 'dist'), 'dir');
-    const link = join(out, 'node_modules', manifest.name);
-    mkdirSync(dirname(link), { recursive: true });
-    symlinkSync(compiled, link, 'dir');
-  }
-}
-
-function withoutSourceCondition(exports: unknown): unknown {
-  if (typeof exports !== 'object' || exports === null) return exports;
-  return Object.fromEntries(Object.entries(exports).filter(([key]) => key !== SOURCE_CONDITION)
-    .map(([key, value]) => [key, withoutSourceCondition(value)]));
 }
 
 /** `script` under valgrind, its counts written to `file` (valgrind's own messages, such as warnings about the host's caches, to a log). */

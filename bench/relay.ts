@@ -7,21 +7,23 @@
 // Server: the Go SDK's everything server (`npm run peers`), fast and steady, so the relay dominates.
 // `--floors` adds relays that observe nothing, measured the same way: what any relay of that
 // kind costs on this machine before it does any of wrap's or proxy's work (bench/relay-floors/).
+// wrap and proxy run as compiled by tsc (bench/compiled.ts), as an installed CLI runs.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { createInterface } from 'node:readline';
 import { LineSplitter } from '../src/cli/relay/line-splitter.js';
 import { readPeers, requirePeerBin } from '../src/stack-runtime/peers-manifest.js';
 import { freePort } from '../test/peers/support/process.js';
+import { compileRepository } from './compiled.js';
 import { BENCH_DIR, OUT_DIR } from './harness.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 6);
 const CALLS = Number(process.env.CALLS ?? 400);
 const WARMUP = 200;
 const server = requirePeerBin(readPeers(), 'go-sdk-everything');
-const CLI = [process.execPath, '--conditions=@mcp-observability/source', '--import', 'tsx', 'src/cli/bin.ts'];
 const FLOORS = process.argv.includes('--floors');
 const FLOOR_DIR = join(BENCH_DIR, 'relay-floors');
 const CALL = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'greet', arguments: { name: 'bench' } } });
@@ -120,8 +122,8 @@ async function cRelay(): Promise<string | undefined> {
 
 interface Relayed { name: string; argv: string[]; processes: (pid: number) => number[]; into: Variant }
 
-async function main(): Promise<void> {
-  const stdioRelays: Relayed[] = [{ name: 'wrap (stdio)', argv: [...CLI, 'wrap', '--log-file', '/dev/null', '--'], processes: withChildren, into: variant() }];
+async function main(cli: readonly string[]): Promise<void> {
+  const stdioRelays: Relayed[] = [{ name: 'wrap (stdio)', argv: [...cli, 'wrap', '--log-file', '/dev/null', '--'], processes: withChildren, into: variant() }];
   if (FLOORS) {
     const c = await cRelay();
     if (c) stdioRelays.push({ name: 'floor: C relay, two threads in blocking read/write', argv: [c], processes: alone, into: variant() });
@@ -141,7 +143,7 @@ async function main(): Promise<void> {
   const port = await freePort();
   const upstreamUrl = `http://127.0.0.1:${port}/`;
   const upstream = spawn(server, ['-http', `127.0.0.1:${port}`], { stdio: 'ignore' });
-  const httpRelays = [{ name: 'proxy (Streamable HTTP)', argv: [...CLI, 'proxy', '--upstream', upstreamUrl, '--listen', '127.0.0.1:0', '--log-file', '/dev/null'] }];
+  const httpRelays = [{ name: 'proxy (Streamable HTTP)', argv: [...cli, 'proxy', '--upstream', upstreamUrl, '--listen', '127.0.0.1:0', '--log-file', '/dev/null'] }];
   if (FLOORS) {
     httpRelays.push(
       { name: 'floor: Node http proxy, keep-alive, bodies piped', argv: [process.execPath, join(FLOOR_DIR, 'node-http-proxy.mjs'), upstreamUrl] },
@@ -170,4 +172,11 @@ async function main(): Promise<void> {
   for (const proxy of proxies) console.log(report(proxy.name, httpDirect, proxy.into, 200));
 }
 
-await main();
+const compiled = mkdtempSync(join(tmpdir(), 'bench-relay-'));
+try {
+  console.error('[relay] compiling the repository with tsc');
+  await compileRepository(compiled);
+  await main([process.execPath, join(compiled, 'js', 'src', 'cli', 'bin.js')]);
+} finally {
+  rmSync(compiled, { recursive: true, force: true });
+}

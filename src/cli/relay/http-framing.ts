@@ -188,26 +188,30 @@ export class HttpFraming {
   }
 
   private readHead(text: string): void {
-    const lines = text.split('\r\n');
-    const first = lines[0]!;
-    const sp1 = first.indexOf(' ');
-    const sp2 = first.indexOf(' ', sp1 + 1);
-    const startLine: [string, string, string] = sp2 === -1 ? [first.slice(0, sp1), first.slice(sp1 + 1), ''] : [first.slice(0, sp1), first.slice(sp1 + 1, sp2), first.slice(sp2 + 1)];
+    // Scanned in place (no array of lines): a head is read on the request's way to the upstream.
+    const firstEnd = text.indexOf('\r\n');
+    const sp1 = text.indexOf(' ');
+    const sp2 = text.indexOf(' ', sp1 + 1);
+    const startLine: [string, string, string] = sp2 === -1 || sp2 > firstEnd
+      ? [text.slice(0, sp1), text.slice(sp1 + 1, firstEnd), ''] : [text.slice(0, sp1), text.slice(sp1 + 1, sp2), text.slice(sp2 + 1, firstEnd)];
     const version = this.kind === 'request' ? startLine[2] : startLine[0];
-    if (sp1 <= 0 || !version.startsWith('HTTP/1.')) {
+    if (sp1 <= 0 || sp1 > firstEnd || !version.startsWith('HTTP/1.')) {
       this.on.pass(Buffer.from(text, 'latin1'));
       this.becomeOpaque();
       return;
     }
     const headers = new Map<string, string>();
-    for (let i = 1; i < lines.length - 2; i++) {
-      const line = lines[i]!;
-      const colon = line.indexOf(':');
-      if (colon <= 0) continue;
-      const name = line.slice(0, colon).toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      const before = headers.get(name);
-      headers.set(name, before === undefined ? value : `${before}, ${value}`);
+    // Field lines up to the blank line that ends the head (its last 4 chars are CRLF CRLF).
+    for (let at = firstEnd + 2; at < text.length - 2;) {
+      const end = text.indexOf('\r\n', at);
+      const colon = text.indexOf(':', at);
+      if (colon > at && colon < end) {
+        const name = text.slice(at, colon).toLowerCase();
+        const value = text.slice(colon + 1, end).trim();
+        const before = headers.get(name);
+        headers.set(name, before === undefined ? value : `${before}, ${value}`);
+      }
+      at = end + 2;
     }
     this.on.head({ text, startLine, headers });
     this.startBody(startLine, headers);
