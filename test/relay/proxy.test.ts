@@ -1,6 +1,8 @@
 // `proxy` in front of a Streamable HTTP server that knows nothing of us, driven by a real SDK
 // client: counts equal the client's record, bodies are identical on both sides of the proxy,
 // sessions open and close, Authorization passes, an unreachable upstream is answered and counted.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -85,6 +87,39 @@ describe('proxy', () => {
     } finally {
       await proxy.stop();
       await stateless.close();
+    }
+  });
+
+  it('times each call from its request passing the proxy to its answer passing it, however late it is observed', async () => {
+    // Observation runs in batches in a worker: a call timed by when its messages were observed
+    // takes ~0 ms when both land in one batch, less than the server itself spent on it.
+    const ANSWER_DELAY_MS = 4;
+    const slow = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => { body += chunk.toString('utf8'); });
+      req.on('end', () => {
+        const { id } = JSON.parse(body) as { id: number };
+        setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: 'late' }] } })), ANSWER_DELAY_MS);
+      });
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const proxy = await startProxy(new URL(`http://127.0.0.1:${(slow.address() as AddressInfo).port}/mcp`), ['--log-level', 'info']);
+    try {
+      for (let id = 1; id <= 20; id++) {
+        const answer = await fetch(proxy.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'echo', arguments: {} } }) });
+        await answer.text();
+      }
+      const calls = () => proxy.stderr().split('\n').filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { method?: string; duration_ms?: number }).filter((l) => l.method === 'tools/call');
+      // Observed while the proxy runs, with no scrape to make the worker catch up: the doorbell woke it.
+      await expect.poll(() => calls().length, { timeout: 10_000 }).toBe(20);
+      // Each answer left the server at least ANSWER_DELAY_MS (less 1 ms of timer rounding) after the request reached it.
+      for (const call of calls()) expect(call.duration_ms).toBeGreaterThanOrEqual(ANSWER_DELAY_MS - 1);
+    } finally {
+      expect(await proxy.stop()).toBe(0);
+      await new Promise<void>((resolve) => { slow.closeAllConnections(); slow.close(() => resolve()); });
     }
   });
 

@@ -1,12 +1,35 @@
 // `mcp-observability proxy --upstream URL --listen HOST:PORT`: a Streamable HTTP reverse proxy
 // that observes an MCP server; clients connect to the proxy instead of the server. Runs until
 // SIGTERM or SIGINT.
+//
+// Two threads: the main thread relays (tcp-proxy.ts) and puts every chunk in a shared ring; a
+// worker observes them (proxy-observer-main.ts) and owns the instrumentation, its /metrics port,
+// logs and audit trail. On Linux the worker runs at nice 10: on a busy machine the observation
+// waits, not the bytes.
+import { readdirSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { setPriority } from 'node:os';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { INSTRUMENTATION_OPTIONS, INSTRUMENTATION_USAGE, instrumentationFrom } from '../relay/instrumentation-options.js';
-import { createMcpProxy } from '../relay/tcp-proxy.js';
+import { createEventRing, monotonicNow, RING_BYTES, RingWriter } from '../relay/byte-ring.js';
+import { INSTRUMENTATION_OPTIONS, INSTRUMENTATION_USAGE, instrumentationProblem } from '../relay/instrumentation-options.js';
+import { startModuleWorker } from '../relay/module-worker.js';
+import { eventTag } from '../relay/proxy-events.js';
+import type { ObserverData, ObserverReady } from '../relay/proxy-observer-main.js';
+import { createMcpRelay } from '../relay/tcp-proxy.js';
 import { parseListen } from '../relay/listen-address.js';
 import { UsageError } from './usage-error.js';
+
+/** The observer's entry module, beside the relay's (.ts under tsx, .js once compiled). */
+const OBSERVER_MAIN = new URL(`../relay/proxy-observer-main${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+/** The largest piece of a chunk in one ring record (a socket read is at most 64 KiB; a record must fit). */
+const MAX_RECORD_BYTES = RING_BYTES / 4;
+/** The nice value of the observing worker's threads. */
+const OBSERVER_NICE = 10;
+
+/** The process's thread ids (Linux; elsewhere none: a nice value there would belong to the whole process). */
+const threadIds = (): string[] => (process.platform === 'linux' ? readdirSync('/proc/self/task') : []);
 
 export const PROXY_USAGE = `usage: mcp-observability proxy --upstream URL --listen HOST:PORT [options]
   --upstream URL     the MCP server's Streamable HTTP endpoint (e.g. http://127.0.0.1:8080/mcp);
@@ -38,28 +61,58 @@ export async function proxyCommand(argv: string[]): Promise<number> {
   if (upstream.protocol !== 'http:' && upstream.protocol !== 'https:') throw new UsageError(`--upstream: expected an http(s) URL, got "${values.upstream}"`, PROXY_USAGE);
   const listen = parseListen(values.listen ?? '');
   if (!listen) throw new UsageError(`--listen: expected HOST:PORT, got "${values.listen ?? ''}"`, PROXY_USAGE);
-  const made = instrumentationFrom(values);
-  if (typeof made === 'string') throw new UsageError(made, PROXY_USAGE);
-  const { instrumentation, port } = made;
+  const problem = instrumentationProblem(values);
+  if (problem !== undefined) throw new UsageError(problem, PROXY_USAGE);
 
-  const proxy = createMcpProxy(upstream, instrumentation);
+  const { buffer, ring } = createEventRing();
+  const events = new RingWriter(buffer, ring);
+  const relay = createMcpRelay(upstream, (connection, event, bytes) => {
+    const tag = eventTag(connection, event);
+    const passedAt = monotonicNow();
+    if (bytes.length <= MAX_RECORD_BYTES) return events.write(tag, bytes, passedAt);
+    for (let at = 0; at < bytes.length; at += MAX_RECORD_BYTES) events.write(tag, bytes.subarray(at, at + MAX_RECORD_BYTES), passedAt);
+  });
+  const threadsBefore = new Set(threadIds());
+  const observer = startModuleWorker(OBSERVER_MAIN, { values, upstream: upstream.href, buffer, ring } satisfies ObserverData);
+  const ready = await new Promise<ObserverReady>((resolve) => {
+    observer.once('message', resolve);
+    observer.once('error', (err) => resolve({ error: err.message }));
+    observer.once('exit', (code) => resolve({ error: `the observing thread exited (${code})` }));
+  });
+  if ('error' in ready) {
+    console.error(`mcp-observability proxy: ${ready.error}`);
+    await observer.terminate();
+    return 1;
+  }
+  for (const tid of threadIds()) {
+    if (threadsBefore.has(tid)) continue;
+    try {
+      setPriority(Number(tid), OBSERVER_NICE);
+    } catch {
+      // Gone since it was listed: nothing to lower.
+    }
+  }
+
   // Half-open: a client that finished sending still gets its answers.
-  const server = createServer({ allowHalfOpen: true }, proxy.relay);
+  const server = createServer({ allowHalfOpen: true }, relay.relay);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port, listen.host, resolve);
   });
-  const metrics = await instrumentation.serveMetrics({ port, host: values['metrics-host'] });
   const bound = server.address() as AddressInfo;
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
-  console.error(`mcp-observability proxy: listening on http://${host}:${bound.port} for ${upstream.href}; metrics on ${metrics.url}/metrics (pid ${process.pid})`);
+  console.error(`mcp-observability proxy: listening on http://${host}:${bound.port} for ${upstream.href}; metrics on ${ready.metrics}/metrics (pid ${process.pid})`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
-  server.close();
-  proxy.close();
-  await metrics.close();
-  await instrumentation.close();
+  const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+  relay.close();
+  // Every connection's end is in the ring before the worker is told to finish.
+  await serverClosed;
+  // The worker observes what is left, closes the sessions, logs and audit trail, and says so.
+  const closed = new Promise<void>((resolve) => observer.once('message', () => resolve()));
+  observer.postMessage('close');
+  await closed;
   return 0;
 }

@@ -33,8 +33,8 @@ export interface InstrumentationValues {
   'log-audited-calls': string;
 }
 
-/** Checks the shared options; returns the instrumentation and the metrics port, or the first mistake. */
-export function instrumentationFrom(values: InstrumentationValues): { instrumentation: Instrumentation; port: number } | string {
+/** The first mistake in the shared options, or undefined. */
+export function instrumentationProblem(values: InstrumentationValues): string | undefined {
   const port = Number(values['metrics-port']);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return `--metrics-port: expected a port number, got "${values['metrics-port']}"`;
   if (!PROFILE_NAMES.includes(values.profile as ProfileName)) return `--profile: expected ${PROFILE_NAMES.join(' or ')}, got "${values.profile}"`;
@@ -42,6 +42,14 @@ export function instrumentationFrom(values: InstrumentationValues): { instrument
   if (!(AUDITED_CALL_LOGS as readonly string[]).includes(values['log-audited-calls'])) {
     return `--log-audited-calls: expected ${AUDITED_CALL_LOGS.join(', ')}, got "${values['log-audited-calls']}"`;
   }
+  return undefined;
+}
+
+/** Checks the shared options; returns the instrumentation and the metrics port, or the first mistake. */
+export function instrumentationFrom(values: InstrumentationValues): { instrumentation: Instrumentation; port: number } | string {
+  const problem = instrumentationProblem(values);
+  if (problem !== undefined) return problem;
+  const port = Number(values['metrics-port']);
   const instrumentation = createInstrumentation({
     profile: values.profile as ProfileName,
     log: values['log-file'] ? { file: values['log-file'] } : 'stderr',

@@ -4,7 +4,7 @@
 // to observe. A full ring makes the pump wait for the main thread, so memory stays bounded and
 // nothing is dropped from observation.
 import { Worker } from 'node:worker_threads';
-import { CHUNK_BYTES, type RingLayout } from './byte-ring.js';
+import { CHUNK_BYTES, type PumpLayout } from './byte-ring.js';
 import { PUMP_WASM_BASE64 } from './pump-wasm.js';
 
 export interface PumpData {
@@ -14,7 +14,7 @@ export interface PumpData {
   closeTo: boolean;
   memory: WebAssembly.Memory;
   module: WebAssembly.Module;
-  ring: RingLayout;
+  ring: PumpLayout;
   chunkBytes: number;
 }
 
@@ -41,7 +41,7 @@ const PUMP_SOURCE = `const __name = (f) => f;
 
 let compiled: WebAssembly.Module | undefined;
 
-export function startPump(from: number, to: number, closeTo: boolean, memory: WebAssembly.Memory, ring: RingLayout): Worker {
+export function startPump(from: number, to: number, closeTo: boolean, memory: WebAssembly.Memory, ring: PumpLayout): Worker {
   compiled ??= new WebAssembly.Module(Buffer.from(PUMP_WASM_BASE64, 'base64'));
   const data: PumpData = { from, to, closeTo, memory, module: compiled, ring, chunkBytes: CHUNK_BYTES };
   // The fds were opened by the main thread: the worker closing one must not count as a leak.

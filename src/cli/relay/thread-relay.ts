@@ -1,19 +1,17 @@
 // wrap's data path where the platform has FIFOs: the server's stdin and stdout are FIFOs (blocking
 // fds, which libuv's pipes are not), and two pump threads move the bytes (pump.ts). The main thread
-// only observes: it wakes on the doorbell at most once per COALESCE_MS and takes every record
+// only observes: it wakes on the doorbell in batches (observer-loop.ts) and takes every record
 // published since, both rings merged in the order the bytes passed.
 /// <reference lib="es2024.sharedmemory" />
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { createRelayMemory, doorbellOf, OBSERVER_WAITING, PUBLISHED, RingReader } from './byte-ring.js';
+import { createRelayMemory, doorbellOf, RingReader } from './byte-ring.js';
 import type { Side } from './observe.js';
+import { startObserverLoop } from './observer-loop.js';
 import { startPump } from './pump.js';
 
-/** How long the main thread lets records gather after a wake-up: ~100 wake-ups a second at most. */
-const COALESCE_MS = 8;
 /** The nice value of the observing threads: on two cores, the pumps (and the client and server) come first. */
 const OBSERVER_NICE = 10;
 
@@ -84,9 +82,10 @@ export interface ThreadRelay {
 export function startThreadRelay(fifos: ServerFifos, input: number, output: number,
   observe: (side: Side, chunk: Buffer, passedAt: number) => void): ThreadRelay {
   const shared = createRelayMemory();
-  const bell = doorbellOf(shared.memory);
+  const bell = doorbellOf(shared.buffer);
   const readers: Record<Side, RingReader> = {
-    fromClient: new RingReader(shared.memory, shared.fromClient), fromServer: new RingReader(shared.memory, shared.fromServer),
+    fromClient: new RingReader(shared.buffer, shared.fromClient),
+    fromServer: new RingReader(shared.buffer, shared.fromServer),
   };
   let nextSeq = 0;
   const observeNext = (side: Side) => {
@@ -97,7 +96,7 @@ export function startThreadRelay(fifos: ServerFifos, input: number, output: numb
   /** Observes the records published so far in sequence order; stops at a gap (a record still being put in). */
   const drain = () => {
     for (;;) {
-      const side = readers.fromClient.nextSeq() === nextSeq ? 'fromClient' : readers.fromServer.nextSeq() === nextSeq ? 'fromServer' : undefined;
+      const side = readers.fromClient.nextTag() === nextSeq ? 'fromClient' : readers.fromServer.nextTag() === nextSeq ? 'fromServer' : undefined;
       if (side === undefined) break;
       observeNext(side);
       nextSeq = (nextSeq + 1) | 0;
@@ -106,20 +105,8 @@ export function startThreadRelay(fifos: ServerFifos, input: number, output: numb
     readers.fromServer.release();
   };
 
-  let running = true;
   let observing = true;
-  const drained = (async () => {
-    while (running) {
-      // Said before `seen` is read: a record published after that read is always rung for.
-      Atomics.store(bell, OBSERVER_WAITING, 1);
-      const seen = Atomics.load(bell, PUBLISHED);
-      drain();
-      const wait = Atomics.waitAsync(bell, PUBLISHED, seen);
-      if (wait.async) await wait.value;
-      Atomics.store(bell, OBSERVER_WAITING, 0);
-      await delay(COALESCE_MS);
-    }
-  })();
+  const loop = startObserverLoop(bell, drain);
 
   const observers = process.platform === 'linux' ? readdirSync('/proc/self/task') : [];
   const inputPump = startPump(input, fifos.toServer, true, shared.memory, shared.fromClient);
@@ -137,13 +124,11 @@ export function startThreadRelay(fifos: ServerFifos, input: number, output: numb
 
   const outputEnded = ended(outputPump).then(async () => {
     closeSync(fifos.fromServer);
-    running = false;
-    Atomics.notify(bell, PUBLISHED);
-    await drained;
+    await loop.stop();
     drain();
     // A record of the client's still being put in cannot hold back the server's last words.
     for (const side of ['fromServer', 'fromClient'] as const) {
-      while (readers[side].nextSeq() !== undefined) observeNext(side);
+      while (readers[side].nextTag() !== undefined) observeNext(side);
     }
     observing = false;
   });
