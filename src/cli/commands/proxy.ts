@@ -12,7 +12,7 @@ import { setPriority } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createEventRing, monotonicNow, RING_BYTES, RingWriter } from '../relay/byte-ring.js';
+import { createEventRing, RING_BYTES, RingWriter } from '../relay/byte-ring.js';
 import { INSTRUMENTATION_OPTIONS, INSTRUMENTATION_USAGE, instrumentationProblem } from '../relay/instrumentation-options.js';
 import { startModuleWorker } from '../relay/module-worker.js';
 import { eventTag } from '../relay/proxy-events.js';
@@ -68,12 +68,12 @@ export async function proxyCommand(argv: string[]): Promise<number> {
   const events = new RingWriter(buffer, ring);
   const relay = createMcpRelay(upstream, (connection, event, bytes) => {
     const tag = eventTag(connection, event);
-    const passedAt = monotonicNow();
+    const passedAt = performance.now();
     if (bytes.length <= MAX_RECORD_BYTES) return events.write(tag, bytes, passedAt);
     for (let at = 0; at < bytes.length; at += MAX_RECORD_BYTES) events.write(tag, bytes.subarray(at, at + MAX_RECORD_BYTES), passedAt);
   });
   const threadsBefore = new Set(threadIds());
-  const observer = startModuleWorker(OBSERVER_MAIN, { values, upstream: upstream.href, buffer, ring } satisfies ObserverData);
+  const observer = startModuleWorker(OBSERVER_MAIN, { values, upstream: upstream.href, buffer, ring, timeOrigin: performance.timeOrigin } satisfies ObserverData);
   const ready = await new Promise<ObserverReady>((resolve) => {
     observer.once('message', resolve);
     observer.once('error', (err) => resolve({ error: err.message }));

@@ -6,7 +6,7 @@
 //   relaying main thread writes (RingWriter) and the observing worker reads.
 //
 // Layout of a ring: records at 16-byte aligned offsets ([tag int32][length int32][passed at,
-// float64 ms of the monotonic clock][bytes], padded to 16), so a record's header never straddles
+// float64 ms, on the writer's clock][bytes], padded to 16), so a record's header never straddles
 // the end; its bytes may. wrap's tag is a sequence number, the proxy's an event and connection. Its cursors hold the byte counts written and read so far (int32,
 // wrapping; the capacity is a power of two). Sequence numbers are dense across both rings (one per
 // chunk, taken before the chunk is written on), so merging the rings by sequence gives the order
@@ -77,16 +77,13 @@ export interface RelayedChunk {
   passedAt: number;
 }
 
-/** Now on the monotonic clock, in ms: the same reading in every thread (performance.now() counts from each thread's start). */
-export const monotonicNow = (): number => Number(process.hrtime.bigint()) / 1e6;
-
 /**
- * What to subtract from the monotonic clock's milliseconds (WASI's, libuv's hrtime) to read them on
- * performance.now()'s clock, which counts from this process's start on the same clock. Read between
- * two reads of performance.now(), after a first call of each: a first call does lazy set-up, which
- * put 1.5 ms between the two reads of an unguarded subtraction.
+ * What to subtract from the monotonic clock's milliseconds (WASI's in pump.wat, libuv's hrtime) to
+ * read them on this thread's performance.now() clock, which counts from the thread's start on the
+ * same clock. Read between two reads of performance.now(), after a first call of each: a first call
+ * does lazy set-up, which put 1.5 ms between the two reads of an unguarded subtraction.
  */
-function monotonicOffset(): number {
+export function monotonicOffset(): number {
   process.hrtime.bigint();
   const before = performance.now();
   const monotonic = Number(process.hrtime.bigint()) / 1e6;
@@ -100,11 +97,11 @@ export class RingReader {
   private readonly times: Float64Array;
   private readonly cursors: Int32Array;
   private readonly mask: number;
-  private readonly offset = monotonicOffset();
   private read = 0;
   private taken = false;
 
-  constructor(buffer: SharedArrayBuffer, ring: RingLayout) {
+  /** `clockOffset`: what to subtract from the writer's times to read them on this thread's performance.now() clock. */
+  constructor(buffer: SharedArrayBuffer, ring: RingLayout, private readonly clockOffset: number) {
     this.bytes = new Uint8Array(buffer, ring.data, ring.size);
     this.words = new Int32Array(buffer, ring.data, ring.size >> 2);
     this.times = new Float64Array(buffer, ring.data, ring.size >> 3);
@@ -123,7 +120,7 @@ export class RingReader {
     const at = this.read & this.mask;
     const tag = this.words[at >> 2]!;
     const length = this.words[(at >> 2) + 1]!;
-    const passedAt = this.times[(at >> 3) + 1]! - this.offset;
+    const passedAt = this.times[(at >> 3) + 1]! - this.clockOffset;
     const start = (at + RECORD_HEADER) & this.mask;
     const first = Math.min(length, this.mask + 1 - start);
     const bytes = Buffer.allocUnsafe(length);

@@ -14,19 +14,22 @@ export interface ObserverData {
   upstream: string;
   buffer: SharedArrayBuffer;
   ring: RingLayout;
+  /** The main thread's performance.timeOrigin: event times are its performance.now() readings. */
+  timeOrigin: number;
 }
 
 /** What the worker tells the main thread once it is serving /metrics, or why it could not. */
 export type ObserverReady = { metrics: string } | { error: string };
 
-const { values, upstream, buffer, ring } = workerData as ObserverData;
+const { values, upstream, buffer, ring, timeOrigin } = workerData as ObserverData;
 const port = parentPort!;
 try {
   const made = instrumentationFrom(values);
   if (typeof made === 'string') throw new Error(made);
   const { instrumentation } = made;
   const observer = createProxyObserver(new URL(upstream), instrumentation);
-  const reader = new RingReader(buffer, ring);
+  // Both clocks run from their thread's start on the same monotonic clock: they differ by the starts.
+  const reader = new RingReader(buffer, ring, performance.timeOrigin - timeOrigin);
   const drain = () => {
     while (reader.nextTag() !== undefined) {
       const { tag, bytes, passedAt } = reader.take();

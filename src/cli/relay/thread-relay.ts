@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRelayMemory, doorbellOf, RingReader } from './byte-ring.js';
+import { createRelayMemory, doorbellOf, monotonicOffset, RingReader } from './byte-ring.js';
 import type { Side } from './observe.js';
 import { startObserverLoop } from './observer-loop.js';
 import { startPump } from './pump.js';
@@ -84,8 +84,8 @@ export function startThreadRelay(fifos: ServerFifos, input: number, output: numb
   const shared = createRelayMemory();
   const bell = doorbellOf(shared.buffer);
   const readers: Record<Side, RingReader> = {
-    fromClient: new RingReader(shared.buffer, shared.fromClient),
-    fromServer: new RingReader(shared.buffer, shared.fromServer),
+    fromClient: new RingReader(shared.buffer, shared.fromClient, monotonicOffset()),
+    fromServer: new RingReader(shared.buffer, shared.fromServer, monotonicOffset()),
   };
   let nextSeq = 0;
   const observeNext = (side: Side) => {
