@@ -12,7 +12,7 @@ import { setPriority } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createEventRing, RING_BYTES, RingWriter } from '../relay/byte-ring.js';
+import { createEventRing, RingWriter } from '../relay/byte-ring.js';
 import { INSTRUMENTATION_OPTIONS, INSTRUMENTATION_USAGE, instrumentationProblem } from '../relay/instrumentation-options.js';
 import { startModuleWorker } from '../relay/module-worker.js';
 import { eventTag } from '../relay/proxy-events.js';
@@ -23,8 +23,6 @@ import { UsageError } from './usage-error.js';
 
 /** The observer's entry module, beside the relay's (.ts under tsx, .js once compiled). */
 const OBSERVER_MAIN = new URL(`../relay/proxy-observer-main${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-/** The largest piece of a chunk in one ring record (a socket read is at most 64 KiB; a record must fit). */
-const MAX_RECORD_BYTES = RING_BYTES / 4;
 /** The nice value of the observing worker's threads. */
 const OBSERVER_NICE = 10;
 
@@ -66,12 +64,8 @@ export async function proxyCommand(argv: string[]): Promise<number> {
 
   const { buffer, ring } = createEventRing();
   const events = new RingWriter(buffer, ring);
-  const relay = createMcpRelay(upstream, (connection, event, bytes) => {
-    const tag = eventTag(connection, event);
-    const passedAt = performance.now();
-    if (bytes.length <= MAX_RECORD_BYTES) return events.write(tag, bytes, passedAt);
-    for (let at = 0; at < bytes.length; at += MAX_RECORD_BYTES) events.write(tag, bytes.subarray(at, at + MAX_RECORD_BYTES), passedAt);
-  });
+  // A socket read is at most 64 KiB, well within a ring record.
+  const relay = createMcpRelay(upstream, (connection, event, bytes) => events.write(eventTag(connection, event), bytes, performance.now()));
   const threadsBefore = new Set(threadIds());
   const observer = startModuleWorker(OBSERVER_MAIN, { values, upstream: upstream.href, buffer, ring, timeOrigin: performance.timeOrigin } satisfies ObserverData);
   const ready = await new Promise<ObserverReady>((resolve) => {
@@ -102,10 +96,19 @@ export async function proxyCommand(argv: string[]): Promise<number> {
   const bound = server.address() as AddressInfo;
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
   console.error(`mcp-observability proxy: listening on http://${host}:${bound.port} for ${upstream.href}; metrics on ${ready.metrics}/metrics (pid ${process.pid})`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
+  // Without its observer the relay would stop at the first full ring: a proxy that cannot observe stops, loudly.
+  const observerLost = new Promise<string>((resolve) => {
+    observer.once('error', (err) => resolve(err.message));
+    observer.once('exit', (code) => resolve(`exited (${code})`));
   });
+  const lost = await Promise.race([observerLost, new Promise<undefined>((resolve) => {
+    process.once('SIGTERM', () => resolve(undefined));
+    process.once('SIGINT', () => resolve(undefined));
+  })]);
+  if (lost !== undefined) {
+    console.error(`mcp-observability proxy: the observing thread stopped (${lost}); stopping`);
+    return 1;
+  }
   const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
   relay.close();
   // Every connection's end is in the ring before the worker is told to finish.

@@ -162,9 +162,10 @@ export class RingWriter {
     this.mask = ring.size - 1;
   }
 
-  /** Puts a record in (`bytes` at most the ring's size less a header) and rings for the reader if it waits. */
+  /** Puts a record in and rings for the reader if it waits. */
   write(tag: number, bytes: Uint8Array, passedAt: number): void {
     const size = RECORD_HEADER + ((bytes.length + 15) & ~15);
+    if (size > this.mask + 1) throw new RangeError(`a ring record of ${bytes.length} bytes does not fit a ring of ${this.mask + 1}`);
     for (let read = Atomics.load(this.cursors, RING_READ); this.mask + 1 - ((this.written - read) >>> 0) < size; read = Atomics.load(this.cursors, RING_READ)) {
       this.ring();
       Atomics.wait(this.cursors, RING_READ, read);
