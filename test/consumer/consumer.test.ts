@@ -178,6 +178,37 @@ describe('a user project that installed the tarballs', () => {
     }
   });
 
+  it('proxies that server with the installed mcp-observability proxy: the call passes, the proxy\'s /metrics shows it, SIGTERM ends it cleanly', async () => {
+    const [port, proxyPort, proxyMetrics] = [await freePort(), await freePort(), await freePort()];
+    const server = execa(process.execPath, ['server.mjs', 'http'], { cwd: project, env: { ...userEnv, PORT: String(port) }, extendEnv: false, reject: false });
+    // The installed bin itself, not npx: SIGTERM must reach the proxy.
+    const proxy = execa(join(project, 'node_modules', '.bin', 'mcp-observability'),
+      ['proxy', '--upstream', `http://127.0.0.1:${port}/mcp`, '--listen', `127.0.0.1:${proxyPort}`, '--metrics-port', String(proxyMetrics), '--log-level', 'warning'],
+      { cwd: project, env: userEnv, extendEnv: false, reject: false });
+    try {
+      await Promise.all([server, proxy].map((child, i) => new Promise<void>((ready, fail) => {
+        child.stderr?.on('data', (chunk: Buffer) => { if (chunk.toString().includes(i === 0 ? 'listening' : 'listening on')) ready(); });
+        void child.then((r) => fail(new Error(`exited: ${r.stderr}`)));
+      })));
+      const client = new Client({ name: 'consumer-proxy', version: '1.0.0' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${proxyPort}/mcp`)));
+      // The proxy learns the tool names (its label values) from tools/list, as a client's first call.
+      await client.listTools();
+      const result = await client.callTool({ name: 'forecast', arguments: { city: 'Cusco' } });
+      expect(result.content).toEqual([{ type: 'text', text: 'Cusco: sunny' }]);
+      await client.close();
+      const metrics = await (await fetch(`http://127.0.0.1:${proxyMetrics}/metrics`)).text();
+      expect(metrics).toMatch(/^mcp_tool_invocations_total\{[^}]*tool="forecast"[^}]*status="ok"[^}]*\} 1$/m);
+      expect(metrics).toMatch(/^mcp_handshakes_total\{[^}]*client_name="consumer-proxy"[^}]*\} 1$/m);
+      proxy.kill('SIGTERM');
+      expect((await proxy).exitCode).toBe(0);
+    } finally {
+      proxy.kill('SIGKILL');
+      server.kill('SIGTERM');
+      await server;
+    }
+  });
+
   for (const [typescript, tsc] of [['5', 'node_modules/typescript/bin/tsc'], ['7', 'node_modules/typescript7/bin/tsc']] as const) {
     for (const resolution of ['nodenext', 'bundler'] as const) {
       it(`type-checks a strict consumer under TypeScript ${typescript} with moduleResolution ${resolution}`, async () => {
