@@ -7,10 +7,11 @@
 //
 // Layout of a ring: records at 16-byte aligned offsets ([tag int32][length int32][passed at,
 // float64 ms, on the writer's clock][bytes], padded to 16), so a record's header never straddles
-// the end; its bytes may. wrap's tag is a sequence number, the proxy's an event and connection. Its cursors hold the byte counts written and read so far (int32,
-// wrapping; the capacity is a power of two). Sequence numbers are dense across both rings (one per
-// chunk, taken before the chunk is written on), so merging the rings by sequence gives the order
-// in which the bytes passed the relay. pump.wat spells the same offsets: keep the two in step.
+// the end; its bytes may. Its cursors hold the byte counts written and read so far (int32,
+// wrapping; the capacity is a power of two). The proxy's tag is an event and its connection;
+// wrap's is a sequence number, dense across both rings (one per chunk, taken before the chunk is
+// written on), so merging the rings by sequence gives the order in which the bytes passed the
+// relay. pump.wat spells the same offsets: keep the two in step.
 
 /** Int32 indices of a ring's cursors (pump.wat: byte offsets 0 and 4 from its `cursors`). */
 export const RING_WRITTEN = 0;
@@ -48,12 +49,11 @@ export interface RelayMemory {
 
 /** The shared memory of one relay: the doorbell, cursors and scratch in the first page, then the rings and chunk buffers. */
 export function createRelayMemory(): RelayMemory {
-  const ringBytes = RING_BYTES;
   const ring = (i: number): PumpLayout => ({
     cursors: 16 + 8 * i, scratch: 32 + SCRATCH_BYTES * i,
-    data: PAGE_BYTES + ringBytes * i, size: ringBytes, chunk: PAGE_BYTES + 2 * ringBytes + CHUNK_BYTES * i,
+    data: PAGE_BYTES + RING_BYTES * i, size: RING_BYTES, chunk: PAGE_BYTES + 2 * RING_BYTES + CHUNK_BYTES * i,
   });
-  const pages = (PAGE_BYTES + 2 * ringBytes + 2 * CHUNK_BYTES) / PAGE_BYTES;
+  const pages = (PAGE_BYTES + 2 * RING_BYTES + 2 * CHUNK_BYTES) / PAGE_BYTES;
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   return { memory, buffer: memory.buffer as unknown as SharedArrayBuffer, fromClient: ring(0), fromServer: ring(1) };
 }
@@ -90,7 +90,7 @@ export function monotonicOffset(): number {
   return monotonic - (before + performance.now()) / 2;
 }
 
-/** The main thread's end of a ring: records come out in the order the pump put them in. */
+/** The observing end of a ring: records come out in the order they were put in. */
 export class RingReader {
   private readonly bytes: Uint8Array;
   private readonly words: Int32Array;
