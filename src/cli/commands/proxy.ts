@@ -68,11 +68,13 @@ export async function proxyCommand(argv: string[]): Promise<number> {
   const relay = createMcpRelay(upstream, (connection, event, bytes) => events.write(eventTag(connection, event), bytes, performance.now()));
   const threadsBefore = new Set(threadIds());
   const observer = startModuleWorker(OBSERVER_MAIN, { values, upstream: upstream.href, buffer, ring, timeOrigin: performance.timeOrigin } satisfies ObserverData);
-  const ready = await new Promise<ObserverReady>((resolve) => {
-    observer.once('message', resolve);
-    observer.once('error', (err) => resolve({ error: err.message }));
-    observer.once('exit', (code) => resolve({ error: `the observing thread exited (${code})` }));
+  // Without its observer the relay would stop at the first full ring: a proxy that cannot observe stops, loudly.
+  const observerStopped = new Promise<string>((resolve) => {
+    observer.once('error', (err) => resolve(err.message));
+    observer.once('exit', (code) => resolve(`exited (${code})`));
   });
+  const ready = await Promise.race([new Promise<ObserverReady>((resolve) => observer.once('message', resolve)),
+    observerStopped.then((why): ObserverReady => ({ error: `the observing thread stopped: ${why}` }))]);
   if ('error' in ready) {
     console.error(`mcp-observability proxy: ${ready.error}`);
     await observer.terminate();
@@ -96,12 +98,7 @@ export async function proxyCommand(argv: string[]): Promise<number> {
   const bound = server.address() as AddressInfo;
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
   console.error(`mcp-observability proxy: listening on http://${host}:${bound.port} for ${upstream.href}; metrics on ${ready.metrics}/metrics (pid ${process.pid})`);
-  // Without its observer the relay would stop at the first full ring: a proxy that cannot observe stops, loudly.
-  const observerLost = new Promise<string>((resolve) => {
-    observer.once('error', (err) => resolve(err.message));
-    observer.once('exit', (code) => resolve(`exited (${code})`));
-  });
-  const lost = await Promise.race([observerLost, new Promise<undefined>((resolve) => {
+  const lost = await Promise.race([observerStopped, new Promise<undefined>((resolve) => {
     process.once('SIGTERM', () => resolve(undefined));
     process.once('SIGINT', () => resolve(undefined));
   })]);

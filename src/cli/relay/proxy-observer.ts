@@ -63,8 +63,6 @@ interface ConnectionObserver {
 export interface ProxyObserver {
   /** One event as the relaying thread recorded it (its ring record). */
   event(tag: number, bytes: Buffer, passedAt: number): void;
-  /** Open sessions being observed. */
-  readonly sessions: number;
   /** Closes the sessions' taps. */
   close(): void;
 }
@@ -233,9 +231,6 @@ export function createProxyObserver(upstream: URL, instrumentation: Instrumentat
         connection.closed();
         connections.delete(id);
       }
-    },
-    get sessions() {
-      return sessions.size;
     },
     close() {
       for (const tap of sessions.values()) void tap.close();

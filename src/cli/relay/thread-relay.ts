@@ -83,9 +83,10 @@ export function startThreadRelay(fifos: ServerFifos, input: number, output: numb
   observe: (side: Side, chunk: Buffer, passedAt: number) => void): ThreadRelay {
   const shared = createRelayMemory();
   const bell = doorbellOf(shared.buffer);
+  const clockOffset = monotonicOffset();
   const readers: Record<Side, RingReader> = {
-    fromClient: new RingReader(shared.buffer, shared.fromClient, monotonicOffset()),
-    fromServer: new RingReader(shared.buffer, shared.fromServer, monotonicOffset()),
+    fromClient: new RingReader(shared.buffer, shared.fromClient, clockOffset),
+    fromServer: new RingReader(shared.buffer, shared.fromServer, clockOffset),
   };
   let nextSeq = 0;
   const observeNext = (side: Side) => {
