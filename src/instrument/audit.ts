@@ -13,6 +13,7 @@ import { AUDIT_FORMAT, checkpointText, keyId, macOf, type ChainKey, type Checkpo
 import { readTail, type TailState } from './audit-tail.js';
 import { isoTime } from './iso-time.js';
 import { jsonNumber, jsonString, jsonValue } from './json-text.js';
+import { FlushTimer } from './flush-timer.js';
 import { FLUSH_DELAY_MS } from './line-sink.js';
 import type { ToolCallRecord } from './tool-call-record.js';
 
@@ -40,7 +41,7 @@ export class AuditTrail {
   private prev: string;
   private seq: number;
   private queue: Pending[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private readonly timer = new FlushTimer(FLUSH_DELAY_MS, () => this.flush());
   /** Durable mode: the batch being written and synced; the next batch waits for it. */
   private inFlight: Promise<void> | undefined;
   private readonly checkpointFd: number | undefined;
@@ -71,7 +72,7 @@ export class AuditTrail {
     if (this.closed) return undefined;
     if (!this.options.durable) {
       this.queue.push({ ts: Date.now(), entry });
-      this.timer ??= setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+      this.timer.arm();
       return undefined;
     }
     return new Promise((done) => {
@@ -83,8 +84,6 @@ export class AuditTrail {
 
   /** Writes queued records now (synchronously; tests). In durable mode use close(), which waits for the batch on its way. */
   flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
     const batch = this.queue;
     const text = this.take();
     if (text === '') return;
@@ -102,6 +101,7 @@ export class AuditTrail {
     // Awaited only when a durable batch is in flight: otherwise close() completes synchronously.
     while (this.inFlight) await this.inFlight;
     if (this.closed) return;
+    this.timer.stop();
     this.flush();
     this.checkpoint();
     this.closed = true;

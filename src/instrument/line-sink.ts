@@ -4,6 +4,7 @@
 // write() per batch rather than per request (a write is ~1-2 µs, a request's whole budget is 5).
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { FlushTimer } from './flush-timer.js';
 
 /** How long a queued line may wait for company; also the most a crash can lose. */
 export const FLUSH_DELAY_MS = 10;
@@ -12,7 +13,7 @@ export type LineDestination = 'stderr' | { file: string } | { stream: Writable }
 
 export class LineSink<T> {
   private queue: T[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private readonly timer = new FlushTimer(FLUSH_DELAY_MS, () => this.flush());
   private readonly fd: number | undefined;
   private readonly stream: Writable | undefined;
 
@@ -25,12 +26,10 @@ export class LineSink<T> {
 
   push(item: T): void {
     this.queue.push(item);
-    this.timer ??= setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+    this.timer.arm();
   }
 
   flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
     if (this.queue.length === 0) return;
     const items = this.queue;
     this.queue = [];
@@ -41,6 +40,7 @@ export class LineSink<T> {
   }
 
   close(): void {
+    this.timer.stop();
     this.flush();
     if (this.fd !== undefined && this.fd !== 2) closeSync(this.fd);
   }
