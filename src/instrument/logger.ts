@@ -69,7 +69,8 @@ export interface LoggerOptions {
 
 export class Logger {
   private readonly sink: LineSink<Entry>;
-  private readonly threshold: number;
+  /** Whether each level is written: looked up on every request, so not searched for in LOG_LEVELS each time. */
+  private readonly admitted: Readonly<Record<LogLevel, boolean>>;
   private readonly keys = new Map<string, FieldKey>();
   private windowStart = 0;
   private windowCount = 0;
@@ -78,12 +79,13 @@ export class Logger {
   dropped = 0;
 
   constructor(private readonly options: LoggerOptions, private readonly redactor: Redactor) {
-    this.threshold = LOG_LEVELS.indexOf(options.level);
+    const threshold = LOG_LEVELS.indexOf(options.level);
+    this.admitted = Object.fromEntries(LOG_LEVELS.map((l, severity) => [l, severity <= threshold])) as Record<LogLevel, boolean>;
     this.sink = new LineSink(options.destination, (e) => this.format(e));
   }
 
   enabled(level: LogLevel): boolean {
-    return LOG_LEVELS.indexOf(level) <= this.threshold;
+    return this.admitted[level];
   }
 
   log(level: LogLevel, message: string, fields: LogFields = {}): void {

@@ -19,6 +19,10 @@ interface ToolSeries {
   duration: BoundHistogram;
   responseSize: BoundHistogram;
   truncated: BoundCounter;
+  /** Bound at the tool's first report of each (a series appears with its first non-zero value, as before). */
+  inputTokens: BoundCounter | undefined;
+  outputTokens: BoundCounter | undefined;
+  cost: BoundCounter | undefined;
 }
 
 /** One resource's series, made at its first read: every status starts at 0, so increase() and ratios see the first failure. */
@@ -108,6 +112,7 @@ export function promClientRecorder(m: CatalogMetrics): Recorder {
     corrections: selfCorrections.bind({ tool }),
     ok: invocations.bind({ tool, status: 'ok' }), error: invocations.bind({ tool, status: 'error' }),
     duration: toolDuration.bind({ tool }), responseSize: responseSize.bind({ tool }), truncated: truncated.bind({ tool }),
+    inputTokens: undefined, outputTokens: undefined, cost: undefined,
   }));
   const resourceSeries = boundOnce((resource): ResourceSeries => {
     const read = (status: string) => resourceReads.bind({ resource, status });
@@ -184,9 +189,10 @@ export function promClientRecorder(m: CatalogMetrics): Recorder {
       hallucinations.inc({ tool, kind });
     },
     tokens(tool, input, output, costUsd) {
-      if (input > 0) tokens.inc({ tool, token_type: 'input' }, input);
-      if (output > 0) tokens.inc({ tool, token_type: 'output' }, output);
-      if (costUsd > 0) cost.inc({ tool }, costUsd);
+      const s = toolSeries(tool);
+      if (input > 0) (s.inputTokens ??= tokens.bind({ tool, token_type: 'input' })).inc(input);
+      if (output > 0) (s.outputTokens ??= tokens.bind({ tool, token_type: 'output' })).inc(output);
+      if (costUsd > 0) (s.cost ??= cost.bind({ tool })).inc(costUsd);
     },
     task(outcome, taskTurns) {
       tasks.inc({ outcome });
