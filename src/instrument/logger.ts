@@ -8,8 +8,9 @@ import { LineSink, type LineDestination } from './line-sink.js';
 import type { Redactor } from './redact.js';
 import type { ToolCallRecord } from './tool-call-record.js';
 
-/** A tools/call's request line: its message and method. */
+/** A tools/call's request line: its message and method (and their JSON text: the library's own, nothing to redact). */
 const TOOL_CALL = 'tools/call';
+const TOOL_CALL_TEXT = jsonString(TOOL_CALL);
 
 /** RFC 5424 severities, most severe first (index = numeric severity). */
 export const LOG_LEVELS = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'] as const;
@@ -147,10 +148,11 @@ export class Logger {
   }
 
   private format(e: Entry): string {
+    const head = `{"timestamp":"${isoTime(e.time)}","level":"${e.level}","message":`;
+    if (e.call) return head + TOOL_CALL_TEXT + this.toolCallText(e.call) + '}';
     // Messages are the library's own text but for a request line's, which is the request's method (any string a client sends).
-    let line = `{"timestamp":"${isoTime(e.time)}","level":"${e.level}","message":${jsonString(this.redactor.redactString(e.message))}`;
+    let line = head + jsonString(this.redactor.redactString(e.message));
     if (e.request) return line + this.requestText(e.request) + '}';
-    if (e.call) return line + this.toolCallText(e.call) + '}';
     for (const k in e.fields) {
       const v = e.fields[k];
       if (v === undefined) continue;
@@ -164,7 +166,7 @@ export class Logger {
 
   /** A request line's fields, in RequestFields' order; trusted and redacted as format() treats them. */
   private requestText(f: RequestFields): string {
-    let text = this.requestHead(f.trace_id, f.span_id, f.parent_span_id, f.session_id, f.request_id, f.method);
+    let text = this.requestHead(f.trace_id, f.span_id, f.parent_span_id, f.session_id, f.request_id, jsonString(f.method));
     text += `,"duration_ms":${jsonNumber(f.duration_ms)},"status":"${f.status}"`;
     if (f.error_code !== undefined) text += `,"error_code":${jsonString(f.error_code)}`;
     return text + this.untrusted(',"error":', f.error) + `,"transport":${jsonString(f.transport)}`;
@@ -172,7 +174,7 @@ export class Logger {
 
   /** A tools/call's request line: what requestText() wrote for it before the record, in the same order. */
   private toolCallText(r: ToolCallRecord): string {
-    let text = this.requestHead(r.trace_id, r.span_id, r.parent_span_id, r.session_id, r.request_id, TOOL_CALL);
+    let text = this.requestHead(r.trace_id, r.span_id, r.parent_span_id, r.session_id, r.request_id, TOOL_CALL_TEXT);
     text += `,"tool":${jsonString(r.tool_label)},"duration_ms":${jsonNumber(r.latency_ms)},"status":"${r.outcome}"`;
     if (r.error_type !== undefined) text += `,"error_type":${jsonString(r.error_type)}`;
     if (r.error_code !== undefined) text += `,"error_code":${jsonString(r.error_code)}`;
@@ -185,13 +187,13 @@ export class Logger {
     return text + this.untrusted(',"task_id":', r.task_id);
   }
 
-  /** trace_id to method: how every request line starts. */
+  /** trace_id to method (`methodText`: its JSON text): how every request line starts. */
   private requestHead(traceId: string, spanId: string, parentSpanId: string | undefined, sessionId: string | undefined,
-    requestId: string | number, method: string): string {
+    requestId: string | number, methodText: string): string {
     let text = `,"trace_id":${jsonString(traceId)},"span_id":${jsonString(spanId)}`;
     if (parentSpanId !== undefined) text += `,"parent_span_id":${jsonString(parentSpanId)}`;
     if (sessionId !== undefined) text += `,"session_id":${jsonString(sessionId)}`;
-    return text + this.untrusted(',"request_id":', requestId) + `,"method":${jsonString(method)}`;
+    return text + this.untrusted(',"request_id":', requestId) + `,"method":${methodText}`;
   }
 
   /** `prefix` and a client-influenced value, redacted; '' for what a line leaves out. */
@@ -202,7 +204,9 @@ export class Logger {
 
   /** A field value's JSON text, redacted unless trusted (numbers, booleans and null carry no text to redact). */
   private valueText(v: unknown, trusted: boolean): string | undefined {
-    return jsonValue(trusted || v === null || typeof v === 'number' || typeof v === 'boolean' ? v : this.redactor.redact(v));
+    if (trusted || v === null || typeof v === 'number' || typeof v === 'boolean') return jsonValue(v);
+    // A string needs no walk (its copy, budget and cycle set): the redacted text is the same.
+    return typeof v === 'string' ? jsonString(this.redactor.redactString(v)) : jsonValue(this.redactor.redact(v));
   }
 
   /** How a field is written: its `,"key":` text and whether it skips redaction; undefined for the line's own keys. */
