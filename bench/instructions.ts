@@ -23,12 +23,11 @@
 // - At valgrind's speed (~50× slower) the logger's 1,000 lines/s limit is never reached: every info
 //   line is written, as at production call rates, where `inprocess` (~25,000 calls/s) drops most.
 // - A server also works by the clock: the event-loop delay monitors (ours and prom-client's) tick
-//   every 10 ms whether calls come or not. Under valgrind a call takes ~10 ms of wall time, so
-//   that work read as ~4 k instructions per call, and more when the host was busy (two runs of one
-//   build differed by 5 k per call over HTTP); at native call rates it is ~50× less per call. So a
-//   server is also run with its few calls and then a minute idle: the instructions it runs per
-//   second when idle are shown apart, and taken out of the per-call figure for the wall time the
-//   many calls took longer than the few.
+//   every 10 ms whether calls come or not. Under valgrind a call takes 3–8 ms of wall time, so that
+//   work is counted per call ~50× more than at native rates, and more on a busy host. So a server
+//   is also run with its few calls and then idle: the instructions it runs per second idle are
+//   shown apart and taken out of the per-call figure for the wall time the many calls took longer
+//   than the few (a difference of two processes: it reads to about ±150 k a second).
 // It checks no budget: it judges one code path before and after a change and shows where a
 // variant's cost lies; instructions are not CPU time (code differs in instructions per cycle, and
 // SHA-256 runs without the CPU's SHA extensions under valgrind).
