@@ -63,10 +63,10 @@ const DEFAULT_VARIANTS: readonly Variant[] = ['baseline', 'full-metrics', 'full-
 
 interface Counts { total: number; compile: number; gc: number; sha256: number }
 /**
- * Per call: `steady` is the code the calls run; `background` the clock-driven work (at
- * `backgroundPerSecond`) of the many calls' longer wall time, taken out of it.
+ * Per call: `steady` is the code the calls run, `steadyWithBackground` less the clock-driven work
+ * (at `backgroundPerSecond`) of the many calls' longer wall time.
  */
-interface PerCall { steady: number; compile: number; gc: number; sha256: number; background: number; backgroundPerSecond: number; steadyWithBackground: number }
+interface PerCall { steady: number; compile: number; gc: number; sha256: number; backgroundPerSecond: number; steadyWithBackground: number }
 /** A valgrind run's counts and how long its process lived (wall seconds). */
 interface Timed { counts: Counts; seconds: number }
 /** Instructions that are neither compiles nor collection: the code the server runs. */
@@ -194,10 +194,10 @@ export async function run(opts: InstructionsOptions): Promise<BenchResult> {
         const per = (k: keyof Counts) => (at(many).counts[k] - at(few).counts[k]) / (many - few);
         const idle = place === 'in process' ? undefined : at(few, idleSeconds);
         const backgroundPerSecond = idle ? (steadyOf(idle.counts) - steadyOf(at(few).counts)) / (idle.seconds - at(few).seconds) : 0;
+        const steadyWithBackground = (steadyOf(at(many).counts) - steadyOf(at(few).counts)) / (many - few);
         const background = (backgroundPerSecond * (at(many).seconds - at(few).seconds)) / (many - few);
-        const steady = per('total') - per('compile') - per('gc');
-        return [v, { compile: per('compile'), gc: per('gc'), sha256: per('sha256'), steady: steady - background, background, backgroundPerSecond,
-          steadyWithBackground: steady }];
+        return [v, { compile: per('compile'), gc: per('gc'), sha256: per('sha256'), steady: steadyWithBackground - background, backgroundPerSecond,
+          steadyWithBackground }];
       }))])) as Record<Place, Record<Variant, PerCall>>;
       progress('instructions: baseline CPU per call in process, outside valgrind');
       const baselineUs = await baselineMicroseconds(join(benchJs, 'inprocess-worker.js'), opts.quick ? 400 : 8_000, opts.quick ? 1 : 5);

@@ -186,8 +186,8 @@ describe('a user project that installed the tarballs', () => {
       ['proxy', '--upstream', `http://127.0.0.1:${port}/mcp`, '--listen', `127.0.0.1:${proxyPort}`, '--metrics-port', String(proxyMetrics), '--log-level', 'warning'],
       { cwd: project, env: userEnv, extendEnv: false, reject: false });
     try {
-      await Promise.all([server, proxy].map((child, i) => new Promise<void>((ready, fail) => {
-        child.stderr?.on('data', (chunk: Buffer) => { if (chunk.toString().includes(i === 0 ? 'listening' : 'listening on')) ready(); });
+      await Promise.all([server, proxy].map((child) => new Promise<void>((ready, fail) => {
+        child.stderr?.on('data', (chunk: Buffer) => { if (chunk.toString().includes('listening')) ready(); });
         void child.then((r) => fail(new Error(`exited: ${r.stderr}`)));
       })));
       const client = new Client({ name: 'consumer-proxy', version: '1.0.0' });
